@@ -1,0 +1,41 @@
+// Runs every test file under test/ through node:test with the spec reporter.
+// Node 20's --test neither expands globs nor finds .ts files in a folder, so the list is built here,
+// and the run fails when no test was executed.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function collect(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...collect(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+let files = collect('test');
+if (filters.length > 0) files = files.filter((f) => filters.some((s) => f.includes(s)));
+if (files.length === 0) {
+  console.error('run-tests: no test files found');
+  process.exit(1);
+}
+
+const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4096);
+});
+child.on('close', (code) => {
+  const match = /ℹ tests (\d+)/.exec(tail);
+  const count = match ? Number(match[1]) : 0;
+  if (count === 0) {
+    console.error('run-tests: no test ran');
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});

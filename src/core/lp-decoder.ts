@@ -1,0 +1,110 @@
+import { ByteQueue } from './byte-queue.js';
+import { ErrorCodes } from './codes.js';
+import { PeerwayError } from './errors.js';
+import { decodeVarint, MAX_VARINT_BYTES } from './varint.js';
+
+/** Options for {@link LengthPrefixedDecoder}. */
+export interface LengthPrefixedDecoderOptions {
+  /** Largest frame body accepted, in bytes. */
+  maxFrameSize: number;
+  /** Most bytes the varint prefix may take. @default 8 */
+  maxLengthBytes?: number;
+  /** Reject non-minimal varint prefixes. @default true */
+  requireMinimal?: boolean;
+}
+
+/**
+ * Splits a byte stream into frames of `uvarint(length) || body`. Feed chunks with
+ * {@link LengthPrefixedDecoder.push}, pull bodies with {@link LengthPrefixedDecoder.next}. A frame
+ * that lies inside one received chunk is returned as a view (no copy); one that spans chunks is
+ * copied once. Oversized or malformed prefixes throw a PeerwayError (ERR_FRAME_TOO_LONG,
+ * ERR_VARINT_*) and leave the decoder failed.
+ *
+ * @example
+ * ```ts
+ * const frames = new LengthPrefixedDecoder({ maxFrameSize: 1024, maxLengthBytes: 2 });
+ * frames.push(chunk);
+ * for (let f; (f = frames.next()) !== null; ) handle(f);
+ * ```
+ */
+export class LengthPrefixedDecoder {
+  private readonly queue = new ByteQueue();
+  private readonly maxFrameSize: number;
+  private readonly maxLengthBytes: number;
+  private readonly requireMinimal: boolean;
+  private readonly prefix = Buffer.alloc(MAX_VARINT_BYTES);
+  private pendingLength = -1; // body length once the prefix was read
+  private failed: PeerwayError | undefined;
+
+  constructor(options: LengthPrefixedDecoderOptions) {
+    this.maxFrameSize = options.maxFrameSize;
+    this.maxLengthBytes = Math.min(options.maxLengthBytes ?? MAX_VARINT_BYTES, MAX_VARINT_BYTES);
+    this.requireMinimal = options.requireMinimal ?? true;
+  }
+
+  /** Bytes buffered and not yet returned (a consumed prefix is not counted). */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a received chunk. */
+  push(chunk: Buffer): void {
+    if (this.failed !== undefined) throw this.failedError();
+    this.queue.push(chunk);
+  }
+
+  /** The next complete frame body, or null when more bytes are needed. */
+  next(): Buffer | null {
+    if (this.failed !== undefined) throw this.failedError();
+    if (this.pendingLength === -1 && !this.readPrefix()) return null;
+    if (this.queue.length < this.pendingLength) return null;
+    const body = this.queue.read(this.pendingLength);
+    this.pendingLength = -1;
+    return body;
+  }
+
+  /**
+   * Removes and returns the bytes buffered after the last complete frame. Throws if a frame's
+   * prefix was consumed but its body was not (the stream is mid-frame).
+   */
+  takeRemainder(): Buffer {
+    if (this.pendingLength !== -1) {
+      throw new PeerwayError(ErrorCodes.DECODER_FAILED, 'takeRemainder() in the middle of a frame');
+    }
+    return this.queue.readAll();
+  }
+
+  private readPrefix(): boolean {
+    const available = Math.min(this.queue.length, this.maxLengthBytes);
+    if (available === 0) return false;
+    for (let i = 0; i < available; i++) this.prefix[i] = this.queue.byteAt(i);
+    let result;
+    try {
+      result = decodeVarint(this.prefix.subarray(0, available), 0, {
+        maxBytes: this.maxLengthBytes,
+        requireMinimal: this.requireMinimal,
+      });
+    } catch (err) {
+      this.failed = err as PeerwayError;
+      throw err;
+    }
+    if (result === undefined) return false;
+    if (result.value > this.maxFrameSize) {
+      this.failed = new PeerwayError(
+        ErrorCodes.FRAME_TOO_LONG,
+        `frame of ${result.value} bytes exceeds the limit of ${this.maxFrameSize}`,
+        { details: { limit: this.maxFrameSize, length: result.value } },
+      );
+      throw this.failed;
+    }
+    this.queue.skip(result.bytes);
+    this.pendingLength = result.value;
+    return true;
+  }
+
+  private failedError(): PeerwayError {
+    return new PeerwayError(ErrorCodes.DECODER_FAILED, 'frame decoder already failed', {
+      cause: this.failed,
+    });
+  }
+}

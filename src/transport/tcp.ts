@@ -1,0 +1,106 @@
+import net from 'node:net';
+import { once } from 'node:events';
+import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } from '../core/index.js';
+
+/** Options for {@link dialTcp}. */
+export interface DialTcpOptions extends AbortOptions {
+  /** Give up after this many milliseconds (0: no timeout beyond the OS's). @default 10000 */
+  timeout?: number;
+  /** Disable Nagle's algorithm on the socket. @default true */
+  noDelay?: boolean;
+}
+
+/**
+ * Opens a TCP connection. Rejects with ERR_CONNECT_FAILED, ERR_TIMEOUT or ERR_ABORTED; a socket
+ * that did not connect is destroyed.
+ *
+ * @example
+ * ```ts
+ * const socket = await dialTcp('127.0.0.1', 5222, { timeout: 5000, signal });
+ * ```
+ */
+export async function dialTcp(host: string, port: number, options: DialTcpOptions = {}): Promise<net.Socket> {
+  const signal = deadline(options.signal, options.timeout ?? 10_000);
+  const socket = net.connect({ host, port, noDelay: options.noDelay ?? true });
+  const connected = once(socket, 'connect').catch((err: unknown) => {
+    throw new PeerwayError(ErrorCodes.CONNECT_FAILED, `connect to ${host}:${port} failed`, {
+      cause: err,
+      details: { host, port },
+    });
+  });
+  try {
+    await raceSignal(connected, signal, `connect to ${host}:${port}`, () => socket.destroy());
+    return socket;
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+}
+
+/** Options for {@link listenTcp}. */
+export interface ListenTcpOptions {
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string;
+  /** Port to bind; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Disable Nagle's algorithm on accepted sockets. @default true */
+  noDelay?: boolean;
+  /** Most simultaneous connections; more are refused by the OS-level server. @default unlimited */
+  maxConnections?: number;
+}
+
+/** A listening TCP server. */
+export interface TcpListener {
+  /** The bound host. */
+  readonly host: string;
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  /** The underlying server. */
+  readonly server: net.Server;
+  /** Stops listening and destroys every accepted socket; idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Listens for TCP connections and calls `onConnection` for each. `close()` also destroys open
+ * connections, so nothing is left behind.
+ *
+ * @example
+ * ```ts
+ * await using listener = await listenTcp((socket) => socket.end('hi\n'), { port: 0 });
+ * console.log(listener.port);
+ * ```
+ */
+export async function listenTcp(
+  onConnection: (socket: net.Socket) => void,
+  options: ListenTcpOptions = {},
+): Promise<TcpListener> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: options.noDelay ?? true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  try {
+    server.listen({ host, port: options.port ?? 0 });
+    await once(server, 'listening');
+  } catch (err) {
+    server.close();
+    throw new PeerwayError(ErrorCodes.LISTEN_FAILED, `listen on ${host}:${options.port ?? 0} failed`, {
+      cause: err,
+    });
+  }
+  const address = server.address() as net.AddressInfo;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    return closing;
+  };
+  return { host, port: address.port, server, close, [Symbol.asyncDispose]: close };
+}
