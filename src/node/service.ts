@@ -1,4 +1,6 @@
-import type { Stats } from '../core/index.js';
+import type { ZodType } from 'zod';
+import type { Logger, Stats } from '../core/index.js';
+import type { Store } from '../store/index.js';
 
 /** Where a service is in its life. */
 export type ServiceState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -28,4 +30,28 @@ export interface Service {
   readonly stats: Stats;
   /** Extra facts for /health (listening addresses, peer counts). */
   info?(): Record<string, unknown>;
+}
+
+/** What the node hands a service when it creates it. */
+export interface ServiceContext {
+  /** Logger bound to the service's name (pino underneath). */
+  readonly logger: Logger;
+  /** The node's data directory (keys, onion service keys). */
+  readonly dataDir: string;
+  /** The node's open database. */
+  readonly store: Store;
+}
+
+/**
+ * How a protocol module plugs into the node: a config section (a zod schema with defaults, under
+ * `services.<name>` in the config file) and a factory. The node validates the section, skips the
+ * service when `enabled` is false, and otherwise creates and starts it.
+ */
+export interface ServiceDefinition<C extends { enabled: boolean } = { enabled: boolean }> {
+  /** The config key and service name. */
+  readonly name: string;
+  /** Validates the service's config section and fills its defaults. */
+  readonly schema: ZodType<C>;
+  /** Creates the (not yet started) service. */
+  create(config: C, context: ServiceContext): Service;
 }
