@@ -30,7 +30,13 @@ export {
   type ConfigProblem,
 } from './config.js';
 export { loadConfig, readConfigFile, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
-export { parseAssignment, type Assignment } from './config-override.js';
+export {
+  parseAssignment,
+  layerFromPath,
+  scalarFromString,
+  type Assignment,
+  type ConfigObject,
+} from './config-override.js';
 export { PeerwayNode, type PeerwayNodeInit, type HealthReport } from './node.js';
 export type { ServiceStatus } from './service-host.js';
 export { NodeMetrics, metricName, type MetricsSource } from './metrics.js';
@@ -43,4 +49,7 @@ export {
   DEFAULT_DATA_DIR,
   DATABASE_FILE,
   LOG_LEVELS,
+  ENV_OVERRIDES,
+  ENV_CONFIG_FILE,
+  EXIT_GRACE_MS,
 } from './constants.js';
