@@ -11,7 +11,7 @@
  *                                  │        GET /api/services  {services: {name: {state, stats}}}
  *                                  └─ for each enabled ServiceDefinition: create(config, ctx).start()
  *                                       idle → starting → running → stopping → stopped  (or failed)
- * SIGINT/SIGTERM ──> stop(): services (reverse order), HTTP, store
+ * SIGINT/SIGTERM ──> stop(): services, HTTP, store
  * ```
  *
  * Protocol modules plug in with a {@link ServiceDefinition} listed in `services.ts`; they never

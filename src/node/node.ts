@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ErrorCodes, PeerwayError, silentLogger, type Logger } from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
 import type { NodeConfig } from './config.js';
-import { DATABASE_FILE } from './constants.js';
+import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
 import { HttpServer, type Routes } from './http-server.js';
 import { NodeMetrics } from './metrics.js';
 import type { Service, ServiceDefinition } from './service.js';
@@ -71,6 +71,15 @@ export class PeerwayNode implements AsyncDisposable {
     this.#extra = init.services ?? [];
     this.#logger = init.logger ?? silentLogger;
     this.#version = init.version ?? packageVersion();
+    const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
+    for (const [i, name] of names.entries()) {
+      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i) {
+        throw new PeerwayError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `service name ${JSON.stringify(name)} is invalid or taken`,
+        );
+      }
+    }
   }
 
   /** `http://host:port` of the HTTP server once started (the real port when configured as 0). */
@@ -91,7 +100,10 @@ export class PeerwayNode implements AsyncDisposable {
     return this.#hosts.map((h) => h.status());
   }
 
-  /** Opens the store, starts HTTP and then the services; idempotent. Throws only if the store or HTTP fails. */
+  /**
+   * Opens the store, starts HTTP and then every service at once; resolves when each service is
+   * running or failed. Idempotent. Rejects only when the store or HTTP cannot start.
+   */
   start(): Promise<void> {
     if (this.#stopping !== undefined)
       return Promise.reject(new PeerwayError(ErrorCodes.CLOSED, 'the node was stopped'));
@@ -177,7 +189,10 @@ export class PeerwayNode implements AsyncDisposable {
     };
   }
 
-  /** Stops the services, then HTTP, then closes the store; idempotent, never throws. */
+  /**
+   * Stops the services (all at once: protocol services never depend on each other), then HTTP,
+   * then closes the store; idempotent, never throws.
+   */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop();
     return this.#stopping;
@@ -186,7 +201,7 @@ export class PeerwayNode implements AsyncDisposable {
   async #stop(): Promise<void> {
     // Let a start() in flight finish first, so nothing it opens is left behind.
     await this.#starting?.catch(() => {});
-    await Promise.all([...this.#hosts].reverse().map((h) => h.stop()));
+    await Promise.all(this.#hosts.map((h) => h.stop()));
     await this.#http?.close();
     this.#store?.close();
     this.#logger.info('node stopped');

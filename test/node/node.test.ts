@@ -164,3 +164,16 @@ test('node: a service that never finishes stopping is given up on, not waited fo
   assert.equal(host.state, 'failed');
   assert.match(host.status().error!, /did not stop in 50 ms/);
 });
+
+test('node: service names must be valid and unique', () => {
+  const config = loadConfig();
+  for (const services of [
+    [new CountingService('Bad-Name')],
+    [new CountingService('a'), new CountingService('a')],
+  ]) {
+    assert.throws(
+      () => new PeerwayNode({ config, services }),
+      (err) => isPeerwayError(err, ErrorCodes.INVALID_ARGUMENT),
+    );
+  }
+});
