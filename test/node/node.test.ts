@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, isPeerwayError, silentLogger } from '../../src/core/index.js';
@@ -176,4 +176,14 @@ test('node: service names must be valid and unique', () => {
       (err) => isPeerwayError(err, ErrorCodes.INVALID_ARGUMENT),
     );
   }
+});
+
+test('node: a corrupt database is moved aside and the node starts on a fresh one', async (t) => {
+  const dataDir = tempDir(t);
+  writeFileSync(join(dataDir, 'peerway.sqlite'), 'not a database '.repeat(300));
+  const node = new PeerwayNode({ config: loadConfig({ set: [`dataDir=${dataDir}`, 'http.port=0'] }) });
+  t.after(() => node.stop());
+  await node.start();
+  assert.equal(node.store.version('anything'), 0);
+  assert.equal(readdirSync(dataDir).filter((n) => n.startsWith('peerway.sqlite.corrupt-')).length, 1);
 });
