@@ -6,10 +6,12 @@ import { createProgram } from './program.js';
 try {
   await createProgram().parseAsync(process.argv);
 } catch (err) {
-  const text =
-    isPeerwayError(err) || !(err instanceof Error)
-      ? String(err instanceof Error ? err.message : err)
-      : err.stack;
+  // A PeerwayError's message is written for the user; anything else is a bug, so show where.
+  const text = isPeerwayError(err)
+    ? err.message
+    : err instanceof Error
+      ? (err.stack ?? err.message)
+      : String(err);
   process.stderr.write(`peerway: ${text}\n`);
   process.exitCode = 1;
 }

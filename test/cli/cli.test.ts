@@ -104,7 +104,19 @@ test('cli: an invalid config names the field and exits 1 without starting', asyn
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`cli: peerway node serves HTTP and exits 0 on ${signal}`, async (t) => {
     const dir = tempDir(t);
-    const child = start(['node', '--http-port', '0', '--data-dir', dir], { PEERWAY_LOG_LEVEL: 'info' });
+    // Flags beat the environment (port 1 would fail) and --set beats flags (127.0.0.2 is not printed).
+    const args = [
+      'node',
+      '--http-port',
+      '0',
+      '--data-dir',
+      dir,
+      '--http-host',
+      '127.0.0.2',
+      '--set',
+      'http.host=127.0.0.1',
+    ];
+    const child = start(args, { PEERWAY_LOG_LEVEL: 'info', PEERWAY_HTTP_PORT: '1' });
     t.after(() => child.kill('SIGKILL'));
     const done = finished(child);
     const url = await healthUrl(child);

@@ -38,7 +38,6 @@ export function registerNodeCommand(program: Command): void {
       '--set <path=value>',
       'set any config field, e.g. services.directory.enabled=true (repeatable)',
       collect,
-      [],
     )
     .addHelpText(
       'after',
