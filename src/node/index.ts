@@ -37,7 +37,7 @@ export {
   type Assignment,
   type ConfigObject,
 } from './config-override.js';
-export { PeerwayNode, type PeerwayNodeInit, type HealthReport } from './node.js';
+export { PeerwayNode, type PeerwayNodeInit, type PeerwayNodeEvents, type HealthReport } from './node.js';
 export type { ServiceStatus } from './service-host.js';
 export { NodeMetrics, metricName, type MetricsSource } from './metrics.js';
 export { createPinoLogger, fromPino, type PinoLoggerOptions } from './pino-logger.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ErrorCodes, PeerwayError, silentLogger, type Logger } from '../core/index.js';
+import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
 import type { NodeConfig } from './config.js';
 import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
@@ -27,6 +27,12 @@ export interface PeerwayNodeInit {
   version?: string;
 }
 
+/** Events of {@link PeerwayNode}. */
+export type PeerwayNodeEvents = {
+  /** A service changed state (the dashboard pushes these to the browser). */
+  service: [status: ServiceStatus];
+};
+
 /** The body of `GET /health`. */
 export interface HealthReport {
   /** `ok` when every service runs, `degraded` when one has failed. */
@@ -50,7 +56,7 @@ export interface HealthReport {
  * await node.stop();
  * ```
  */
-export class PeerwayNode implements AsyncDisposable {
+export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements AsyncDisposable {
   readonly #config: NodeConfig;
   readonly #definitions: readonly ServiceDefinition[];
   readonly #extra: readonly Service[];
@@ -66,6 +72,7 @@ export class PeerwayNode implements AsyncDisposable {
   #stopping: Promise<void> | undefined;
 
   constructor(init: PeerwayNodeInit) {
+    super();
     this.#config = init.config;
     this.#definitions = init.definitions ?? serviceDefinitions;
     this.#extra = init.services ?? [];
@@ -119,6 +126,7 @@ export class PeerwayNode implements AsyncDisposable {
     this.#store = store;
     this.#logger.info({ path }, 'database open');
     this.#hosts = this.#createHosts(store);
+    for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
     this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
     try {
       const address = await this.#http.listen(http.host, http.port);

@@ -1,4 +1,12 @@
-import { ErrorCodes, PeerwayError, sleep, toPeerwayError, type Logger, type Stats } from '../core/index.js';
+import {
+  ErrorCodes,
+  PeerwayError,
+  sleep,
+  toPeerwayError,
+  TypedEmitter,
+  type Logger,
+  type Stats,
+} from '../core/index.js';
 import { SERVICE_STOP_TIMEOUT_MS } from './constants.js';
 import type { Service, ServiceState } from './service.js';
 
@@ -17,7 +25,7 @@ export interface ServiceStatus {
  * stopped, or failed when creating, starting or stopping it throws. A failure is recorded and
  * logged, never thrown, so one broken service cannot take the others down.
  */
-export class ServiceHost {
+export class ServiceHost extends TypedEmitter<{ state: [state: ServiceState] }> {
   readonly name: string;
   #state: ServiceState = 'idle';
   #error: string | undefined;
@@ -34,6 +42,7 @@ export class ServiceHost {
     logger: Logger,
     stopTimeoutMs: number = SERVICE_STOP_TIMEOUT_MS,
   ) {
+    super();
     this.name = name;
     this.#create = create;
     this.#logger = logger;
@@ -52,7 +61,7 @@ export class ServiceHost {
   /** Creates and starts the service; resolves either way (check {@link ServiceHost.state}). */
   async start(): Promise<void> {
     if (this.#state !== 'idle') return;
-    this.#state = 'starting';
+    this.#setState('starting');
     this.#logger.info('starting');
     try {
       this.#service = this.#create();
@@ -63,9 +72,9 @@ export class ServiceHost {
       );
       return;
     }
-    // stop() may have been called while start() was pending.
-    if (this.#state === 'starting') {
-      this.#state = 'running';
+    // stop() may have been called while start() was pending (the cast undoes TS's narrowing).
+    if ((this.#state as ServiceState) === 'starting') {
+      this.#setState('running');
       this.#logger.info('running');
     }
   }
@@ -78,7 +87,7 @@ export class ServiceHost {
 
   async #stop(): Promise<void> {
     const failed = this.#state === 'failed';
-    if (!failed) this.#state = 'stopping';
+    if (!failed) this.#setState('stopping');
     const service = this.#service;
     if (service !== undefined) {
       const timeout = new AbortController();
@@ -100,9 +109,14 @@ export class ServiceHost {
       }
     }
     if (!failed) {
-      this.#state = 'stopped';
+      this.#setState('stopped');
       this.#logger.info('stopped');
     }
+  }
+
+  #setState(state: ServiceState): void {
+    this.#state = state;
+    this.emit('state', state);
   }
 
   /** The snapshot /health shows. */
@@ -120,7 +134,7 @@ export class ServiceHost {
   }
 
   #fail(err: unknown): void {
-    this.#state = 'failed';
+    this.#setState('failed');
     this.#error = err instanceof Error ? err.message : String(err);
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
     if (cause !== undefined && cause !== this.#error) this.#error += `: ${cause}`;

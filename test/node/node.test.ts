@@ -37,6 +37,8 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
     config: loadConfig({ set: [`dataDir=${dataDir}`, 'http.port=0'] }),
     services: [counting, broken],
   });
+  const changes: string[] = [];
+  node.on('service', (status) => changes.push(`${status.name}:${status.state}`));
   t.after(() => node.stop());
   await node.start();
   assert.match(node.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -86,6 +88,14 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
   await stopping;
   assert.equal(counting.stopped, 1);
   assert.equal(broken.stopped, 1, 'a failed service is still asked to release what it opened');
+  assert.deepEqual(
+    changes.filter((c) => c.startsWith('counting:')),
+    ['counting:starting', 'counting:running', 'counting:stopping', 'counting:stopped'],
+  );
+  assert.deepEqual(
+    changes.filter((c) => c.startsWith('broken:')),
+    ['broken:starting', 'broken:failed'],
+  );
   assert.equal(node.services().find((s) => s.name === 'counting')?.state, 'stopped');
   assert.equal(node.services().find((s) => s.name === 'broken')?.state, 'failed');
   await assert.rejects(httpGet(`${node.url}/health`));
