@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { z } from 'zod';
 import { ErrorCodes, isPeerwayError, type PeerwayError } from '../../src/core/index.js';
 import { createConfigSchema, loadConfig, type ServiceDefinition } from '../../src/node/index.js';
+import { validateLayers } from '../../src/node/config-load.js';
 
 const discovery: ServiceDefinition<{ enabled: boolean; tcpPort: number; seeds: string[] }> = {
   name: 'discovery',
@@ -153,4 +155,43 @@ test('config: bad --set text and bad service definitions are refused', () => {
       (e) => isPeerwayError(e, ErrorCodes.INVALID_ARGUMENT),
     );
   }
+});
+
+test('config: any JSON, any file content: a config or a typed error, never anything else', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerway-config-prop-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'c.json');
+  const typed = (f: () => unknown): void => {
+    try {
+      f();
+    } catch (err) {
+      assert.ok(
+        isPeerwayError(err, ErrorCodes.CONFIG_INVALID) || isPeerwayError(err, ErrorCodes.CONFIG_READ_FAILED),
+        String(err),
+      );
+    }
+  };
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      typed(() =>
+        validateLayers(
+          [{ source: 'prop', values: { services: { discovery: value }, http: value } }],
+          definitions,
+        ),
+      );
+    }),
+  );
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+      ),
+      (text) => {
+        writeFileSync(file, text);
+        typed(() => loadConfig({ file, definitions }));
+      },
+    ),
+    { numRuns: 50 },
+  );
 });
