@@ -11,7 +11,7 @@ export interface StopOnSignalsOptions {
   signals?: readonly NodeJS.Signals[];
   /** Where the shutdown is reported. @default no logging */
   logger?: Logger;
-  /** Called once the target has stopped (the CLI sets the exit code here). */
+  /** Called once the target has stopped (the CLI sets the exit code here). @default none */
   onStopped?: (err?: unknown) => void;
 }
 
