@@ -34,3 +34,14 @@ export {
   type SocksDialOptions,
   type SocksCredentials,
 } from './socks-dialer.js';
+export {
+  dialTls,
+  wrapTls,
+  listenTls,
+  type TlsClientOptions,
+  type DialTlsOptions,
+  type WrapTlsOptions,
+  type ListenTlsOptions,
+  type TlsListener,
+} from './tls.js';
+export { createCertificate, type CreateCertificateInit, type NodeCertificate } from './certificate.js';
