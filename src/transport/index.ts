@@ -45,3 +45,15 @@ export {
   type TlsListener,
 } from './tls.js';
 export { createCertificate, type CreateCertificateInit, type NodeCertificate } from './certificate.js';
+export {
+  parseAddress,
+  parseHost,
+  formatAddress,
+  nodeId,
+  isOnion,
+  type PeerAddress,
+  type AddressKind,
+  type ParseAddressOptions,
+} from './address.js';
+export { onionFromPublicKey, onionPublicKey, isValidOnion } from './onion.js';
+export { isPublicAddress, addressBucket, type AddressBucketOptions } from './ip-ranges.js';

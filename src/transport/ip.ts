@@ -68,8 +68,18 @@ export function formatIpv4(bytes: Uint8Array): string {
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
 }
 
-/** RFC 5952 text of 16 bytes: lowercase, no leading zeros, the longest run of 2+ zero groups as `::`. */
+/** True for an IPv4-mapped IPv6 address (`::ffff:0:0/96`). */
+export function isIpv4Mapped(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
+  return bytes[10] === 0xff && bytes[11] === 0xff;
+}
+
+/**
+ * RFC 5952 text of 16 bytes: lowercase, no leading zeros, the longest run of 2+ zero groups as
+ * `::`, and an IPv4-mapped address as `::ffff:a.b.c.d`.
+ */
 export function formatIpv6(bytes: Uint8Array): string {
+  if (isIpv4Mapped(bytes)) return `::ffff:${formatIpv4(bytes.subarray(12))}`;
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((bytes[i]! << 8) | bytes[i + 1]!);
   let bestStart = -1;
