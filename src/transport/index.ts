@@ -57,3 +57,11 @@ export {
 } from './address.js';
 export { onionFromPublicKey, onionPublicKey, isValidOnion } from './onion.js';
 export { isPublicAddress, addressBucket, type AddressBucketOptions } from './ip-ranges.js';
+export {
+  UdpEndpoint,
+  bindUdp,
+  type UdpEndpointInit,
+  type UdpEndpointEvents,
+  type UdpSource,
+  type UdpStats,
+} from './udp.js';
