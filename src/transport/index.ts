@@ -65,3 +65,22 @@ export {
   type UdpSource,
   type UdpStats,
 } from './udp.js';
+export {
+  TorControl,
+  connectTorControl,
+  parseProtocolInfo,
+  type TorProtocolInfo,
+  type TorAuthenticateOptions,
+  type TorAuthMethod,
+  type AddOnionOptions,
+  type OnionPort,
+  type OnionService,
+} from './tor-client.js';
+export {
+  TorControlConnection,
+  openTorControlConnection,
+  type TorControlInit,
+  type TorCommandOptions,
+  type TorControlEvents,
+} from './tor-control.js';
+export { TorReplyParser, type TorReply, type TorReplyLine } from './tor-reply.js';
