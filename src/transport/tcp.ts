@@ -5,9 +5,9 @@ import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } fro
 /** Options for {@link dialTcp}. */
 export interface DialTcpOptions extends AbortOptions {
   /** Give up after this many milliseconds (0: no timeout beyond the OS's). @default 10000 */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Disable Nagle's algorithm on the socket. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
 }
 
 /**
@@ -40,13 +40,13 @@ export async function dialTcp(host: string, port: number, options: DialTcpOption
 /** Options for {@link listenTcp}. */
 export interface ListenTcpOptions {
   /** Interface to bind. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** Disable Nagle's algorithm on accepted sockets. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
   /** Most simultaneous connections; more are refused by the OS-level server. @default unlimited */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
 }
 
 /** A listening TCP server. */

@@ -21,19 +21,19 @@ import { TorReplyParser, type TorReply } from './tor-reply.js';
 /** Options of one control command. */
 export interface TorCommandOptions extends AbortOptions {
   /** Give up after this many ms; the connection is then closed. @default the client's timeout */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Init for {@link connectTorControl}. */
 export interface TorControlInit extends AbortOptions {
   /** Control port host. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Control port. @default 9051 */
-  port?: number;
+  port?: number | undefined;
   /** Connect timeout, and the default timeout of every command, in ms. @default 30000 */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Where protocol problems are logged (never keys or passwords). @default silent */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Events of a {@link TorControlConnection}. */
