@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } from '../core/index.js';
+import { DEFAULT_DIAL_TIMEOUT_MS } from './constants.js';
 
 /** Options for {@link dialTcp}. */
 export interface DialTcpOptions extends AbortOptions {
@@ -11,7 +12,7 @@ export interface DialTcpOptions extends AbortOptions {
 }
 
 /**
- * Opens a TCP connection. Rejects with ERR_CONNECT_FAILED, ERR_TIMEOUT or ERR_ABORTED; a socket
+ * Opens a TCP connection. Rejects with ERR_CONNECT_FAILED, ERR_TIMEOUT, ERR_ABORTED or ERR_INVALID_ARGUMENT (bad port); a socket
  * that did not connect is destroyed.
  *
  * @example
@@ -20,7 +21,10 @@ export interface DialTcpOptions extends AbortOptions {
  * ```
  */
 export async function dialTcp(host: string, port: number, options: DialTcpOptions = {}): Promise<net.Socket> {
-  const signal = deadline(options.signal, options.timeout ?? 10_000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `bad port ${port}`, { details: { host, port } });
+  }
+  const signal = deadline(options.signal, options.timeout ?? DEFAULT_DIAL_TIMEOUT_MS);
   const socket = net.connect({ host, port, noDelay: options.noDelay ?? true });
   const connected = once(socket, 'connect').catch((err: unknown) => {
     throw new PeerwayError(ErrorCodes.CONNECT_FAILED, `connect to ${host}:${port} failed`, {

@@ -100,3 +100,9 @@ test('tcp: IPv6 loopback when the machine has it', async (t) => {
     await listener.close();
   }
 });
+
+test('tcp: a bad port is a typed argument error', async () => {
+  await rejectsWith(dialTcp('127.0.0.1', 0), ErrorCodes.INVALID_ARGUMENT);
+  await rejectsWith(dialTcp('127.0.0.1', 65536), ErrorCodes.INVALID_ARGUMENT);
+  await rejectsWith(dialTcp('127.0.0.1', 1.5), ErrorCodes.INVALID_ARGUMENT);
+});
