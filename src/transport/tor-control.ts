@@ -52,7 +52,7 @@ export type TorControlEvents = {
  */
 export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   /** Counters. */
-  readonly stats = { commands: 0, replies: 0, events: 0, protocolErrors: 0 };
+  readonly stats = { commands: 0, replies: 0, events: 0, protocolErrors: 0, listenerErrors: 0 };
   private readonly pending: Array<Deferred<TorReply>> = [];
   private readonly decoder = new LineDecoder({ maxLineLength: TOR_MAX_LINE_BYTES });
   private readonly parser = new TorReplyParser();
@@ -133,7 +133,16 @@ export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   private onReply(reply: TorReply): void {
     if (reply.status === 650) {
       this.stats.events++;
-      this.emit('event', reply);
+      try {
+        this.emit('event', reply);
+      } catch (err) {
+        // A listener's bug must not be taken for a protocol error and close the connection.
+        this.stats.listenerErrors++;
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'tor event listener failed',
+        );
+      }
       return;
     }
     const slot = this.pending.shift();
