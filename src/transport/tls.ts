@@ -58,6 +58,12 @@ export async function dialTls(
  * Runs a TLS client handshake over an open stream, for example one dialled through SOCKS5.
  * `host` is the name verified (and sent as SNI unless it is an IP literal). On failure the stream
  * is destroyed.
+ *
+ * @example
+ * ```ts
+ * const raw = await tor.dial('abc...xyz.onion', 50002, { category: 'peer' });
+ * const socket = await wrapTls(raw, 'abc...xyz.onion', { rejectUnauthorized: false });
+ * ```
  */
 export async function wrapTls(
   socket: net.Socket,

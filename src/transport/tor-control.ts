@@ -176,7 +176,15 @@ export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   }
 }
 
-/** Opens a raw control connection; see {@link connectTorControl} for the typed client. */
+/**
+ * Opens a raw control connection; see {@link connectTorControl} for the typed client.
+ *
+ * @example
+ * ```ts
+ * const connection = await openTorControlConnection({ port: 9051 });
+ * const reply = await connection.command('PROTOCOLINFO 1');
+ * ```
+ */
 export async function openTorControlConnection(init: TorControlInit = {}): Promise<TorControlConnection> {
   const timeout = init.timeout ?? DEFAULT_TOR_COMMAND_TIMEOUT_MS;
   const host = init.host ?? '127.0.0.1';
