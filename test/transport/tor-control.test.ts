@@ -155,7 +155,7 @@ test('tor control: events are skipped, silence times out, garbage closes', async
     });
   });
   try {
-    const connect = () => connectTorControl({ port: fake.port, timeout: 150 });
+    const connect = () => connectTorControl({ port: fake.port, timeout: 5000 });
 
     script = (_line, socket) =>
       socket.write('650 STREAM 1 NEW\r\n650-EXTRA x\r\n650 OK\r\n250-version=1.2.3\r\n250 OK\r\n');
@@ -173,7 +173,7 @@ test('tor control: events are skipped, silence times out, garbage closes', async
     script = () => {};
     {
       const control = await connect();
-      await rejectsWith(control.getInfo(['version']), ErrorCodes.TIMEOUT);
+      await rejectsWith(control.getInfo(['version'], { timeout: 150 }), ErrorCodes.TIMEOUT);
       assert.equal(control.connection.isClosed, true);
       await rejectsWith(control.getInfo(['version']), ErrorCodes.CLOSED);
       const first = control.close();
