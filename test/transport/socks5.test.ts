@@ -83,6 +83,24 @@ test('socks5 through microsocks', { skip: microsocks.skip }, async (t) => {
     }
   });
 
+  await t.test('an IPv6 literal target goes as ATYP 4', async (t6) => {
+    const v6 = await listenTcp((s) => s.end('six\n'), { host: '::1' }).catch(() => undefined);
+    if (v6 === undefined) {
+      t6.skip('no IPv6 loopback on this machine');
+      return;
+    }
+    try {
+      const socket = await dialSocks5('::1', v6.port, { proxy: { host: proxy.host, port: proxy.port } });
+      try {
+        assert.equal(await readText(socket, 4), 'six\n');
+      } finally {
+        socket.destroy();
+      }
+    } finally {
+      await v6.close();
+    }
+  });
+
   await t.test('authenticated dial with the right password', async () => {
     const socket = await dialSocks5('127.0.0.1', target.port, {
       proxy: { host: authProxy.host, port: authProxy.port, username: 'alice', password: 's3cret' },
