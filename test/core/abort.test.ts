@@ -55,3 +55,13 @@ test('sleep resolves after its delay and leaves no listener on the signal', asyn
   await sleep(5, { signal: controller.signal });
   controller.abort(); // must not throw or reject anything late
 });
+
+test('raceSignal: an onAbort that rejects the raced promise still yields the abort error', async () => {
+  const controller = new AbortController();
+  const inner = deferred<number>();
+  const racing = raceSignal(inner.promise, controller.signal, 'dial', () =>
+    inner.reject(new Error('socket destroyed')),
+  );
+  controller.abort();
+  await assert.rejects(racing, { code: ErrorCodes.ABORTED });
+});
