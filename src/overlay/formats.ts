@@ -56,7 +56,9 @@ function ipv6Bytes(host: string): Uint8Array {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
     const b = ipv4Bytes(v4[1]!);
-    text = text.slice(0, v4.index) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+    text =
+      text.slice(0, v4.index) +
+      `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
   }
   const [head = '', tail] = text.split('::') as [string, string | undefined];
   const h = head === '' ? [] : head.split(':');
@@ -77,7 +79,7 @@ function ipv6Text(b: Uint8Array): string {
   // Compress the longest run of zero groups, as inet_ntop does.
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
     if (j - i > bestLen) [best, bestLen] = [i, j - i];

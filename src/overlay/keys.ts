@@ -16,7 +16,12 @@ const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 /** Key sizes, in bits, of the binary curves py-ipv8's M2Crypto keys use (very-low .. high). */
-const CURVE_BITS: Readonly<Record<string, number>> = { sect163k1: 163, sect233k1: 233, sect409k1: 409, sect571r1: 571 };
+const CURVE_BITS: Readonly<Record<string, number>> = {
+  sect163k1: 163,
+  sect233k1: 233,
+  sect409k1: 409,
+  sect571r1: 571,
+};
 
 function badKey(message: string, cause?: unknown): PeerwayError {
   return new PeerwayError(ErrorCodes.OVERLAY_BAD_KEY, message, cause === undefined ? {} : { cause });
@@ -130,8 +135,16 @@ export class PrivateKey {
 
   private constructor(x25519Secret: Uint8Array, ed25519Seed: Uint8Array) {
     this.secretBin = Buffer.concat([SK_TAG, x25519Secret, ed25519Seed]);
-    this.ed = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, ed25519Seed]), format: 'der', type: 'pkcs8' });
-    const x = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, x25519Secret]), format: 'der', type: 'pkcs8' });
+    this.ed = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8, ed25519Seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const x = createPrivateKey({
+      key: Buffer.concat([X25519_PKCS8, x25519Secret]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     const xPub = createPublicKey(x).export({ format: 'der', type: 'spki' }).subarray(-32);
     const edPub = createPublicKey(this.ed).export({ format: 'der', type: 'spki' }).subarray(-32);
     this.publicKey = publicKeyFromBin(Buffer.concat([PK_TAG, xPub, edPub]));

@@ -1,6 +1,12 @@
 import { ErrorCodes, PeerwayError } from '../core/index.js';
 import { ByteReader, ByteWriter, decodeError, encodeError } from './byte-io.js';
-import { COMMUNITY_ID_LENGTH, COMMUNITY_VERSION, MSG_ID_OFFSET, PREFIX_LEGACY_BYTE, PREFIX_LENGTH } from './constants.js';
+import {
+  COMMUNITY_ID_LENGTH,
+  COMMUNITY_VERSION,
+  MSG_ID_OFFSET,
+  PREFIX_LEGACY_BYTE,
+  PREFIX_LENGTH,
+} from './constants.js';
 import { publicKeyFromBin, type PrivateKey, type PublicKey } from './keys.js';
 
 /** The 22-byte prefix of a community: `00 02` + community id. */

@@ -3,8 +3,7 @@ import { FORMATS, type FormatName, type FormatValues } from './formats.js';
 
 /** A nested payload (u16 length + bytes) or a list of them (u8 count of nested payloads). */
 export type NestedFormat =
-  | { readonly nested: PayloadClass<object> }
-  | { readonly list: PayloadClass<object> };
+  { readonly nested: PayloadClass<object> } | { readonly list: PayloadClass<object> };
 
 /** One declared field: its name and its py-ipv8 format. */
 export type FieldSpec = readonly [name: string, format: FormatName | NestedFormat];

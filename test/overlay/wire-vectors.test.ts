@@ -33,8 +33,18 @@ test('keys: public key bins and mids match py-ipv8', () => {
 });
 
 test('246 introduction-request is rebuilt and parsed', () => {
-  const value = { destination: A, sourceLan: B, sourceWan: Z, flags: bitsOf(false, false, false, false, false, false, false, true), identifier: 1, extraBytes: empty };
-  same('introductionRequest246', encodeMessage(prefix, P.IntroductionRequestPayload, value, { key: keyB, globalTime: 1n }));
+  const value = {
+    destination: A,
+    sourceLan: B,
+    sourceWan: Z,
+    flags: bitsOf(false, false, false, false, false, false, false, true),
+    identifier: 1,
+    extraBytes: empty,
+  };
+  same(
+    'introductionRequest246',
+    encodeMessage(prefix, P.IntroductionRequestPayload, value, { key: keyB, globalTime: 1n }),
+  );
   const m = decodeMessage(packet('introductionRequest246'), P.IntroductionRequestPayload);
   assert.equal(m.globalTime, 1n);
   assert.deepEqual(m.payload, { ...value, flags: value.flags });
@@ -42,8 +52,20 @@ test('246 introduction-request is rebuilt and parsed', () => {
 });
 
 test('245 introduction-response is rebuilt and parsed', () => {
-  const value = { destination: B, sourceLan: A, sourceWan: Z, lanIntroduction: Z, wanIntroduction: Z, flags: bitsOf(false, false, false, true), identifier: 1, extraBytes: empty };
-  same('introductionResponse245', encodeMessage(prefix, P.IntroductionResponsePayload, value, { key: keyA, globalTime: 1n }));
+  const value = {
+    destination: B,
+    sourceLan: A,
+    sourceWan: Z,
+    lanIntroduction: Z,
+    wanIntroduction: Z,
+    flags: bitsOf(false, false, false, true),
+    identifier: 1,
+    extraBytes: empty,
+  };
+  same(
+    'introductionResponse245',
+    encodeMessage(prefix, P.IntroductionResponsePayload, value, { key: keyA, globalTime: 1n }),
+  );
   const m = decodeMessage(packet('introductionResponse245'), P.IntroductionResponsePayload);
   assert.deepEqual(m.payload, value);
   assert.equal(m.payload.flags[P.ResponseFlag.supportsNewStyle], true);
@@ -52,7 +74,10 @@ test('245 introduction-response is rebuilt and parsed', () => {
 test('250 and 232 puncture-requests (unsigned) are rebuilt and parsed', () => {
   const v250 = { lanWalker: A, wanWalker: C, identifier: 1 };
   same('punctureRequest250', encodeMessage(prefix, P.PunctureRequestPayload, v250, { globalTime: 6n }));
-  assert.deepEqual(decodeMessage(packet('punctureRequest250'), P.PunctureRequestPayload, { signed: false }).payload, v250);
+  assert.deepEqual(
+    decodeMessage(packet('punctureRequest250'), P.PunctureRequestPayload, { signed: false }).payload,
+    v250,
+  );
   const v232 = { lanWalker: A, wanWalker: B, identifier: 4 };
   same('newPunctureRequest232', encodeMessage(prefix, P.NewPunctureRequestPayload, v232, { globalTime: 8n }));
   const m = decodeMessage(packet('newPunctureRequest232'), P.NewPunctureRequestPayload, { signed: false });
@@ -67,12 +92,40 @@ test('249 puncture is rebuilt and parsed', () => {
 });
 
 test('234 and 233 new-style introductions are rebuilt and parsed', () => {
-  const v234 = { destination: A, sourceLan: B, sourceWan: B, identifier: 2, flags: bitsOf(), extraBytes: empty };
-  same('newIntroductionRequest234', encodeMessage(prefix, P.NewIntroductionRequestPayload, v234, { key: keyB, globalTime: 2n }));
-  assert.deepEqual(decodeMessage(packet('newIntroductionRequest234'), P.NewIntroductionRequestPayload).payload, v234);
-  const v233 = { destination: A, sourceLan: B, sourceWan: B, lanIntroduction: Z, wanIntroduction: Z, identifier: 2, flags: bitsOf(), extraBytes: empty };
-  same('newIntroductionResponse233', encodeMessage(prefix, P.NewIntroductionResponsePayload, v233, { key: keyB, globalTime: 3n }));
-  assert.deepEqual(decodeMessage(packet('newIntroductionResponse233'), P.NewIntroductionResponsePayload).payload, v233);
+  const v234 = {
+    destination: A,
+    sourceLan: B,
+    sourceWan: B,
+    identifier: 2,
+    flags: bitsOf(),
+    extraBytes: empty,
+  };
+  same(
+    'newIntroductionRequest234',
+    encodeMessage(prefix, P.NewIntroductionRequestPayload, v234, { key: keyB, globalTime: 2n }),
+  );
+  assert.deepEqual(
+    decodeMessage(packet('newIntroductionRequest234'), P.NewIntroductionRequestPayload).payload,
+    v234,
+  );
+  const v233 = {
+    destination: A,
+    sourceLan: B,
+    sourceWan: B,
+    lanIntroduction: Z,
+    wanIntroduction: Z,
+    identifier: 2,
+    flags: bitsOf(),
+    extraBytes: empty,
+  };
+  same(
+    'newIntroductionResponse233',
+    encodeMessage(prefix, P.NewIntroductionResponsePayload, v233, { key: keyB, globalTime: 3n }),
+  );
+  assert.deepEqual(
+    decodeMessage(packet('newIntroductionResponse233'), P.NewIntroductionResponsePayload).payload,
+    v233,
+  );
 });
 
 test('a flipped signature byte or a trailing byte is rejected with a typed error', () => {
@@ -80,13 +133,27 @@ test('a flipped signature byte or a trailing byte is rejected with a typed error
   bad[bad.length - 1]! ^= 1;
   assert.throws(() => decodeMessage(bad, P.PuncturePayload), { code: 'ERR_OVERLAY_BAD_SIGNATURE' });
   const long = new Uint8Array([...packet('punctureRequest250'), 0]);
-  assert.throws(() => decodeMessage(long, P.PunctureRequestPayload, { signed: false }), { code: 'ERR_OVERLAY_DECODE' });
+  assert.throws(() => decodeMessage(long, P.PunctureRequestPayload, { signed: false }), {
+    code: 'ERR_OVERLAY_DECODE',
+  });
   const short = packet('punctureRequest250').subarray(0, 40);
-  assert.throws(() => decodeMessage(short, P.PunctureRequestPayload, { signed: false }), { code: 'ERR_OVERLAY_DECODE' });
+  assert.throws(() => decodeMessage(short, P.PunctureRequestPayload, { signed: false }), {
+    code: 'ERR_OVERLAY_DECODE',
+  });
 });
 
 test('intro requests accept a tail as extra bytes (raw), like py-ipv8', () => {
-  const value = { destination: A, sourceLan: B, sourceWan: Z, flags: bitsOf(), identifier: 9, extraBytes: Uint8Array.from([1, 2, 3]) };
-  const m = decodeMessage(encodeMessage(prefix, P.IntroductionRequestPayload, value, { key: keyB, globalTime: 9n }), P.IntroductionRequestPayload);
+  const value = {
+    destination: A,
+    sourceLan: B,
+    sourceWan: Z,
+    flags: bitsOf(),
+    identifier: 9,
+    extraBytes: Uint8Array.from([1, 2, 3]),
+  };
+  const m = decodeMessage(
+    encodeMessage(prefix, P.IntroductionRequestPayload, value, { key: keyB, globalTime: 9n }),
+    P.IntroductionRequestPayload,
+  );
   assert.deepEqual(m.payload.extraBytes, Uint8Array.from([1, 2, 3]));
 });
