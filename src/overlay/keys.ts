@@ -79,15 +79,33 @@ class EcdsaPublicKey implements PublicKey {
     this.signatureLength = 2 * Math.ceil(bits / 8);
   }
   verify(signature: Uint8Array, data: Uint8Array): boolean {
+    if (signature.length !== this.signatureLength) return false;
+    // py-ipv8 pads r and s to the key size, which for sect233k1 and sect409k1 is one byte more than
+    // the group order OpenSSL's P1363 form expects; DER carries the integers at any width.
+    const half = this.signatureLength / 2;
+    const der = derSequence(derInteger(signature.subarray(0, half)), derInteger(signature.subarray(half)));
     try {
-      return (
-        signature.length === this.signatureLength &&
-        verify('sha1', data, { key: this.key, dsaEncoding: 'ieee-p1363' }, signature)
-      );
+      return verify('sha1', data, { key: this.key, dsaEncoding: 'der' }, der);
     } catch {
       return false;
     }
   }
+}
+
+function derLength(n: number): number[] {
+  return n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+}
+
+function derInteger(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const body = bytes[i]! & 0x80 ? [0, ...bytes.subarray(i)] : [...bytes.subarray(i)];
+  return Uint8Array.from([0x02, ...derLength(body.length), ...body]);
+}
+
+function derSequence(...parts: Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(parts);
+  return Uint8Array.from([0x30, ...derLength(body.length), ...body]);
 }
 
 const cache = new Map<string, PublicKey>();
