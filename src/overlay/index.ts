@@ -89,5 +89,6 @@ export {
   type BootstrapTarget,
 } from './bootstrapper.js';
 export { type AddressBook } from './address-book.js';
+export { SqliteAddressBook, ADDRESS_BOOK_FAMILY, type SqliteAddressBookInit } from './sqlite-address-book.js';
 export { RateLimiter, type RateLimiterInit } from './rate-limiter.js';
 export { DEFAULT_MAX_PEERS, DEFAULT_TICK_MS, MessageIds, PUBLIC_BOOTSTRAP_ADDRESSES } from './constants.js';
