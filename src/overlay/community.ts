@@ -49,7 +49,16 @@ export interface CommunityInit extends OverlayInit {
   addressBook?: AddressBook;
   /** Strategy tick in ms (py-ipv8 `walker_interval`). @default 500 */
   tickMs?: number;
-  /** Our LAN address as advertised; @default guessed from the interfaces and the endpoint port */
+  /**
+   * Amplification guards: introduction requests answered per source address, and puncture
+   * requests/punctures sent per target address (tokens per second and burst).
+   * @default { perSource: { perSecond: 20, burst: 40 }, perTarget: { perSecond: 10, burst: 20 } }
+   */
+  rateLimits?: {
+    perSource?: { perSecond: number; burst: number };
+    perTarget?: { perSecond: number; burst: number };
+  };
+  /** Our LAN address as advertised. @default guessed from the interfaces and the endpoint port */
   lanAddress?: UdpAddress;
 }
 
@@ -78,12 +87,12 @@ export class Community extends DiscoveryHandlers {
   private timer: NodeJS.Timeout | undefined;
   private unloading: Promise<void> | undefined;
   private registered = false;
-  private readonly localHosts = localIPv4Hosts();
+  private localHosts: Set<string> | undefined;
 
   constructor(init: CommunityInit) {
     super(init, {
-      perSource: new RateLimiter(RATE_PER_SOURCE),
-      perTarget: new RateLimiter(RATE_PER_TARGET),
+      perSource: new RateLimiter(init.rateLimits?.perSource ?? RATE_PER_SOURCE),
+      perTarget: new RateLimiter(init.rateLimits?.perTarget ?? RATE_PER_TARGET),
     });
     this.settings = {
       maxPeers: init.maxPeers ?? DEFAULT_MAX_PEERS,
@@ -208,6 +217,7 @@ export class Community extends DiscoveryHandlers {
 
   /** True for addresses of this host, which are introduced by their LAN address. */
   protected override isLanHost(host: string): boolean {
+    this.localHosts ??= localIPv4Hosts();
     return host === this.myEstimatedLan.host || this.localHosts.has(host);
   }
 
