@@ -64,7 +64,7 @@ function ed25519Anchor(): { verify: number; sign: number } {
   };
 }
 
-async function requestPackets(server: UdpAddress, cid: Uint8Array, count: number): Promise<Uint8Array[]> {
+function requestPackets(server: UdpAddress, cid: Uint8Array, count: number): Uint8Array[] {
   const endpoint = new Endpoint();
   return Array.from({ length: count }, () => {
     const c = new Community({ communityId: cid, endpoint, key: PrivateKey.generate(), tickMs: 0 });
@@ -84,7 +84,7 @@ async function answerRate(): Promise<{ direct: number; udp: number; udpSent: num
     rateLimits: { perSource: unlimited },
   });
   community.start();
-  const packets = await requestPackets(endpoint.address, cid, 2000);
+  const packets = requestPackets(endpoint.address, cid, 2000);
   const sink = await startWorker();
   const source = { host: '127.0.0.1', port: sink.port };
 

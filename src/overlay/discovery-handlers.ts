@@ -204,20 +204,27 @@ export abstract class DiscoveryHandlers extends OverlayBase {
       peer.lanAddress = payload.sourceLan;
       stored = this.acceptPeer(peer) ?? peer;
     }
-    const introduction = this.getPeerForIntroduction(stored, !newStyle);
+    // As py-ipv8: the answer's family follows what the peer is known to speak, not the request's.
+    const answerNew = stored.newStyleIntro;
+    const introduction = this.getPeerForIntroduction(stored, !answerNew);
     const response = this.createIntroductionResponse(
       payload.destination,
       source,
       payload.identifier,
       introduction,
       EMPTY,
-      newStyle,
+      answerNew,
       max >= 0 && count >= max,
     );
     this.sendBounded(source, response, data.length);
     if (introduction !== undefined) {
       if (this.limits.perTarget.take(addressKey(introduction.address))) {
-        const request = this.createPunctureRequest(payload.destination, source, payload.identifier, newStyle);
+        const request = this.createPunctureRequest(
+          payload.destination,
+          source,
+          payload.identifier,
+          answerNew,
+        );
         this.sendBounded(introduction.address, request, data.length);
       } else bump(this.stats.dropped, 'punctureRateLimited');
     }
