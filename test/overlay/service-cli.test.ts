@@ -54,10 +54,10 @@ test('`overlay join` prints peers as they are found and leaves after --duration'
   registerOverlayCommands(program);
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+  process.stdout.write = (chunk: string | Uint8Array): boolean => {
     lines.push(String(chunk));
     return true;
-  });
+  };
   try {
     await program.parseAsync(
       [
