@@ -13,6 +13,7 @@ import {
   RandomChurn,
   RandomWalk,
   SqliteAddressBook,
+  UdpBroadcastBootstrapper,
   type Bootstrapper,
   type WalkerDefinition,
 } from '../overlay/index.js';
@@ -53,6 +54,8 @@ export const overlayConfigSchema = z.object({
   bootstrap: z.array(hostPort).default([]),
   /** Also use py-ipv8's public bootstrap servers. */
   publicBootstrap: z.boolean().default(false),
+  /** Opt in to py-ipv8's LAN broadcast bootstrapper (a datagram to every port of 255.255.255.255). */
+  broadcastBootstrap: z.boolean().default(false),
   /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
   keyFile: z.string().default('overlay.key'),
   /** Strategy tick in ms (py-ipv8's walker_interval). */
@@ -112,6 +115,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         for (const c of config.communities) {
           const bootstrappers: Bootstrapper[] =
             servers.length > 0 ? [new AddressBootstrapper({ addresses: servers.map(parseUdpAddress) })] : [];
+          if (config.broadcastBootstrap) bootstrappers.push(new UdpBroadcastBootstrapper({ optIn: true }));
           const community = new Community({
             communityId: Buffer.from(c.id, 'hex'),
             endpoint,

@@ -88,6 +88,13 @@ export {
   type AddressBootstrapperInit,
   type BootstrapTarget,
 } from './bootstrapper.js';
+export {
+  UdpBroadcastBootstrapper,
+  classifyBroadcast,
+  BEACON_HEADER,
+  type UdpBroadcastBootstrapperInit,
+  type BroadcastTarget,
+} from './broadcast-bootstrapper.js';
 export { type AddressBook } from './address-book.js';
 export { SqliteAddressBook, ADDRESS_BOOK_FAMILY, type SqliteAddressBookInit } from './sqlite-address-book.js';
 export { RateLimiter, type RateLimiterInit } from './rate-limiter.js';

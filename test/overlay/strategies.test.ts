@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddressBootstrapper,
+  BEACON_HEADER,
+  classifyBroadcast,
+  UdpBroadcastBootstrapper,
   EdgeWalk,
   Network,
   Peer,
@@ -172,4 +175,15 @@ test('churn on a loopback testnet: a peer that vanished is dropped by those who 
   );
   // The others answer the churn pings, so they stay.
   assert.ok(net.nodes.slice(1).every((n) => n.community.getPeers().length >= 2));
+});
+
+test('broadcast bootstrapper: opt-in only; beacons and handed-off packets are told apart (nothing is sent)', () => {
+  assert.throws(() => new UdpBroadcastBootstrapper({} as never), { code: 'ERR_INVALID_ARGUMENT' });
+  const prefix = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(7)]);
+  const other = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(8)]);
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix]), prefix), 'beacon');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...other]), prefix), 'other');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'other');
+  assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'packet');
+  assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'other');
 });
