@@ -120,9 +120,12 @@ async function convergence(n: number, limitMs: number): Promise<string> {
   const setup = performance.now();
   await using net = await testnet(n);
   const setupMs = performance.now() - setup;
+  // All n peers share this one thread: a utilisation near 1 means the run was CPU-bound here.
+  const elu0 = performance.eventLoopUtilization();
   try {
     const ms = await net.waitFor(() => net.minPeers() >= 10, limitMs);
-    return `convergence n=${n}: ${(ms / 1000).toFixed(1)} s, ${Math.ceil(ms / 500)} rounds of 0.5 s (setup ${(setupMs / 1000).toFixed(1)} s)`;
+    const busy = performance.eventLoopUtilization(elu0).utilization;
+    return `convergence n=${n}: ${(ms / 1000).toFixed(1)} s, ${Math.ceil(ms / 500)} rounds of 0.5 s (setup ${(setupMs / 1000).toFixed(1)} s, event loop ${(busy * 100).toFixed(0)}% busy)`;
   } catch {
     return `convergence n=${n}: not reached in ${limitMs / 1000} s (min verified peers ${net.minPeers()})`;
   }
