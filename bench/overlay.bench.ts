@@ -122,10 +122,14 @@ async function convergence(n: number, limitMs: number): Promise<string> {
   const setupMs = performance.now() - setup;
   // All n peers share this one thread: a utilisation near 1 means the run was CPU-bound here.
   const elu0 = performance.eventLoopUtilization();
+  const ticks0 = net.nodes.map((x) => x.community.stats.ticks);
   try {
     const ms = await net.waitFor(() => net.minPeers() >= 10, limitMs);
     const busy = performance.eventLoopUtilization(elu0).utilization;
-    return `convergence n=${n}: ${(ms / 1000).toFixed(1)} s, ${Math.ceil(ms / 500)} rounds of 0.5 s (setup ${(setupMs / 1000).toFixed(1)} s, event loop ${(busy * 100).toFixed(0)}% busy)`;
+    // Rounds = ticks each peer actually ran (a saturated loop runs fewer than elapsed / 0.5 s).
+    const ticks = net.nodes.map((x, i) => x.community.stats.ticks - ticks0[i]!);
+    const rounds = ticks.reduce((a, b) => a + b, 0) / ticks.length;
+    return `convergence n=${n}: ${(ms / 1000).toFixed(1)} s, ${rounds.toFixed(0)} rounds (ticks per peer; ${Math.ceil(ms / 500)} at 0.5 s) (setup ${(setupMs / 1000).toFixed(1)} s, event loop ${(busy * 100).toFixed(0)}% busy)`;
   } catch {
     return `convergence n=${n}: not reached in ${limitMs / 1000} s (min verified peers ${net.minPeers()})`;
   }

@@ -76,8 +76,6 @@ export const ErrorCodes = {
   OVERLAY_BAD_SIGNATURE: 'ERR_OVERLAY_BAD_SIGNATURE',
   /** A key bin is malformed or of an unsupported type. */
   OVERLAY_BAD_KEY: 'ERR_OVERLAY_BAD_KEY',
-  /** A datagram was larger than the overlay accepts. */
-  OVERLAY_TOO_LARGE: 'ERR_OVERLAY_TOO_LARGE',
   /** A community with the same prefix is already registered on the endpoint. */
   OVERLAY_PREFIX_IN_USE: 'ERR_OVERLAY_PREFIX_IN_USE',
 } as const;

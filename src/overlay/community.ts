@@ -128,6 +128,7 @@ export class Community extends DiscoveryHandlers {
 
   /** Runs every strategy that is below its target once (one IPv8 tick). */
   tick(): void {
+    this.stats.ticks++;
     const count = this.getPeers().length;
     for (const walker of this.walkers) {
       if (walker.targetPeers >= 0 && count >= walker.targetPeers) continue;

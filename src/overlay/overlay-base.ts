@@ -40,6 +40,8 @@ export interface CommunityStats {
   [key: string]: number | Record<string, number>;
   received: Record<string, number>;
   sent: number;
+  /** Strategy ticks run. */
+  ticks: number;
   dropped: Record<string, number>;
 }
 
@@ -57,7 +59,7 @@ export class OverlayBase extends TypedEmitter<CommunityEvents> {
   readonly key: PrivateKey;
   /** Our own peer (key and the address others see for us). */
   readonly myPeer: Peer;
-  readonly stats: CommunityStats = { received: {}, sent: 0, dropped: {} };
+  readonly stats: CommunityStats = { received: {}, sent: 0, ticks: 0, dropped: {} };
   protected readonly logger: Logger;
   protected readonly prefix: Uint8Array;
   private readonly handlers = new Map<number, MessageHandler>();
@@ -160,6 +162,10 @@ export class OverlayBase extends TypedEmitter<CommunityEvents> {
   onPacket(data: Uint8Array, source: UdpAddress): void {
     const known = this.network.getVerifiedByAddress(source);
     if (known !== undefined) known.lastResponse = Date.now();
+    if (data.length <= MSG_ID_OFFSET || !this.prefix.every((b, i) => data[i] === b)) {
+      bump(this.stats.dropped, 'wrongPrefix');
+      return;
+    }
     const id = data[MSG_ID_OFFSET]!;
     const handler = this.handlers.get(id);
     if (handler === undefined) {

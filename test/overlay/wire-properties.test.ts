@@ -227,7 +227,8 @@ test('a community fed random and mutated datagrams never throws and counts every
         if (at >= 22 && at < mutated.length) mutated[at]! ^= x;
         community.onPacket(mutated, source);
         community.onPacket(new Uint8Array([...prefix, ...noise]), source);
-        fed += 2;
+        community.onPacket(noise, source);
+        fed += 3;
       },
     ),
     { numRuns: 300 },
@@ -237,4 +238,5 @@ test('a community fed random and mutated datagrams never throws and counts every
   assert.ok(dropped > 0);
   assert.ok(dropped + handled >= fed, `${dropped} + ${handled} < ${fed}`);
   assert.equal(community.stats.dropped.handlerError, undefined);
+  assert.ok((community.stats.dropped.wrongPrefix ?? 0) >= 300);
 });

@@ -42,6 +42,9 @@ export function registerOverlayCommands(program: Command): void {
 
 async function join(flags: JoinFlags): Promise<void> {
   if (!/^[0-9a-fA-F]{40}$/.test(flags.community)) throw new Error('--community must be 40 hex digits');
+  const maxPeers = Number(flags.maxPeers);
+  if (!Number.isInteger(maxPeers) || maxPeers < -1) throw new Error('--max-peers must be an integer >= -1');
+  if (flags.walk !== 'random' && flags.walk !== 'edge') throw new Error('--walk must be random or edge');
   const listen = parseUdpAddress(flags.listen);
   const key =
     flags.key === undefined ? PrivateKey.generate() : PrivateKey.fromBin(Buffer.from(flags.key, 'hex'));
@@ -56,7 +59,7 @@ async function join(flags: JoinFlags): Promise<void> {
     communityId: Buffer.from(flags.community, 'hex'),
     endpoint,
     key,
-    maxPeers: Number(flags.maxPeers),
+    maxPeers,
     walkers: [walker],
     bootstrappers: addresses.length > 0 ? [new AddressBootstrapper({ addresses })] : [],
   });
