@@ -118,8 +118,10 @@ async function answerRate(): Promise<{ direct: number; udp: number; udpSent: num
 
 async function convergence(n: number, limitMs: number): Promise<string> {
   const setup = performance.now();
-  await using net = await testnet(n);
+  // Build every peer first, then start them at once, so none has a head start on the clock.
+  await using net = await testnet(n, { deferStart: true });
   const setupMs = performance.now() - setup;
+  net.startAll();
   // All n peers share this one thread: a utilisation near 1 means the run was CPU-bound here.
   const elu0 = performance.eventLoopUtilization();
   const ticks0 = net.nodes.map((x) => x.community.stats.ticks);

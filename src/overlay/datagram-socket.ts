@@ -1,16 +1,15 @@
-import dgram from 'node:dgram';
-import { once } from 'node:events';
-import { ErrorCodes, PeerwayError } from '../core/index.js';
+import { UdpEndpoint } from '../transport/index.js';
 import type { UdpAddress } from './address.js';
+import { MAX_DATAGRAM_SIZE } from './constants.js';
 
 /**
- * The few things the overlay needs from a UDP socket. Kept small so the endpoint can move onto
- * the shared transport/udp endpoint without changes to the protocol code.
+ * The few things the overlay needs from a UDP socket: kept small so protocol code does not depend
+ * on the transport's wider surface.
  */
 export interface DatagramSocket {
   /** The bound address (the real port when 0 was asked for). */
   readonly address: UdpAddress;
-  /** Sends one datagram; errors are reported through `onError`, never thrown. */
+  /** Sends one datagram; failures are counted by the transport, never thrown. */
   send(data: Uint8Array, to: UdpAddress): void;
   /** Closes the socket; idempotent. */
   close(): Promise<void>;
@@ -28,54 +27,35 @@ export interface BindDatagramOptions {
   host?: string;
   /** Port to bind; 0 picks a free one. @default 0 */
   port?: number;
-  /** SO_RCVBUF in bytes (py-ipv8 asks for 870400). @default 870400 */
-  receiveBufferSize?: number;
+  /** Larger inbound datagrams are dropped by the transport. @default 65507 */
+  maxDatagramSize?: number;
 }
 
-/** Binds a node:dgram IPv4 socket. Rejects with ERR_LISTEN_FAILED. */
+/**
+ * Binds the shared transport's {@link UdpEndpoint}. Rejects with ERR_LISTEN_FAILED. The
+ * transport counts its own send failures; an oversize send is reported through `onError`.
+ */
 export async function bindDatagramSocket(
   handlers: DatagramHandlers,
   options: BindDatagramOptions = {},
 ): Promise<DatagramSocket> {
-  const host = options.host ?? '0.0.0.0';
-  const socket = dgram.createSocket({ type: 'udp4' });
-  const onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void =>
-    handlers.onMessage(msg, { host: rinfo.address, port: rinfo.port });
-  try {
-    socket.bind(options.port ?? 0, host);
-    await once(socket, 'listening');
-  } catch (err) {
-    socket.close();
-    throw new PeerwayError(ErrorCodes.LISTEN_FAILED, `cannot bind UDP ${host}:${options.port ?? 0}`, {
-      cause: err,
-    });
-  }
-  try {
-    socket.setRecvBufferSize(options.receiveBufferSize ?? 870_400);
-  } catch {
-    // The OS may cap the buffer; the default still works.
-  }
-  socket.on('message', onMessage);
-  const onError = (err: Error): void => handlers.onError(err);
-  socket.on('error', onError);
-  const bound = socket.address();
-  let closing: Promise<void> | undefined;
+  const udp = new UdpEndpoint({
+    host: options.host ?? '0.0.0.0',
+    port: options.port ?? 0,
+    maxDatagramSize: options.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
+  });
+  udp.on('message', (data, from) => handlers.onMessage(data, { host: from.host, port: from.port }));
+  await udp.start();
+  const { host, port } = udp.address;
   return {
-    address: { host: bound.address, port: bound.port },
+    address: { host, port },
     send(data, to) {
-      socket.send(data, to.port, to.host, (err) => {
-        if (err) handlers.onError(err);
-      });
+      try {
+        if (!udp.send(data, to.host, to.port)) handlers.onError(new Error('send refused'));
+      } catch (err) {
+        handlers.onError(err instanceof Error ? err : new Error(String(err)));
+      }
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        socket.off('message', onMessage);
-        socket.close(() => {
-          socket.off('error', onError);
-          resolve();
-        });
-      });
-      return closing;
-    },
+    close: () => udp.stop(),
   };
 }

@@ -68,7 +68,12 @@ export class Endpoint {
           this.logger.debug({ err: err.message }, 'udp socket error');
         },
       },
-      { host: this.init.host ?? '0.0.0.0', port: this.init.port ?? 0 },
+      {
+        host: this.init.host ?? '0.0.0.0',
+        port: this.init.port ?? 0,
+        // The transport drops datagrams over this size before they reach us.
+        maxDatagramSize: this.init.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
+      },
     );
   }
 

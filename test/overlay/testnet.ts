@@ -22,6 +22,8 @@ export interface TestnetOptions {
   community?: Partial<CommunityInit>;
   /** Address book per node index. */
   addressBook?: (i: number) => AddressBook | undefined;
+  /** Build every node first and start them together with {@link Testnet.startAll} (for timing). */
+  deferStart?: boolean;
 }
 
 export class Testnet {
@@ -53,11 +55,16 @@ export class Testnet {
         : { addressBook: this.options.addressBook(index)! }),
       ...this.options.community,
     });
-    community.start();
+    if (this.options.deferStart !== true) community.start();
     this.seedAddress ??= endpoint.address;
     const node = { endpoint, community, key };
     this.nodes.push(node);
     return node;
+  }
+
+  /** Starts every node built with `deferStart` (starting is idempotent). */
+  startAll(): void {
+    for (const n of this.nodes) n.community.start();
   }
 
   /** Stops one peer (its community and socket). */
