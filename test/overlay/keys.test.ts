@@ -12,7 +12,7 @@ import {
 } from '../../src/overlay/index.js';
 import { ByteWriter } from '../../src/overlay/byte-io.js';
 
-test('generated LibNaCL keys sign and verify; private bins round-trip', () => {
+test('fresh LibNaCL keys sign and verify; private bins round-trip', () => {
   const key = PrivateKey.generate();
   const data = Buffer.from('peerway');
   const sig = key.sign(data);
