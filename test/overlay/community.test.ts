@@ -271,3 +271,34 @@ test('unload is idempotent and frees the prefix; the endpoint stops cleanly', as
   assert.equal(a.endpoint.stop(), stop);
   await stop;
 });
+
+test('several communities share one endpoint, each sees only its own peers; a prefix registers once', async () => {
+  const e1 = new Endpoint({ host: '127.0.0.1' });
+  const e2 = new Endpoint({ host: '127.0.0.1' });
+  await e1.start();
+  await e2.start();
+  const other = randomBytes(20);
+  const k1 = PrivateKey.generate();
+  const k2 = PrivateKey.generate();
+  const make = (endpoint: Endpoint, key: PrivateKey, id: Uint8Array): Community =>
+    new Community({ communityId: id, endpoint, key, tickMs: 0 });
+  const a1 = make(e1, k1, cid);
+  const b1 = make(e1, k1, other);
+  const a2 = make(e2, k2, cid);
+  const b2 = make(e2, k2, other);
+  try {
+    for (const c of [a1, b1, a2, b2]) c.start();
+    assert.throws(() => make(e1, k1, cid).start(), { code: 'ERR_OVERLAY_PREFIX_IN_USE' });
+    a2.walkTo(e1.address);
+    await until(() => a1.getPeers().length === 1 && a2.getPeers().length === 1);
+    assert.equal(b1.getPeers().length, 0, 'the other community on the same sockets saw nothing');
+    b2.walkTo(e1.address);
+    await until(() => b1.getPeers().length === 1);
+    assert.equal(b1.stats.received['246'], 1);
+    assert.equal(a1.stats.received['246'], 1);
+  } finally {
+    for (const c of [a1, b1, a2, b2]) await c.unload();
+    await e1.stop();
+    await e2.stop();
+  }
+});
