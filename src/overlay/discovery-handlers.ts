@@ -171,6 +171,13 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
+  /** Our own packets (a walk to ourselves) and blacklisted mids are counted and ignored. */
+  private isBlacklisted(peer: Peer): boolean {
+    if (!this.network.blacklistMids.has(peer.id)) return false;
+    bump(this.stats.dropped, peer.id === this.myPeer.id ? 'self' : 'blacklisted');
+    return true;
+  }
+
   /** Adds a verified peer of this community, announcing it when it is new here. */
   protected acceptPeer(peer: Peer): Peer | undefined {
     const known = this.network.getVerifiedById(peer.id);
@@ -190,6 +197,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     const { peer, payload, globalTime } = newStyle
       ? this.decodeSigned(source, data, P.NewIntroductionRequestPayload)
       : this.decodeSigned(source, data, P.IntroductionRequestPayload);
+    if (this.isBlacklisted(peer)) return;
     if (newStyle || payload.flags[P.RequestFlag.supportsNewStyle]) peer.newStyleIntro = true;
     const max = this.settings.maxPeers;
     const count = this.getPeers().length;
@@ -235,6 +243,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     const { peer, payload, globalTime } = newStyle
       ? this.decodeSigned(source, data, P.NewIntroductionResponsePayload)
       : this.decodeSigned(source, data, P.IntroductionResponsePayload);
+    if (this.isBlacklisted(peer)) return;
     const dest = payload.destination;
     if (isIPv4Address(dest) && !isPrivateIPv4(dest.host)) this.myEstimatedWan = dest;
     this.myPeer.address = dest;

@@ -302,3 +302,16 @@ test('several communities share one endpoint, each sees only its own peers; a pr
     await e2.stop();
   }
 });
+
+test('a walk to our own address is ignored, not answered', async () => {
+  const a = await node();
+  try {
+    a.community.walkTo(a.endpoint.address);
+    await until(() => a.community.stats.dropped.self === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(a.community.stats.sent, 1);
+    assert.equal(a.community.getPeers().length, 0);
+  } finally {
+    await close(a);
+  }
+});
