@@ -1,14 +1,8 @@
 import { bump } from '../core/index.js';
-import {
-  addressKey,
-  isIPv4Address,
-  isPrivateIPv4,
-  isUnknownAddress,
-  UNKNOWN_ADDRESS,
-  type UdpAddress,
-} from './address.js';
+import { addressKey, isIPv4Address, isPrivateIPv4, UNKNOWN_ADDRESS, type UdpAddress } from './address.js';
 import * as P from './discovery-payloads.js';
 import { bitsOf } from './formats.js';
+import { introducedAddresses } from './introduced-addresses.js';
 import { OverlayBase, type OverlayInit } from './overlay-base.js';
 import type { Peer } from './peer.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -252,21 +246,9 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     const introNew = newStyle
       ? payload.flags[P.NewResponseFlag.introSupportsNewStyle]
       : payload.flags[P.ResponseFlag.introSupportsNewStyle];
-    const { lanIntroduction: lan, wanIntroduction: wan } = payload;
-    const myWanHost = this.myEstimatedWan.host;
-    if (!isUnknownAddress(wan) && wan.host !== myWanHost) {
-      if (!isUnknownAddress(lan)) this.network.discoverAddress(stored, lan, this.serviceId, introNew);
-      this.network.discoverAddress(stored, wan, this.serviceId, introNew);
-    } else if (!isUnknownAddress(lan) && wan.host === myWanHost) {
-      this.network.discoverAddress(stored, lan, this.serviceId, introNew);
-    } else if (!isUnknownAddress(wan)) {
-      this.network.discoverAddress(stored, wan, this.serviceId, introNew);
-      this.network.discoverAddress(
-        stored,
-        { host: this.myEstimatedLan.host, port: wan.port },
-        this.serviceId,
-        introNew,
-      );
+    const mine = { wanHost: this.myEstimatedWan.host, lanHost: this.myEstimatedLan.host };
+    for (const address of introducedAddresses(payload.lanIntroduction, payload.wanIntroduction, mine)) {
+      this.network.discoverAddress(stored, address, this.serviceId, introNew);
     }
     this.introductionResponseCallback(stored, globalTime ?? 0n, payload);
   }

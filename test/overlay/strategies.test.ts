@@ -16,6 +16,7 @@ import {
   type UdpAddress,
   type Walkable,
 } from '../../src/overlay/index.js';
+import { introducedAddresses } from '../../src/overlay/introduced-addresses.js';
 import { testnet } from './testnet.js';
 
 const at = (port: number): UdpAddress => ({ host: '127.0.0.1', port });
@@ -186,4 +187,23 @@ test('broadcast bootstrapper: opt-in only; beacons and handed-off packets are to
   assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'other');
   assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'packet');
   assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'other');
+});
+
+test('introduced addresses follow py-ipv8: other WAN, same WAN (behind our NAT), or WAN only', () => {
+  const mine = { wanHost: '198.51.100.1', lanHost: '192.168.1.2' };
+  const lan = { host: '192.168.1.7', port: 7 };
+  const none = { host: '0.0.0.0', port: 0 };
+  assert.deepEqual(introducedAddresses(lan, { host: '203.0.113.9', port: 9 }, mine), [
+    lan,
+    { host: '203.0.113.9', port: 9 },
+  ]);
+  assert.deepEqual(introducedAddresses(none, { host: '203.0.113.9', port: 9 }, mine), [
+    { host: '203.0.113.9', port: 9 },
+  ]);
+  assert.deepEqual(introducedAddresses(lan, { host: '198.51.100.1', port: 9 }, mine), [lan]);
+  assert.deepEqual(introducedAddresses(none, { host: '198.51.100.1', port: 9 }, mine), [
+    { host: '198.51.100.1', port: 9 },
+    { host: '192.168.1.2', port: 9 },
+  ]);
+  assert.deepEqual(introducedAddresses(none, none, mine), []);
 });
