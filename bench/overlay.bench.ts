@@ -17,15 +17,16 @@ const { parentPort, workerData } = require('node:worker_threads');
 const dgram = require('node:dgram');
 const s = dgram.createSocket('udp4');
 let got = 0;
+let timer;
 s.on('message', () => { got++; });
 s.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: s.address().port }));
 parentPort.on('message', (m) => {
   if (m.cmd === 'count') parentPort.postMessage({ got });
-  if (m.cmd === 'close') s.close(() => parentPort.postMessage({ closed: true }));
+  if (m.cmd === 'close') { clearInterval(timer); s.close(() => parentPort.postMessage({ closed: true })); }
   if (m.cmd === 'blast') {
     // A steady offered load (m.rate per second, in 5 ms slices) rather than a flood the kernel drops.
     const end = Date.now() + m.ms; let i = 0;
-    const timer = setInterval(() => {
+    timer = setInterval(() => {
       if (Date.now() > end) return clearInterval(timer);
       for (let k = 0; k < m.rate / 200; k++) s.send(m.packets[i++ % m.packets.length], m.port, '127.0.0.1');
     }, 5);

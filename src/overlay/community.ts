@@ -6,7 +6,6 @@ import {
   DEFAULT_MAX_PEERS,
   DEFAULT_TICK_MS,
   KEEP_ALIVE_CHANCE,
-  MessageIds,
   RATE_PER_SOURCE,
   RATE_PER_TARGET,
 } from './constants.js';
@@ -106,7 +105,6 @@ export class Community extends DiscoveryHandlers {
     this.walkers = walkers.map((w) => ({ strategy: w.strategy(this), targetPeers: w.targetPeers }));
     if (init.lanAddress !== undefined) this.myEstimatedLan = init.lanAddress;
     this.registerDiscoveryHandlers();
-    this.on('peer', (peer) => this.addressBook?.save(this.serviceId, peer.address));
   }
 
   /**
@@ -209,6 +207,12 @@ export class Community extends DiscoveryHandlers {
     return isUnknownAddress(this.myEstimatedWan) ? UNKNOWN_ADDRESS : this.myEstimatedWan;
   }
 
+  /** Saves the new peer's address (committed before anyone hears of it), then announces it. */
+  protected override peerAdded(peer: Peer): void {
+    this.addressBook?.save(this.serviceId, peer.address);
+    super.peerAdded(peer);
+  }
+
   /** Forgets a verified peer (and tells listeners). */
   removePeer(peer: Peer): void {
     if (this.network.getVerifiedById(peer.id) !== peer) return;
@@ -243,7 +247,4 @@ export class Community extends DiscoveryHandlers {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.unload();
   }
-
-  /** Message ids this class handles, for reference. */
-  static readonly discoveryIds = MessageIds;
 }

@@ -165,6 +165,11 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
+  /** A peer just became a verified peer of this community: tell listeners. */
+  protected peerAdded(peer: Peer): void {
+    this.emit('peer', peer);
+  }
+
   /** Our own packets (a walk to ourselves) and blacklisted mids are counted and ignored. */
   private isBlacklisted(peer: Peer): boolean {
     if (!this.network.blacklistMids.has(peer.id)) return false;
@@ -179,7 +184,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     const stored = this.network.addVerifiedPeer(peer);
     if (stored === undefined) return undefined;
     this.network.discoverServices(stored, [this.serviceId]);
-    if (fresh) this.emit('peer', stored);
+    if (fresh) this.peerAdded(stored);
     return stored;
   }
 
