@@ -72,6 +72,16 @@ export const ErrorCodes = {
   // --- discovery ---
 
   // --- overlay ---
+  /** An overlay packet or payload could not be decoded (truncated, bad field, trailing bytes). */
+  OVERLAY_DECODE: 'ERR_OVERLAY_DECODE',
+  /** An overlay packet or payload could not be encoded (a value out of range for its format). */
+  OVERLAY_ENCODE: 'ERR_OVERLAY_ENCODE',
+  /** An overlay packet's signature did not verify. */
+  OVERLAY_BAD_SIGNATURE: 'ERR_OVERLAY_BAD_SIGNATURE',
+  /** A key bin is malformed or of an unsupported type. */
+  OVERLAY_BAD_KEY: 'ERR_OVERLAY_BAD_KEY',
+  /** A community with the same prefix is already registered on the endpoint. */
+  OVERLAY_PREFIX_IN_USE: 'ERR_OVERLAY_PREFIX_IN_USE',
 } as const;
 
 /** One of the stable error code strings in {@link ErrorCodes}. */

@@ -1,0 +1,155 @@
+// Overlay benchmarks: signed introduction requests verified and answered per second on one core,
+// and convergence of loopback networks seeded through one address.
+// Usage: node --import tsx bench/overlay.bench.ts [sizes...]   (default sizes: 100 300 1000)
+import { randomBytes, sign, verify, generateKeyPairSync } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { Community, Endpoint, PrivateKey, type UdpAddress } from '../src/overlay/index.js';
+import { testnet } from '../test/overlay/testnet.js';
+
+const SECONDS = 3;
+/** Requests per second the UDP blaster offers. */
+const OFFERED = 8000;
+const unlimited = { perSecond: 1e9, burst: 1e9 };
+
+// A UDP sink (or blaster) on another thread, so the measured thread does only the overlay's work.
+const workerCode = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dgram = require('node:dgram');
+const s = dgram.createSocket('udp4');
+let got = 0;
+let timer;
+s.on('message', () => { got++; });
+s.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: s.address().port }));
+parentPort.on('message', (m) => {
+  if (m.cmd === 'count') parentPort.postMessage({ got });
+  if (m.cmd === 'close') { clearInterval(timer); s.close(() => parentPort.postMessage({ closed: true })); }
+  if (m.cmd === 'blast') {
+    // A steady offered load (m.rate per second, in 5 ms slices) rather than a flood the kernel drops.
+    const end = Date.now() + m.ms; let i = 0;
+    timer = setInterval(() => {
+      if (Date.now() > end) return clearInterval(timer);
+      for (let k = 0; k < m.rate / 200; k++) s.send(m.packets[i++ % m.packets.length], m.port, '127.0.0.1');
+    }, 5);
+  }
+});`;
+
+function startWorker(): Promise<{
+  worker: Worker;
+  port: number;
+  ask(m: object): Promise<Record<string, number>>;
+}> {
+  const worker = new Worker(workerCode, { eval: true });
+  const ask = (m: object): Promise<Record<string, number>> =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(m);
+    });
+  return new Promise((resolve) =>
+    worker.once('message', (m: { port: number }) => resolve({ worker, port: m.port, ask })),
+  );
+}
+
+function ed25519Anchor(): { verify: number; sign: number } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const data = randomBytes(190);
+  const sig = sign(null, data, privateKey);
+  const rate = (fn: () => void): number => {
+    const start = performance.now();
+    let n = 0;
+    while (performance.now() - start < 1500) for (let i = 0; i < 100; i++, n++) fn();
+    return n / ((performance.now() - start) / 1000);
+  };
+  return {
+    verify: rate(() => verify(null, data, publicKey, sig)),
+    sign: rate(() => sign(null, data, privateKey)),
+  };
+}
+
+function requestPackets(server: UdpAddress, cid: Uint8Array, count: number): Uint8Array[] {
+  const endpoint = new Endpoint();
+  return Array.from({ length: count }, () => {
+    const c = new Community({ communityId: cid, endpoint, key: PrivateKey.generate(), tickMs: 0 });
+    return c.createIntroductionRequest(server);
+  });
+}
+
+async function answerRate(): Promise<{ direct: number; udp: number; udpSent: number }> {
+  const cid = randomBytes(20);
+  const endpoint = new Endpoint({ host: '127.0.0.1' });
+  await endpoint.start();
+  const community = new Community({
+    communityId: cid,
+    endpoint,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+    rateLimits: { perSource: unlimited },
+  });
+  community.start();
+  const packets = requestPackets(endpoint.address, cid, 2000);
+  const sink = await startWorker();
+  const source = { host: '127.0.0.1', port: sink.port };
+
+  // 1. The handler path alone: decode, verify, update the network, build, sign and send the answer.
+  let handled = 0;
+  const before = community.stats.received['246'] ?? 0;
+  const start = performance.now();
+  while (performance.now() - start < SECONDS * 1000) {
+    for (let i = 0; i < 200; i++) community.onPacket(packets[handled++ % packets.length]!, source);
+    // Let the socket flush between batches, as a real event loop would.
+    await new Promise((r) => setImmediate(r));
+  }
+  const direct = ((community.stats.received['246'] ?? 0) - before) / ((performance.now() - start) / 1000);
+
+  // 2. Over UDP: another thread blasts requests; count what this thread verified and answered.
+  const blaster = await startWorker();
+  const received0 = community.stats.received['246'] ?? 0;
+  const t0 = performance.now();
+  void blaster.ask({ cmd: 'blast', ms: SECONDS * 1000, port: endpoint.address.port, packets, rate: OFFERED });
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const udp = ((community.stats.received['246'] ?? 0) - received0) / ((performance.now() - t0) / 1000);
+  const udpSent = endpoint.stats.sent;
+  await blaster.ask({ cmd: 'close' });
+  await sink.ask({ cmd: 'close' });
+  await blaster.worker.terminate();
+  await sink.worker.terminate();
+  await community.unload();
+  await endpoint.stop();
+  return { direct, udp, udpSent };
+}
+
+async function convergence(n: number, limitMs: number): Promise<string> {
+  const setup = performance.now();
+  // Build every peer first, then start them at once, so none has a head start on the clock.
+  await using net = await testnet(n, { deferStart: true });
+  const setupMs = performance.now() - setup;
+  net.startAll();
+  // All n peers share this one thread: a utilisation near 1 means the run was CPU-bound here.
+  const elu0 = performance.eventLoopUtilization();
+  const ticks0 = net.nodes.map((x) => x.community.stats.ticks);
+  try {
+    const ms = await net.waitFor(() => net.minPeers() >= 10, limitMs);
+    const busy = performance.eventLoopUtilization(elu0).utilization;
+    // Rounds = ticks each peer actually ran (a saturated loop runs fewer than elapsed / 0.5 s).
+    const ticks = net.nodes.map((x, i) => x.community.stats.ticks - ticks0[i]!);
+    const rounds = ticks.reduce((a, b) => a + b, 0) / ticks.length;
+    return `convergence n=${n}: ${(ms / 1000).toFixed(1)} s, ${rounds.toFixed(0)} rounds (ticks per peer; ${Math.ceil(ms / 500)} at 0.5 s) (setup ${(setupMs / 1000).toFixed(1)} s, event loop ${(busy * 100).toFixed(0)}% busy)`;
+  } catch {
+    return `convergence n=${n}: not reached in ${limitMs / 1000} s (min verified peers ${net.minPeers()})`;
+  }
+}
+
+const anchors = ed25519Anchor();
+// Answering a request costs one verification and one signature: that pair bounds the rate.
+const anchor = 1 / (1 / anchors.verify + 1 / anchors.sign);
+console.log(
+  `ed25519 (node:crypto, anchors): verify ${anchors.verify.toFixed(0)}/s, sign ${anchors.sign.toFixed(0)}/s, verify+sign ${anchor.toFixed(0)}/s`,
+);
+const rate = await answerRate();
+console.log(
+  `intro requests verified+answered, handler path, one core: ${rate.direct.toFixed(0)}/s (${(rate.direct / anchor).toFixed(2)}x verify+sign)`,
+);
+console.log(
+  `intro requests verified+answered, over UDP loopback, one core: ${rate.udp.toFixed(0)}/s (${(rate.udp / anchor).toFixed(2)}x verify+sign, ${OFFERED}/s offered)`,
+);
+const sizes = process.argv.slice(2).map(Number);
+for (const n of sizes.length > 0 ? sizes : [100, 300, 1000]) console.log(await convergence(n, 120_000));

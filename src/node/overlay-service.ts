@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import type { Stats } from '../core/index.js';
+import {
+  AddressBootstrapper,
+  Community,
+  EdgeWalk,
+  Endpoint,
+  parseUdpAddress,
+  PrivateKey,
+  PUBLIC_BOOTSTRAP_ADDRESSES,
+  RandomChurn,
+  RandomWalk,
+  SqliteAddressBook,
+  UdpBroadcastBootstrapper,
+  type Bootstrapper,
+  type WalkerDefinition,
+} from '../overlay/index.js';
+import type { Service, ServiceDefinition } from './service.js';
+
+const hostPort = z.string().refine((s) => {
+  try {
+    parseUdpAddress(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected host:port');
+
+const communitySchema = z.object({
+  /** The 20-byte community id in hex. */
+  id: z.string().regex(/^[0-9a-fA-F]{40}$/, 'a community id is 40 hex digits'),
+  /** Stop answering requesters past this many peers (-1: no limit). */
+  maxPeers: z.number().int().min(-1).default(30),
+  /** What to do past maxPeers: drop silently (py-ipv8) or still introduce. */
+  whenFull: z.enum(['drop', 'introduce']).default('introduce'),
+  /** Walk strategy. */
+  walk: z.enum(['random', 'edge']).default('random'),
+  /** Walk while below this many peers. */
+  targetPeers: z.number().int().min(-1).default(20),
+  /** Drop peers silent for a minute (py-ipv8's plain Community never does). */
+  churn: z.boolean().default(false),
+});
+
+/** The `services.overlay` config section. */
+export const overlayConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** UDP address to bind (py-ipv8's default port is 8090). */
+  listen: hostPort.default('0.0.0.0:8090'),
+  /** Communities to join. */
+  communities: z.array(communitySchema).default([]),
+  /** Bootstrap servers (host:port, IP literals). */
+  bootstrap: z.array(hostPort).default([]),
+  /** Also use py-ipv8's public bootstrap servers. */
+  publicBootstrap: z.boolean().default(false),
+  /** Opt in to py-ipv8's LAN broadcast bootstrapper (a datagram to every port of 255.255.255.255). */
+  broadcastBootstrap: z.boolean().default(false),
+  /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
+  keyFile: z.string().default('overlay.key'),
+  /** Strategy tick in ms (py-ipv8's walker_interval). */
+  tickMs: z.number().int().min(10).default(500),
+});
+
+/** The validated `services.overlay` config. */
+export type OverlayConfig = z.infer<typeof overlayConfigSchema>;
+
+/** Reads the key file, or creates one (mode 0600) holding a fresh key. */
+export function loadOrCreateKey(path: string): PrivateKey {
+  if (existsSync(path)) return PrivateKey.fromBin(readFileSync(path));
+  const key = PrivateKey.generate();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, key.keyToBin(), { mode: 0o600 });
+  return key;
+}
+
+function walkers(c: z.infer<typeof communitySchema>): WalkerDefinition[] {
+  const list: WalkerDefinition[] = [
+    {
+      strategy: c.walk === 'edge' ? (x) => new EdgeWalk(x) : (x) => new RandomWalk(x),
+      targetPeers: c.targetPeers,
+    },
+  ];
+  if (c.churn) list.push({ strategy: (x) => new RandomChurn(x), targetPeers: -1 });
+  return list;
+}
+
+/**
+ * The node's overlay service: one UDP endpoint, the configured communities on it, bootstrap
+ * servers, and known addresses saved in the node's database.
+ *
+ * @example
+ * ```json
+ * { "services": { "overlay": { "enabled": true, "listen": "0.0.0.0:8090",
+ *   "communities": [{ "id": "7e313685c1912a141279f8248fc8db5899c5df5a" }],
+ *   "bootstrap": ["192.0.2.10:6421"] } } }
+ * ```
+ */
+export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
+  name: 'overlay',
+  schema: overlayConfigSchema,
+  create(config, ctx): Service {
+    const listen = parseUdpAddress(config.listen);
+    const endpoint = new Endpoint({ host: listen.host, port: listen.port, logger: ctx.logger });
+    const addressBook = new SqliteAddressBook({ store: ctx.store });
+    const servers = [...config.bootstrap, ...(config.publicBootstrap ? PUBLIC_BOOTSTRAP_ADDRESSES : [])];
+    const communities: Community[] = [];
+    let stopping: Promise<void> | undefined;
+    return {
+      name: 'overlay',
+      async start() {
+        const keyPath = isAbsolute(config.keyFile) ? config.keyFile : join(ctx.dataDir, config.keyFile);
+        const key = loadOrCreateKey(keyPath);
+        await endpoint.start();
+        for (const c of config.communities) {
+          const bootstrappers: Bootstrapper[] =
+            servers.length > 0 ? [new AddressBootstrapper({ addresses: servers.map(parseUdpAddress) })] : [];
+          if (config.broadcastBootstrap) bootstrappers.push(new UdpBroadcastBootstrapper({ optIn: true }));
+          const community = new Community({
+            communityId: Buffer.from(c.id, 'hex'),
+            endpoint,
+            key,
+            maxPeers: c.maxPeers,
+            whenFull: c.whenFull,
+            walkers: walkers(c),
+            bootstrappers,
+            addressBook,
+            tickMs: config.tickMs,
+            logger: ctx.logger.child({ community: c.id.slice(0, 8) }),
+          });
+          community.on('peer', (peer) => ctx.logger.debug({ peer: peer.toString() }, 'overlay peer'));
+          community.start();
+          communities.push(community);
+        }
+      },
+      stop() {
+        stopping ??= (async () => {
+          await Promise.all(communities.map((c) => c.unload()));
+          await endpoint.stop();
+        })();
+        return stopping;
+      },
+      get stats(): Stats {
+        const dropped: Record<string, number> = { ...endpoint.stats.dropped };
+        let peers = 0;
+        for (const c of communities) {
+          peers += c.getPeers().length;
+          for (const [k, v] of Object.entries(c.stats.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+        }
+        return {
+          datagrams_received: endpoint.stats.received,
+          datagrams_sent: endpoint.stats.sent,
+          bytes_received: endpoint.stats.bytesReceived,
+          bytes_sent: endpoint.stats.bytesSent,
+          peers,
+          dropped,
+        };
+      },
+      info() {
+        return {
+          listen: endpoint.isOpen ? endpoint.address : config.listen,
+          communities: communities.map((c) => ({ id: c.serviceId, peers: c.getPeers().length })),
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,142 @@
+import { ErrorCodes, PeerwayError } from '../core/index.js';
+
+/** Throws the overlay's typed decode error. */
+export function decodeError(message: string, details?: Record<string, unknown>): PeerwayError {
+  return new PeerwayError(ErrorCodes.OVERLAY_DECODE, message, details === undefined ? {} : { details });
+}
+
+/** Throws the overlay's typed encode error. */
+export function encodeError(message: string, details?: Record<string, unknown>): PeerwayError {
+  return new PeerwayError(ErrorCodes.OVERLAY_ENCODE, message, details === undefined ? {} : { details });
+}
+
+/** A cursor over untrusted bytes: every read checks the remaining length and throws ERR_OVERLAY_DECODE. */
+export class ByteReader {
+  readonly bytes: Uint8Array;
+  offset: number;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array, offset = 0) {
+    this.bytes = bytes;
+    this.offset = offset;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Bytes left after the cursor. */
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  private need(n: number): number {
+    if (n > this.remaining) throw decodeError(`truncated: need ${n} bytes, have ${this.remaining}`);
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+
+  u8(): number {
+    return this.view.getUint8(this.need(1));
+  }
+  u16(): number {
+    return this.view.getUint16(this.need(2));
+  }
+  u32(): number {
+    return this.view.getUint32(this.need(4));
+  }
+  i32(): number {
+    return this.view.getInt32(this.need(4));
+  }
+  u64(): bigint {
+    return this.view.getBigUint64(this.need(8));
+  }
+  i64(): bigint {
+    return this.view.getBigInt64(this.need(8));
+  }
+  f32(): number {
+    return this.view.getFloat32(this.need(4));
+  }
+  f64(): number {
+    return this.view.getFloat64(this.need(8));
+  }
+  /** `n` bytes, as a copy (so the datagram buffer can be reused). */
+  take(n: number): Uint8Array {
+    const at = this.need(n);
+    return this.bytes.slice(at, at + n);
+  }
+  /** Everything left. */
+  rest(): Uint8Array {
+    return this.take(this.remaining);
+  }
+  /** Throws unless every byte was consumed (py-ipv8's `consume_all`). */
+  end(): void {
+    if (this.remaining !== 0) throw decodeError(`${this.remaining} trailing bytes`);
+  }
+}
+
+/** A growable big-endian writer. */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private room(n: number): number {
+    if (this.length + n > this.buf.length) {
+      const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    const at = this.length;
+    this.length += n;
+    return at;
+  }
+
+  private checkInt(value: number, min: number, max: number, what: string): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw encodeError(`${what} out of range: ${value}`);
+    }
+  }
+
+  u8(v: number): void {
+    this.checkInt(v, 0, 0xff, 'u8');
+    this.view.setUint8(this.room(1), v);
+  }
+  u16(v: number): void {
+    this.checkInt(v, 0, 0xffff, 'u16');
+    this.view.setUint16(this.room(2), v);
+  }
+  u32(v: number): void {
+    this.checkInt(v, 0, 0xffff_ffff, 'u32');
+    this.view.setUint32(this.room(4), v);
+  }
+  i32(v: number): void {
+    this.checkInt(v, -0x8000_0000, 0x7fff_ffff, 'i32');
+    this.view.setInt32(this.room(4), v);
+  }
+  u64(v: bigint): void {
+    if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw encodeError(`u64 out of range: ${v}`);
+    this.view.setBigUint64(this.room(8), v);
+  }
+  i64(v: bigint): void {
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw encodeError(`i64 out of range: ${v}`);
+    this.view.setBigInt64(this.room(8), v);
+  }
+  f32(v: number): void {
+    this.view.setFloat32(this.room(4), v);
+  }
+  f64(v: number): void {
+    this.view.setFloat64(this.room(8), v);
+  }
+  bytes(v: Uint8Array): void {
+    this.buf.set(v, this.room(v.length));
+  }
+  /** The written bytes (a copy). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Every number the overlay depends on, and where it comes from. "py-ipv8" means the behaviour of
+ * py-ipv8 3.2 (community.py, peerdiscovery/, bootstrapping/), which peerway must interoperate with.
+ *
+ * @module
+ */
+
+/** Legacy Dispersy byte that opens every packet (py-ipv8 community.py `_prefix`). */
+export const PREFIX_LEGACY_BYTE = 0x00;
+/** Community.version in py-ipv8: the second prefix byte. */
+export const COMMUNITY_VERSION = 0x02;
+/** Length of a community id (py-ipv8 requires exactly 20 bytes). */
+export const COMMUNITY_ID_LENGTH = 20;
+/** Prefix length: legacy byte + version + community id; the endpoint demultiplexes on it. */
+export const PREFIX_LENGTH = 2 + COMMUNITY_ID_LENGTH;
+/** Offset of the message-id byte. */
+export const MSG_ID_OFFSET = PREFIX_LENGTH;
+
+/** Message ids of the discovery messages (py-ipv8 messaging/payload.py). */
+export const MessageIds = {
+  INTRODUCTION_REQUEST: 246,
+  INTRODUCTION_RESPONSE: 245,
+  PUNCTURE_REQUEST: 250,
+  PUNCTURE: 249,
+  NEW_INTRODUCTION_REQUEST: 234,
+  NEW_INTRODUCTION_RESPONSE: 233,
+  NEW_PUNCTURE_REQUEST: 232,
+  NEW_PUNCTURE: 231,
+} as const;
+
+/** Ids py-ipv8 treats as deprecated Dispersy messages: logged, never answered (community.py). */
+export const DEPRECATED_IDS: ReadonlySet<number> = new Set([
+  255, 254, 253, 252, 251, 248, 247, 244, 243, 242, 241, 240, 239, 238, 237, 236, 235,
+]);
+
+/**
+ * Largest datagram we decode. IPv8 packets are built to fit one UDP datagram; py-ipv8's own
+ * endpoint reads up to 2^16 bytes. 65,507 is the IPv4 UDP payload maximum.
+ */
+export const MAX_DATAGRAM_SIZE = 65_507;
+
+/** py-ipv8 `DEFAULT_MAX_PEERS`: the peer count at which a Community stops accepting requesters. */
+export const DEFAULT_MAX_PEERS = 30;
+/** py-ipv8 `walker_interval`: seconds between strategy ticks (configuration.py default). */
+export const DEFAULT_TICK_MS = 500;
+
+/** RandomWalk defaults (peerdiscovery/discovery.py). */
+export const RANDOM_WALK = { timeoutMs: 3000, windowSize: 5, resetChance: 50 } as const;
+/** EdgeWalk defaults (peerdiscovery/discovery.py). */
+export const EDGE_WALK = { edgeLength: 4, neighborhoodSize: 6, edgeTimeoutMs: 3000 } as const;
+/**
+ * Churn defaults: py-ipv8 RandomChurn's sample size, ping interval, inactive and drop times
+ * (peerdiscovery/churn.py): 8 peers, 10 s, 27.5 s, 57.5 s.
+ */
+export const CHURN = { sampleSize: 8, pingIntervalMs: 10_000, inactiveMs: 27_500, dropMs: 57_500 } as const;
+
+/** DispersyBootstrapper: each bootstrap address is walked to at most once per 30 s. */
+export const BOOTSTRAP_TIMEOUT_MS = 30_000;
+/** py-ipv8 `get_new_introduction` asks a bootstrapper for a keep-alive with 5% probability. */
+export const KEEP_ALIVE_CHANCE = 0.05;
+
+/** Reverse intro caches in py-ipv8 network.py hold 500 entries. */
+export const REVERSE_CACHE_SIZE = 500;
+/** Our bound on addresses remembered (py-ipv8 has none; an attacker could otherwise grow it). */
+export const MAX_KNOWN_ADDRESSES = 10_000;
+/** Our bound on verified peers across all communities of one network. */
+export const MAX_VERIFIED_PEERS = 10_000;
+/** Our bound on cached imported public keys (verification is the hot path). */
+export const KEY_CACHE_SIZE = 4096;
+
+/**
+ * Amplification guard: we never send, in reaction to one unauthenticated datagram, more than this
+ * many times its size. The largest legitimate ratio is a signed puncture (185 B) for an unsigned
+ * puncture-request (45 B), about 4.1.
+ */
+export const MAX_AMPLIFICATION = 5;
+/** Introduction requests answered per source address: tokens per second and burst. */
+export const RATE_PER_SOURCE = { perSecond: 20, burst: 40 } as const;
+/** Puncture-requests and punctures sent to one target address: tokens per second and burst. */
+export const RATE_PER_TARGET = { perSecond: 10, burst: 20 } as const;
+/** Rate limiters forget the least recently used keys beyond this many. */
+export const RATE_LIMIT_KEYS = 8192;
+
+/** The default bootstrap addresses py-ipv8 uses (DISPERSY_BOOTSTRAPPER). Never used in tests. */
+export const PUBLIC_BOOTSTRAP_ADDRESSES: readonly string[] = [
+  '130.161.119.206:6421',
+  '130.161.119.206:6422',
+  '131.180.27.155:6423',
+  '131.180.27.156:6424',
+  '131.180.27.161:6427',
+  '131.180.27.161:6521',
+  '131.180.27.161:6522',
+  '131.180.27.162:6523',
+  '131.180.27.162:6524',
+  '130.161.119.215:6525',
+  '130.161.119.215:6526',
+  '130.161.119.201:6527',
+  '130.161.119.201:6528',
+];

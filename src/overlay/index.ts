@@ -1,0 +1,101 @@
+/**
+ * overlay: IPv8-compatible communities over UDP (after py-ipv8 3.2's `Community`).
+ *
+ * Every datagram starts with a 22-byte prefix, `00 02` + a 20-byte community id, on which the
+ * {@link Endpoint} hands it to one {@link Community}; byte 22 is the message id. Signed messages
+ * carry the sender's key bin (`LibNaCLPK:` + X25519 + Ed25519 keys), a Lamport global time, the
+ * payload, and an Ed25519 signature over everything before it. Peers find each other by walking:
+ *
+ * ```
+ *   A (walker)                      B (known peer)                    C (B's peer)
+ *     | -- intro-request 246/234 -->  |                                 |
+ *     |    (signed; dst = B, my LAN,  |                                 |
+ *     |     my WAN, identifier)       |                                 |
+ *     | <-- intro-response 245/233 -- |                                 |
+ *     |    (dst = A as B sees it,     | -- puncture-request 250/232 --> |
+ *     |     introduces C's LAN/WAN)   |    (unsigned; walker = A)       |
+ *     | <----------------------------------------- puncture 249/231 --- |
+ *     |                               |    (signed; opens C's NAT)      |
+ *     | -- intro-request --------------------------------------------> |
+ * ```
+ *
+ * A peer whose signed request or response verified becomes a verified peer; addresses it
+ * introduces become walkable. py-ipv8 switches to the new-style family (typed addresses) after
+ * the first response; both are spoken and accepted here.
+ *
+ * @module
+ */
+export {
+  type UdpAddress,
+  UNKNOWN_ADDRESS,
+  addressKey,
+  parseUdpAddress,
+  isUnknownAddress,
+} from './address.js';
+export { PrivateKey, publicKeyFromBin, midOf, type PublicKey } from './keys.js';
+export {
+  definePayload,
+  type PayloadClass,
+  type PayloadValue,
+  type FieldSpec,
+  type ValueOf,
+} from './payload.js';
+export { type Bits, type FormatName, bitsOf } from './formats.js';
+export { ByteReader, ByteWriter } from './byte-io.js';
+export {
+  GlobalTimePayload,
+  IntroductionRequestPayload,
+  IntroductionResponsePayload,
+  PunctureRequestPayload,
+  PuncturePayload,
+  NewIntroductionRequestPayload,
+  NewIntroductionResponsePayload,
+  NewPunctureRequestPayload,
+  NewPuncturePayload,
+} from './discovery-payloads.js';
+export {
+  encodeMessage,
+  decodeMessage,
+  type DecodedMessage,
+  type EncodeMessageOptions,
+  type DecodeMessageOptions,
+} from './messages.js';
+export { communityPrefix, packSigned, packUnsigned, openSigned } from './packet.js';
+export { Endpoint, type EndpointInit, type EndpointStats, type PrefixListener } from './endpoint.js';
+export { Network, type WalkableAddress } from './network.js';
+export { Peer } from './peer.js';
+export {
+  OverlayBase,
+  type OverlayInit,
+  type MessageHandler,
+  type CommunityEvents,
+  type CommunityStats,
+} from './overlay-base.js';
+export { type IntroRequest, type IntroResponse } from './discovery-handlers.js';
+export { Community, type CommunityInit, type WalkerDefinition, type WhenFull } from './community.js';
+export {
+  RandomWalk,
+  RandomChurn,
+  type DiscoveryStrategy,
+  type RandomWalkInit,
+  type RandomChurnInit,
+  type Walkable,
+} from './strategies.js';
+export { EdgeWalk, type EdgeWalkInit } from './edge-walk.js';
+export {
+  AddressBootstrapper,
+  type Bootstrapper,
+  type AddressBootstrapperInit,
+  type BootstrapTarget,
+} from './bootstrapper.js';
+export {
+  UdpBroadcastBootstrapper,
+  classifyBroadcast,
+  BEACON_HEADER,
+  type UdpBroadcastBootstrapperInit,
+  type BroadcastTarget,
+} from './broadcast-bootstrapper.js';
+export { type AddressBook } from './address-book.js';
+export { SqliteAddressBook, ADDRESS_BOOK_FAMILY, type SqliteAddressBookInit } from './sqlite-address-book.js';
+export { RateLimiter, type RateLimiterInit } from './rate-limiter.js';
+export { DEFAULT_MAX_PEERS, DEFAULT_TICK_MS, MessageIds, PUBLIC_BOOTSTRAP_ADDRESSES } from './constants.js';

@@ -1,0 +1,72 @@
+import { ByteWriter, encodeError } from './byte-io.js';
+import type { PrivateKey, PublicKey } from './keys.js';
+import { openSigned, openUnsigned, packSigned, packUnsigned } from './packet.js';
+import type { PayloadClass } from './payload.js';
+
+/** How to encode a community message. */
+export interface EncodeMessageOptions {
+  /** Sign with this key (signed messages); omit for unsigned ones. */
+  key?: PrivateKey | undefined;
+  /** The GlobalTime distribution field; omit for messages that carry none (custom EZPack ones). */
+  globalTime?: bigint | undefined;
+}
+
+/**
+ * Encodes `prefix + msgId + [auth] + [GlobalTime] + payload + [signature]`, as py-ipv8's
+ * `_ez_pack` does. The payload class must declare a message id.
+ */
+export function encodeMessage<V extends object>(
+  prefix: Uint8Array,
+  payload: PayloadClass<V>,
+  value: V,
+  options: EncodeMessageOptions = {},
+): Uint8Array {
+  if (payload.msgId === undefined) throw encodeError(`${payload.name} has no message id`);
+  const w = new ByteWriter();
+  if (options.globalTime !== undefined) w.u64(options.globalTime);
+  payload.write(w, value);
+  const body = w.finish();
+  return options.key === undefined
+    ? packUnsigned(prefix, payload.msgId, body)
+    : packSigned(prefix, payload.msgId, options.key, body);
+}
+
+/** A decoded community message. */
+export interface DecodedMessage<V> {
+  /** The signer, for signed messages. */
+  readonly key: PublicKey | undefined;
+  /** The GlobalTime field, when the message carries one. */
+  readonly globalTime: bigint | undefined;
+  /** The payload. */
+  readonly payload: V;
+}
+
+/** How to decode a community message. */
+export interface DecodeMessageOptions {
+  /** Verify and strip an auth header and signature. @default true */
+  signed?: boolean;
+  /** Read a GlobalTime field before the payload. @default true */
+  globalTime?: boolean;
+}
+
+/**
+ * Decodes a packet the way py-ipv8's `lazy_wrapper` does: verify (signed), then parse every
+ * payload with `consume_all` (trailing bytes are an error unless the last field is `raw`).
+ * Throws ERR_OVERLAY_DECODE, ERR_OVERLAY_BAD_KEY or ERR_OVERLAY_BAD_SIGNATURE. The prefix and
+ * message id are the caller's to check.
+ */
+export function decodeMessage<V extends object>(
+  data: Uint8Array,
+  payload: PayloadClass<V>,
+  options: DecodeMessageOptions = {},
+): DecodedMessage<V> {
+  const signed = options.signed ?? true;
+  let key: PublicKey | undefined;
+  let reader;
+  if (signed) ({ key, body: reader } = openSigned(data));
+  else reader = openUnsigned(data);
+  const globalTime = (options.globalTime ?? true) ? reader.u64() : undefined;
+  const value = payload.read(reader);
+  reader.end();
+  return { key, globalTime, payload: value };
+}

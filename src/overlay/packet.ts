@@ -1,0 +1,83 @@
+import { ErrorCodes, PeerwayError } from '../core/index.js';
+import { ByteReader, ByteWriter, decodeError, encodeError } from './byte-io.js';
+import {
+  COMMUNITY_ID_LENGTH,
+  COMMUNITY_VERSION,
+  MSG_ID_OFFSET,
+  PREFIX_LEGACY_BYTE,
+  PREFIX_LENGTH,
+} from './constants.js';
+import { publicKeyFromBin, type PrivateKey, type PublicKey } from './keys.js';
+
+/** The 22-byte prefix of a community: `00 02` + community id. */
+export function communityPrefix(communityId: Uint8Array): Uint8Array {
+  if (communityId.length !== COMMUNITY_ID_LENGTH) throw encodeError('a community id is 20 bytes');
+  const prefix = new Uint8Array(PREFIX_LENGTH);
+  prefix[0] = PREFIX_LEGACY_BYTE;
+  prefix[1] = COMMUNITY_VERSION;
+  prefix.set(communityId, 2);
+  return prefix;
+}
+
+/**
+ * A signed packet: prefix, message id, `varlenH` key bin, `body` (the serialized payloads,
+ * GlobalTime first for community messages), then the signature over all of that.
+ */
+export function packSigned(prefix: Uint8Array, msgId: number, key: PrivateKey, body: Uint8Array): Uint8Array {
+  const bin = key.publicKey.bin;
+  const w = new ByteWriter(prefix.length + 3 + bin.length + body.length + 64);
+  w.bytes(prefix);
+  w.u8(msgId);
+  w.u16(bin.length);
+  w.bytes(bin);
+  w.bytes(body);
+  const unsigned = w.finish();
+  const signature = key.sign(unsigned);
+  const out = new Uint8Array(unsigned.length + signature.length);
+  out.set(unsigned);
+  out.set(signature, unsigned.length);
+  return out;
+}
+
+/** An unsigned packet: prefix, message id, body. */
+export function packUnsigned(prefix: Uint8Array, msgId: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + 1 + body.length);
+  out.set(prefix);
+  out[prefix.length] = msgId;
+  out.set(body, prefix.length + 1);
+  return out;
+}
+
+/** A signed packet whose signature checked out. */
+export interface OpenedPacket {
+  /** The signer. */
+  readonly key: PublicKey;
+  /** A reader over the body: after the key bin, before the signature. */
+  readonly body: ByteReader;
+}
+
+/**
+ * Checks a signed packet the way py-ipv8's `_verify_signature` does: read the key at offset 23,
+ * take the signature length from the key type, verify over everything before it. Throws
+ * ERR_OVERLAY_DECODE (truncated), ERR_OVERLAY_BAD_KEY or ERR_OVERLAY_BAD_SIGNATURE.
+ */
+export function openSigned(data: Uint8Array): OpenedPacket {
+  const head = new ByteReader(data, MSG_ID_OFFSET + 1);
+  const keyLength = head.u16();
+  if (keyLength > head.remaining) throw decodeError('truncated key');
+  const key = publicKeyFromBin(data.subarray(head.offset, head.offset + keyLength));
+  const bodyStart = head.offset + keyLength;
+  const signatureStart = data.length - key.signatureLength;
+  if (signatureStart < bodyStart) throw decodeError('truncated signature');
+  const signed = data.subarray(0, signatureStart);
+  if (!key.verify(data.subarray(signatureStart), signed)) {
+    throw new PeerwayError(ErrorCodes.OVERLAY_BAD_SIGNATURE, 'bad signature');
+  }
+  return { key, body: new ByteReader(signed, bodyStart) };
+}
+
+/** A reader over an unsigned packet's body (after the message id). */
+export function openUnsigned(data: Uint8Array): ByteReader {
+  if (data.length < MSG_ID_OFFSET + 1) throw decodeError('truncated header');
+  return new ByteReader(data, MSG_ID_OFFSET + 1);
+}
