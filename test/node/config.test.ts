@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ErrorCodes, isPeerwayError, type PeerwayError } from '../../src/core/index.js';
 import { createConfigSchema, loadConfig, type ServiceDefinition } from '../../src/node/index.js';
 import { validateLayers } from '../../src/node/config-load.js';
+import { serviceDefinitions } from '../../src/node/services.js';
 
 const discovery: ServiceDefinition<{ enabled: boolean; tcpPort: number; seeds: string[] }> = {
   name: 'discovery',
@@ -59,7 +60,10 @@ test('config: defaults fill every field, services get their own defaults', () =>
       directory: { enabled: true },
     },
   });
-  assert.deepEqual(loadConfig().services, {});
+  // With the built-in definitions, every registered service gets a section, off by default.
+  const builtIn = loadConfig().services as Record<string, { enabled: boolean }>;
+  assert.deepEqual(Object.keys(builtIn).sort(), serviceDefinitions.map((d) => d.name).sort());
+  for (const section of Object.values(builtIn)) assert.equal(section.enabled, false);
 });
 
 test('config: file, then environment, then flags, then --set', (t) => {

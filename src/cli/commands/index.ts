@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { registerNodeCommand } from './node.js';
+import { registerOverlayCommands } from './overlay.js';
 
 /** Adds one command (or command group) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command group, in help order. Protocol modules add theirs here. */
-export const commands: readonly RegisterCommand[] = [registerNodeCommand];
+export const commands: readonly RegisterCommand[] = [registerNodeCommand, registerOverlayCommands];
 
 /** Registers every command group on `program`. */
 export function registerCommands(program: Command): void {
