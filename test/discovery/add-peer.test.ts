@@ -16,7 +16,11 @@ const names: Record<string, string[]> = {
   'y.example.com': ['127.0.0.8'],
 };
 
-function features(host: string, tcp: number | string = 1, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function features(
+  host: string,
+  tcp: number | string = 1,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { hosts: { [host]: { tcp_port: tcp, ssl_port: null } }, genesis_hash: 'g', ...extra };
 }
 
@@ -48,12 +52,24 @@ test('add_peer over the wire: first host only, source match, per-source and per-
     assert.equal(rec.tcpPort, 1);
     assert.equal(rec.features.extra_key, 1);
     assert.equal(await addFrom(p, '127.0.0.10', [features('127.0.0.10')]), false, 'same source again');
-    assert.equal(await addFrom(p, '127.0.0.11', [features('127.0.0.11')]), true, 'another IP host is not blocked');
+    assert.equal(
+      await addFrom(p, '127.0.0.11', [features('127.0.0.11')]),
+      true,
+      'another IP host is not blocked',
+    );
     assert.equal(await addFrom(p, '127.0.0.4', [features('good.example')]), true);
     assert.equal(await addFrom(p, '127.0.0.5', [features('liar.example')]), false, 'resolves elsewhere');
-    assert.equal(await addFrom(p, '127.0.0.12', [features('127.0.0.13')]), false, 'IP host is not the caller');
+    assert.equal(
+      await addFrom(p, '127.0.0.12', [features('127.0.0.13')]),
+      false,
+      'IP host is not the caller',
+    );
     assert.equal(await addFrom(p, '127.0.0.7', [features('x.example.com')]), true);
-    assert.equal(await addFrom(p, '127.0.0.8', [features('y.example.com')]), false, 'same domain within the pause');
+    assert.equal(
+      await addFrom(p, '127.0.0.8', [features('y.example.com')]),
+      false,
+      'same domain within the pause',
+    );
     assert.equal(await addFrom(p, '127.0.0.14', [features(ONION_A)]), false, 'no Tor proxy');
     const second = { hosts: { '127.0.0.20': { tcp_port: 5 }, '127.0.0.21': { tcp_port: 6 } } };
     assert.equal(await addFrom(p, '127.0.0.21', [second]), false, 'only the first host counts');
@@ -67,9 +83,19 @@ test('add_peer over the wire: first host only, source match, per-source and per-
 test('add_peer never overwrites a known peer; new ports become other port pairs', async () => {
   const store = createSqlitePeerStore(openStore(':memory:'));
   const accepted: string[] = [];
-  const policy = new AddPeerPolicy({ store, onAccepted: (h) => accepted.push(h), privateNetwork: true, pauseMs: 0 });
-  store.put(newPeerRecord('127.0.0.30', 'peer', 5, { tcpPort: 100, features: { mine: true }, nextCheck: 1e15 }));
-  assert.equal(await policy.handle([features('127.0.0.30', 200, { theirs: true })], '::ffff:127.0.0.30'), true);
+  const policy = new AddPeerPolicy({
+    store,
+    onAccepted: (h) => accepted.push(h),
+    privateNetwork: true,
+    pauseMs: 0,
+  });
+  store.put(
+    newPeerRecord('127.0.0.30', 'peer', 5, { tcpPort: 100, features: { mine: true }, nextCheck: 1e15 }),
+  );
+  assert.equal(
+    await policy.handle([features('127.0.0.30', 200, { theirs: true })], '::ffff:127.0.0.30'),
+    true,
+  );
   const rec = store.get('127.0.0.30')!;
   assert.deepEqual(rec.features, { mine: true });
   assert.equal(rec.tcpPort, 100);
@@ -83,7 +109,14 @@ test('public mode refuses private hosts; new onions pass a gate that re-opens', 
   let now = 1_000_000;
   const pub = new AddPeerPolicy({ store, onAccepted: () => {}, now: () => now });
   assert.equal(await pub.handle([features('127.0.0.40')], '127.0.0.40'), false);
-  const tor = new AddPeerPolicy({ store, onAccepted: () => {}, hasTorProxy: () => true, pauseMs: 0, random: () => 0.5, now: () => now });
+  const tor = new AddPeerPolicy({
+    store,
+    onAccepted: () => {},
+    hasTorProxy: () => true,
+    pauseMs: 0,
+    random: () => 0.5,
+    now: () => now,
+  });
   assert.equal(await tor.handle([features(ONION_A)], '127.0.0.1'), true);
   assert.equal(await tor.handle([features(ONION_B)], '127.0.0.1'), false, 'gate closed');
   assert.equal(await tor.handle([features('abc.onion')], '127.0.0.1'), false, 'invalid onion');

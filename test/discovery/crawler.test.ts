@@ -12,7 +12,13 @@ test('the crawler walks a network from one seed, follows every listed peer and r
   await new Promise((r) => dead.close(r));
   const network = await startStaticNetwork(30, (i) => [i + 1, i + 2, (i * 7) % 30], {
     features: (i, f) => (i === 5 ? { ...f, hosts: { 'elsewhere.example': { tcp_port: 1 } } } : f),
-    extraPeers: (i) => (i === 3 ? [['1.1.1.1', 'broken', ['s99999']], ['127.0.0.1', '127.0.0.1', [`t${deadPort}`]]] : []),
+    extraPeers: (i) =>
+      i === 3
+        ? [
+            ['1.1.1.1', 'broken', ['s99999']],
+            ['127.0.0.1', '127.0.0.1', [`t${deadPort}`]],
+          ]
+        : [],
   });
   try {
     const progress: CrawlProgress[] = [];

@@ -23,7 +23,9 @@ function split(data: Buffer, cuts: number[]): Buffer[] {
 test('any chunking gives the same lines, and only lines within the limit', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', ' '), maxLength: 40 }), { maxLength: 20 }),
+      fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', ' '), maxLength: 40 }), {
+        maxLength: 20,
+      }),
       fc.array(fc.nat(), { maxLength: 10 }),
       fc.integer({ min: 1, max: 30 }),
       (lines, cuts, limit) => {
@@ -65,7 +67,10 @@ test('decodeLine accepts valid requests, responses and whitespace padding', () =
   assert.deepEqual(n, { batch: false, message: { kind: 'request', method: 'm', params: [] } });
   const e = decodeLine('{"jsonrpc":"2.0","error":{"code":1,"message":"x"},"id":"a"}', 8);
   assert.equal(!e.batch && e.message.kind === 'response' && e.message.error?.code, 1);
-  const big = decodeLine(JSON.stringify(Array.from({ length: 9 }, () => ({ jsonrpc: '2.0', method: 'm' }))), 8);
+  const big = decodeLine(
+    JSON.stringify(Array.from({ length: 9 }, () => ({ jsonrpc: '2.0', method: 'm' }))),
+    8,
+  );
   assert.equal(!big.batch && big.message.kind === 'invalid' && big.message.code, -32600);
   const badId = decodeLine('{"jsonrpc":"2.0","method":"m","id":{"x":1}}', 8);
   assert.equal(!badId.batch && badId.message.kind, 'invalid');

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- replies are free-form JSON the tests inspect */
 /** Shared pieces for discovery tests: a raw line client over a real socket, and a node factory. */
 import net from 'node:net';
 import { once } from 'node:events';

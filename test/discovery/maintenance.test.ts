@@ -27,18 +27,38 @@ function goodOutcome(host: string, peers: PeerEntry[] = []): VerifyOutcome {
     status: 'good',
     target: { host, port: 50001, transport: 'tcp' },
     ipAddr: '8.8.8.8',
-    features: parseFeatures({ hosts: { [host]: { tcp_port: 50001, ssl_port: 50002 } }, protocol_max: '1.4.2', x: 1 })!,
+    features: parseFeatures({
+      hosts: { [host]: { tcp_port: 50001, ssl_port: 50002 } },
+      protocol_max: '1.4.2',
+      x: 1,
+    })!,
     peers,
   };
 }
 
-const entry = (host: string): PeerEntry => ({ ip: host, host, version: '1.4.2', pruning: null, sslPort: null, tcpPort: 50001 });
+const entry = (host: string): PeerEntry => ({
+  ip: host,
+  host,
+  version: '1.4.2',
+  pruning: null,
+  sslPort: null,
+  tcpPort: 50001,
+});
 
 test('a good check records the peer, re-checks after 2 h 50 min and learns at most 2 new peers', () => {
   const { store, clock, m } = setup();
   store.put(newPeerRecord('a.example', 'seed', clock.now, { tryCount: 2 }));
   store.put(newPeerRecord('8.8.8.8', 'peer:x', clock.now));
-  m.apply('a.example', goodOutcome('a.example', [entry('b.example'), entry('c.example'), entry('d.example'), entry('a.example'), entry('10.0.0.1')]));
+  m.apply(
+    'a.example',
+    goodOutcome('a.example', [
+      entry('b.example'),
+      entry('c.example'),
+      entry('d.example'),
+      entry('a.example'),
+      entry('10.0.0.1'),
+    ]),
+  );
   const a = store.get('a.example')!;
   assert.equal(a.lastGood, clock.now);
   assert.equal(a.tryCount, 0);
@@ -47,7 +67,10 @@ test('a good check records the peer, re-checks after 2 h 50 min and learns at mo
   assert.equal(a.features.x, 1);
   assert.equal(a.nextCheck - clock.now, 2 * H + 50 * 60_000);
   assert.equal(store.get('8.8.8.8'), undefined, 'IP-literal duplicate removed');
-  const learned = store.all().filter((p) => p.source === 'peer:a.example').map((p) => p.host);
+  const learned = store
+    .all()
+    .filter((p) => p.source === 'peer:a.example')
+    .map((p) => p.host);
   assert.equal(learned.length, 2);
   assert.ok(!learned.includes('10.0.0.1'), 'non-public hosts are not taken');
 });

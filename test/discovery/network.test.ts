@@ -37,7 +37,12 @@ async function startNode(dir: string, i: number, port: number, seeds: string[]):
 }
 
 function verifiedBy(r: Running, since: number): Set<string> {
-  return new Set(r.node.store.all().filter((p) => p.lastGood >= since).map((p) => p.host));
+  return new Set(
+    r.node.store
+      .all()
+      .filter((p) => p.lastGood >= since)
+      .map((p) => p.host),
+  );
 }
 
 async function waitAll(nodes: Running[], since: number, timeoutMs: number): Promise<number> {
@@ -77,7 +82,9 @@ test(`${N} discovery nodes on loopback find and verify each other, and come back
     const back = nodes.slice(N / 2);
     for (const r of back) assert.equal(r.node.store.count(), N - 1, 'loaded from the database, no seeds');
     const again = await waitAll(back, restartAt, 30_000);
-    console.log(`# ${half.length} restarted nodes re-verified every peer in ${again} ms (total ${Date.now() - t0} ms)`);
+    console.log(
+      `# ${half.length} restarted nodes re-verified every peer in ${again} ms (total ${Date.now() - t0} ms)`,
+    );
   } finally {
     await Promise.all(nodes.map((r) => r.node.stop()));
     for (const r of nodes) r.store.close();

@@ -16,12 +16,33 @@ function storeWith(add: (s: PeerStore) => void): PeerStore {
 }
 
 function good(s: PeerStore, host: string, ip: string | null, extra: Record<string, unknown> = {}): void {
-  s.put(newPeerRecord(host, 'peer', NOW, { ipAddr: ip, tcpPort: 50001, sslPort: 50002, protocolMax: '1.4.2', lastGood: NOW - 1000, ...extra }));
+  s.put(
+    newPeerRecord(host, 'peer', NOW, {
+      ipAddr: ip,
+      tcpPort: 50001,
+      sslPort: 50002,
+      protocolMax: '1.4.2',
+      lastGood: NOW - 1000,
+      ...extra,
+    }),
+  );
 }
 
 test('address classification and buckets', () => {
   assert.equal(isPublicHost('8.8.8.8'), true);
-  for (const h of ['10.1.2.3', '127.0.0.1', '192.168.1.1', '203.0.113.5', '::1', 'fe80::1', 'fd00::1', '2001:db8::5', 'localhost', 'bad host!', '::ffff:10.0.0.1']) {
+  for (const h of [
+    '10.1.2.3',
+    '127.0.0.1',
+    '192.168.1.1',
+    '203.0.113.5',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '2001:db8::5',
+    'localhost',
+    'bad host!',
+    '::ffff:10.0.0.1',
+  ]) {
     assert.equal(isPublicHost(h), false, h);
   }
   assert.equal(isPublicHost('electrum.example.org'), true);
@@ -79,7 +100,13 @@ test('an overall cap; a private network admits loopback with a bucket per host',
   assert.equal(new PeersReply({ store, now: () => NOW, maxPeers: 17 }).select().length, 17);
   const priv = new PeersReply({ store, now: () => NOW, privateNetwork: true, maxPeers: 1000 });
   assert.equal(priv.select().filter((e) => e[1].startsWith('127.')).length, 5);
-  const excluded = new PeersReply({ store, now: () => NOW, privateNetwork: true, maxPeers: 1000, exclude: ['127.0.0.2'] });
+  const excluded = new PeersReply({
+    store,
+    now: () => NOW,
+    privateNetwork: true,
+    maxPeers: 1000,
+    exclude: ['127.0.0.2'],
+  });
   assert.equal(excluded.select().filter((e) => e[1].startsWith('127.')).length, 4);
 });
 

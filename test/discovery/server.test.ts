@@ -143,7 +143,11 @@ test('batches, padding before the closing bracket, and several messages in one w
       [10, 11],
       'the notification gets no entry',
     );
-    client.write('{"jsonrpc":"2.0","method":"server.ping","id":12' + ' '.repeat(900) + '}\n{"jsonrpc":"2.0","method":"server.ping","id":13}\r\n');
+    client.write(
+      '{"jsonrpc":"2.0","method":"server.ping","id":12' +
+        ' '.repeat(900) +
+        '}\n{"jsonrpc":"2.0","method":"server.ping","id":13}\r\n',
+    );
     assert.equal((await client.next()).id, 12);
     assert.equal((await client.next()).id, 13);
     client.write('{"jsonrpc":"2.0","method":"server.ping","id":14}\n'.slice(0, 20));

@@ -22,7 +22,10 @@ export interface StaticNetwork {
 export async function startStaticNetwork(
   n: number,
   links: (i: number) => number[],
-  tweak: { features?: (i: number, f: Record<string, unknown>) => Record<string, unknown>; extraPeers?: (i: number) => unknown[] } = {},
+  tweak: {
+    features?: (i: number, f: Record<string, unknown>) => Record<string, unknown>;
+    extraPeers?: (i: number) => unknown[];
+  } = {},
 ): Promise<StaticNetwork> {
   const servers: RpcServer[] = [];
   const ports: number[] = [];

@@ -63,7 +63,8 @@ test('bad peers: other genesis, dialled host not listed, malformed peer list, a 
   const liar = new RpcServer({
     handler: (req) => {
       if (req.method === 'server.version') return ['liar', '1.4'];
-      if (req.method === 'server.features') return { hosts: { '127.0.0.1': { tcp_port: 1 } }, genesis_hash: REGTEST_GENESIS };
+      if (req.method === 'server.features')
+        return { hosts: { '127.0.0.1': { tcp_port: 1 } }, genesis_hash: REGTEST_GENESIS };
       return [['1.1.1.1', 'x.example', ['s99999']]];
     },
   });
@@ -75,7 +76,8 @@ test('bad peers: other genesis, dialled host not listed, malformed peer list, a 
     assert.ok(h.status === 'bad' && /advertised/.test(h.reason));
     const l = await verifyPeer(record('127.0.0.1', { tcpPort: liar.tcpPort }), opts);
     assert.ok(l.status === 'bad' && /port/.test(l.reason));
-    const check: PeerCheck = () => Promise.reject(new PeerwayError('ERR_DISCOVERY_BAD_PEER', 'header mismatch'));
+    const check: PeerCheck = () =>
+      Promise.reject(new PeerwayError('ERR_DISCOVERY_BAD_PEER', 'header mismatch'));
     const c = await verifyPeer(record('127.0.0.1', { tcpPort: other.tcpPort }), {
       ...opts,
       genesisHash: '00'.repeat(32),

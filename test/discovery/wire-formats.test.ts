@@ -26,7 +26,9 @@ test('version negotiation table (server range 1.4 to 1.6.0, as recorded from Ele
 });
 
 test('negotiation never picks a version outside both ranges', () => {
-  const v = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 9 })).map(([a, b]) => `${a}.${b}`);
+  const v = fc
+    .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 9 }))
+    .map(([a, b]) => `${a}.${b}`);
   fc.assert(
     fc.property(v, v, (a, b) => {
       const r = negotiateVersion([a, b], '1.4', '1.4.2');
@@ -42,11 +44,25 @@ test('negotiation never picks a version outside both ranges', () => {
 
 test('peer entries: ElectrumX token order, defaults, and the entries Electrum rejects', () => {
   assert.deepEqual(
-    formatPeerEntry({ ip: '1.2.3.4', host: 'a.example', version: '1.4.2', pruning: 10000, sslPort: 50002, tcpPort: 50001 }),
+    formatPeerEntry({
+      ip: '1.2.3.4',
+      host: 'a.example',
+      version: '1.4.2',
+      pruning: 10000,
+      sslPort: 50002,
+      tcpPort: 50001,
+    }),
     ['1.2.3.4', 'a.example', ['v1.4.2', 'p10000', 's50002', 't50001']],
   );
   const plain = parsePeerEntry(['9.9.9.9', 'Plain.Example.net', ['v1.4', 's', 't', 'x-unknown']]);
-  assert.deepEqual(plain, { ip: '9.9.9.9', host: 'plain.example.net', version: '1.4', pruning: null, sslPort: 50002, tcpPort: 50001 });
+  assert.deepEqual(plain, {
+    ip: '9.9.9.9',
+    host: 'plain.example.net',
+    version: '1.4',
+    pruning: null,
+    sslPort: 50002,
+    tcpPort: 50001,
+  });
   assert.equal(parsePeerEntry(['1.1.1.1', 'p.example', ['p']]).pruning, 0);
   for (const bad of [
     ['1.1.1.1', 'h.example', ['s99999']],
@@ -105,7 +121,8 @@ test('features: lenient ports, unknown keys kept, garbage refused', () => {
   assert.deepEqual([...f.hosts], [['a.example', { tcpPort: 50001, sslPort: null }]]);
   assert.equal(f.raw.dsproof, true);
   assert.equal(f.pruning, null);
-  for (const bad of [null, [], 'x', { hosts: [] }, { hosts: null }, {}]) assert.equal(parseFeatures(bad), undefined);
+  for (const bad of [null, [], 'x', { hosts: [] }, { hosts: null }, {}])
+    assert.equal(parseFeatures(bad), undefined);
   assert.equal(toPort(0), null);
   assert.equal(toPort('65535'), 65535);
   fc.assert(fc.property(fc.anything(), (v) => void parseFeatures(v)));
