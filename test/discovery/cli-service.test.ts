@@ -27,7 +27,7 @@ function runCli(args: string[]): { child: ReturnType<typeof spawn>; output: Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const output = new Promise<string>((resolve) => child.once('close', () => resolve(out)));
   return { child, output };
 }
