@@ -72,7 +72,9 @@ export class AddPeerPolicy {
 
   /** Handles one call from `sourceIp`; resolves to the boolean sent back. */
   async handle(params: unknown, sourceIp: string): Promise<boolean> {
-    const arg: unknown = Array.isArray(params) ? (params as unknown[])[0] : (params as Record<string, unknown> | null)?.features;
+    const arg: unknown = Array.isArray(params)
+      ? (params as unknown[])[0]
+      : (params as Record<string, unknown> | null)?.features;
     const features = parseFeatures(arg);
     const first = features?.hosts.entries().next();
     if (features === undefined || first === undefined || first.done === true) return this.no('invalid');
@@ -85,7 +87,7 @@ export class AddPeerPolicy {
     if ((this.init.ownHosts ?? []).some((h) => h.toLowerCase() === host)) return this.no('self');
     if (isOnionHost(host)) {
       if (!isValidOnion(host) || this.init.hasTorProxy?.() !== true) return this.no('onionRefused');
-      if (this.init.store.get(host) === undefined) {
+      if (!this.init.store.has(host)) {
         if (now < this.onionGateOpens) return this.no('onionGate');
         this.onionGateOpens = now + (this.init.random ?? Math.random)() * ONION_GATE_MAX_MS;
       }

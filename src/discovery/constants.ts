@@ -67,8 +67,10 @@ export const ONION_FOR_TOR_CLIENT = 50;
 export const ONION_MIN = 10;
 /** Overall cap on a peers.subscribe reply; ElectrumX has none. */
 export const MAX_PEERS_REPLY = 200;
-/** How long the reply candidates are cached when the store did not change; ours. */
-export const CANDIDATE_CACHE_MS = 5_000;
+/** Reply candidates are rebuilt after a store write at most this often; ours. */
+export const CANDIDATE_CACHE_MS = 10_000;
+/** ... and at least this often when nothing was written; ours. */
+export const CANDIDATE_MAX_AGE_MS = 60_000;
 
 /** A domain or source address may call add_peer once per this period (ElectrumX PEER_ADD_PAUSE). */
 export const ADD_PEER_PAUSE_MS = 600_000;

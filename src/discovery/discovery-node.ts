@@ -51,6 +51,8 @@ export interface DiscoveryNodeInit {
   concurrency?: number;
   /** Overall cap on a peers.subscribe reply. @default 200 */
   maxPeersReply?: number;
+  /** After a store write, the peers.subscribe cache is rebuilt at most this often. @default 10000 */
+  replyCacheMs?: number;
   /** add_peer pause per source address and per domain. @default 600000 */
   addPeerPauseMs?: number;
   /** Per-request timeout when verifying. @default 30000 */
@@ -104,6 +106,7 @@ export class DiscoveryNode {
       hasTorProxy: hasTor,
       exclude: this.ownHosts,
       ...(init.maxPeersReply === undefined ? {} : { maxPeers: init.maxPeersReply }),
+      ...(init.replyCacheMs === undefined ? {} : { cacheMs: init.replyCacheMs }),
     });
     this.maintenance = new Maintenance({
       store: this.store,

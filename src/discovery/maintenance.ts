@@ -212,7 +212,7 @@ export class Maintenance {
       if (own.has(e.host) || (e.tcpPort === null && e.sslPort === null)) return false;
       if (isOnionHost(e.host)) return this.init.hasTorProxy?.() === true && isValidOnion(e.host);
       if (this.init.privateNetwork !== true && !isPublicHost(e.host)) return false;
-      return this.init.store.get(e.host) === undefined;
+      return !this.init.store.has(e.host);
     });
     const random = this.init.random ?? Math.random;
     const take = this.init.newPeersPerReply ?? NEW_PEERS_PER_REPLY;

@@ -45,11 +45,17 @@ export interface PeerCandidate {
   readonly sslPort: number | null;
   readonly protocolMax: string | null;
   readonly pruning: number | null;
+  /** Anti-sybil bucket of `ipAddr` (IPv4 /16, IPv6 /56, `onion`, or `''`). */
+  readonly bucket: string;
+  /** Whether `host` may be reported to the public. */
+  readonly isPublic: boolean;
 }
 
 /** Storage for peer records. Every write is durable when the call returns. */
 export interface PeerStore {
   get(host: string): PeerRecord | undefined;
+  /** Whether the host is known (cheaper than get). */
+  has(host: string): boolean;
   /** Inserts unless the host is known; true when inserted. Never overwrites. */
   insertIfAbsent(record: PeerRecord): boolean;
   /** Inserts or replaces. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Store } from '../store/index.js';
-import { bucketOf } from './net-address.js';
+import { bucketOf, isPublicHost } from './net-address.js';
 import type { PeerCandidate, PeerRecord, PeerStore, PortPair } from './peer-store.js';
 
 const FAMILY = 'discovery_peers';
@@ -28,7 +28,8 @@ const MIGRATIONS = [
      other_ports TEXT NOT NULL,
      next_check INTEGER NOT NULL,
      added_at INTEGER NOT NULL,
-     bucket TEXT NOT NULL
+     bucket TEXT NOT NULL,
+     public INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX discovery_peers_last_good ON discovery_peers (last_good);
    CREATE INDEX discovery_peers_next_check ON discovery_peers (next_check);
@@ -52,6 +53,7 @@ interface Row {
   next_check: number;
   added_at: number;
   bucket: string;
+  public: number;
 }
 
 function toRow(r: PeerRecord): Row {
@@ -72,6 +74,7 @@ function toRow(r: PeerRecord): Row {
     next_check: r.nextCheck,
     added_at: r.addedAt,
     bucket: bucketOf(r.host, r.ipAddr),
+    public: isPublicHost(r.host) ? 1 : 0,
   };
 }
 
@@ -96,9 +99,9 @@ function fromRow(row: Row): PeerRecord {
 }
 
 const COLUMNS =
-  'host, ip_addr, features, tcp_port, ssl_port, protocol_max, pruning, source, last_good, last_try, try_count, bad_until, other_ports, next_check, added_at, bucket';
+  'host, ip_addr, features, tcp_port, ssl_port, protocol_max, pruning, source, last_good, last_try, try_count, bad_until, other_ports, next_check, added_at, bucket, public';
 const VALUES =
-  '@host, @ip_addr, @features, @tcp_port, @ssl_port, @protocol_max, @pruning, @source, @last_good, @last_try, @try_count, @bad_until, @other_ports, @next_check, @added_at, @bucket';
+  '@host, @ip_addr, @features, @tcp_port, @ssl_port, @protocol_max, @pruning, @source, @last_good, @last_try, @try_count, @bad_until, @other_ports, @next_check, @added_at, @bucket, @public';
 
 /**
  * Opens (migrating if needed) the peer table in `store`.
@@ -113,17 +116,20 @@ export function createSqlitePeerStore(store: Store): PeerStore {
   store.migrate(FAMILY, MIGRATIONS);
   const db = store.db;
   const getStmt = db.prepare<[string], Row>('SELECT * FROM discovery_peers WHERE host = ?');
+  const hasStmt = db.prepare<[string], number>('SELECT 1 FROM discovery_peers WHERE host = ?').pluck();
   const insertStmt = db.prepare(`INSERT OR IGNORE INTO discovery_peers (${COLUMNS}) VALUES (${VALUES})`);
   const putStmt = db.prepare(`INSERT OR REPLACE INTO discovery_peers (${COLUMNS}) VALUES (${VALUES})`);
   const deleteStmt = db.prepare<[string]>('DELETE FROM discovery_peers WHERE host = ?');
   const countStmt = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM discovery_peers');
   const allStmt = db.prepare<[], Row>('SELECT * FROM discovery_peers ORDER BY host');
   const byIpStmt = db.prepare<[string], Row>('SELECT * FROM discovery_peers WHERE ip_addr = ?');
-  const goodStmt = db.prepare<[number, number], PeerCandidate>(
-    `SELECT host, ip_addr AS ipAddr, tcp_port AS tcpPort, ssl_port AS sslPort,
-            protocol_max AS protocolMax, pruning
-       FROM discovery_peers WHERE last_good >= ? AND bad_until <= ?`,
-  );
+  // Raw rows (arrays) skip building one object per row: this query feeds every peers.subscribe cache.
+  const goodStmt = db
+    .prepare<[number, number], unknown[]>(
+      `SELECT host, ip_addr, tcp_port, ssl_port, protocol_max, pruning, bucket, public
+         FROM discovery_peers WHERE last_good >= ? AND bad_until <= ?`,
+    )
+    .raw();
   const dueStmt = db.prepare<[number, number], Row>(
     'SELECT * FROM discovery_peers WHERE next_check <= ? ORDER BY next_check LIMIT ?',
   );
@@ -137,6 +143,7 @@ export function createSqlitePeerStore(store: Store): PeerStore {
       const row = getStmt.get(host.toLowerCase());
       return row === undefined ? undefined : fromRow(row);
     },
+    has: (host) => hasStmt.get(host.toLowerCase()) !== undefined,
     insertIfAbsent(record) {
       const changed = insertStmt.run(toRow(record)).changes > 0;
       if (changed) generation++;
@@ -152,7 +159,17 @@ export function createSqlitePeerStore(store: Store): PeerStore {
     count: () => countStmt.get()!.n,
     all: () => allStmt.all().map(fromRow),
     byIp: (ip) => byIpStmt.all(ip).map(fromRow),
-    goodSince: (since, now) => goodStmt.all(since, now),
+    goodSince: (since, now) =>
+      goodStmt.all(since, now).map((r): PeerCandidate => ({
+        host: r[0] as string,
+        ipAddr: r[1] as string | null,
+        tcpPort: r[2] as number | null,
+        sslPort: r[3] as number | null,
+        protocolMax: r[4] as string | null,
+        pruning: r[5] as number | null,
+        bucket: r[6] as string,
+        isPublic: r[7] === 1,
+      })),
     due: (now, limit) => dueStmt.all(now, limit).map(fromRow),
     nextDue: () => nextStmt.get()?.t ?? undefined,
   };

@@ -96,7 +96,9 @@ test('an overall cap; a private network admits loopback with a bucket per host',
     for (let i = 0; i < 300; i++) good(s, `h${i}.example`, `${20 + (i % 200)}.${i}.0.1`);
     for (let i = 0; i < 5; i++) good(s, `127.0.0.${i + 2}`, `127.0.0.${i + 2}`);
   });
-  assert.equal(new PeersReply({ store, now: () => NOW }).select().length, 200);
+  const capped = new PeersReply({ store, now: () => NOW }).select();
+  assert.equal(capped.length, 200);
+  assert.equal(new Set(capped.map((e) => e[1])).size, 200, 'no peer twice');
   assert.equal(new PeersReply({ store, now: () => NOW, maxPeers: 17 }).select().length, 17);
   const priv = new PeersReply({ store, now: () => NOW, privateNetwork: true, maxPeers: 1000 });
   assert.equal(priv.select().filter((e) => e[1].startsWith('127.')).length, 5);
@@ -112,8 +114,15 @@ test('an overall cap; a private network admits loopback with a bucket per host',
 
 test('the candidate cache follows store writes', () => {
   const store = storeWith(() => {});
-  const reply = new PeersReply({ store, now: () => NOW });
+  let now = NOW;
+  const reply = new PeersReply({ store, now: () => now });
   assert.equal(reply.select().length, 0);
   good(store, 'late.example', '9.9.9.9');
+  assert.equal(reply.select().length, 0, 'rebuilt at most once per cacheMs');
+  now += 10_000;
   assert.equal(reply.select().length, 1);
+  const quiet = new PeersReply({ store, now: () => now, cacheMs: 0 });
+  assert.equal(quiet.select().length, 1);
+  good(store, 'later.example', '8.8.8.8');
+  assert.equal(quiet.select().length, 2);
 });
