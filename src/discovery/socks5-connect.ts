@@ -15,28 +15,32 @@ export interface ProxyAddress {
   port: number;
 }
 
+/**
+ * Reads exactly `n` bytes in paused mode, so nothing after them is consumed: what follows the
+ * SOCKS reply stays buffered for whoever reads the stream next.
+ */
 function readBytes(socket: Socket, n: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length < n) return;
+    const tryRead = (): void => {
+      const chunk = socket.read(n) as Buffer | null;
+      if (chunk === null) return;
       cleanup();
-      if (buffered.length > n) socket.unshift(buffered.subarray(n));
-      resolve(buffered.subarray(0, n));
+      if (chunk.length < n) reject(new PeerwayError(ErrorCodes.SOCKS_PROXY_FAILED, 'proxy reply cut short'));
+      else resolve(chunk);
     };
     const onEnd = (): void => {
       cleanup();
       reject(new PeerwayError(ErrorCodes.SOCKS_PROXY_FAILED, 'proxy closed the connection'));
     };
     const cleanup = (): void => {
-      socket.off('data', onData);
+      socket.off('readable', tryRead);
       socket.off('close', onEnd);
       socket.off('end', onEnd);
     };
-    socket.on('data', onData);
+    socket.on('readable', tryRead);
     socket.once('close', onEnd);
     socket.once('end', onEnd);
+    tryRead();
   });
 }
 
