@@ -12,7 +12,7 @@ import { parseFeatures } from './features.js';
 import { isOnionHost } from './net-address.js';
 import { parsePeerEntry, type PeerEntry } from './peer-entry.js';
 import { parseSeed } from './seed-spec.js';
-import type { ProxyAddress } from './socks5-connect.js';
+import type { SocksProxy } from '../transport/index.js';
 
 /** What the crawler learned about one server. */
 export interface CrawlResult {
@@ -48,7 +48,7 @@ export interface CrawlOptions extends AbortOptions {
   /** Where to start: `host:port` (TCP) or `host s50002 t50001`. */
   seeds: readonly string[];
   /** SOCKS5 proxy; onions are skipped without one. @default undefined */
-  proxy?: ProxyAddress | undefined;
+  proxy?: SocksProxy | undefined;
   /** Servers to visit at most. @default 1000 */
   max?: number;
   /** Servers visited at once. @default 16 */

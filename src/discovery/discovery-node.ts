@@ -15,7 +15,7 @@ import { newPeerRecord, type PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
 import { RpcServer, type SessionLimits, type TlsIdentity } from './rpc-server.js';
 import { parseSeed } from './seed-spec.js';
-import type { ProxyAddress } from './socks5-connect.js';
+import type { SocksProxy } from '../transport/index.js';
 import { TorProxyDetector } from './tor-detect.js';
 import { verifyPeer, type PeerCheck } from './verify-peer.js';
 
@@ -38,7 +38,7 @@ export interface DiscoveryNodeInit {
   /** Default peers, loaded when the database is empty (`host:port` or `host s50002 t50001`). @default [] */
   seeds?: readonly string[];
   /** Tor SOCKS5 proxy: an address to probe, 'auto' to probe 127.0.0.1:9050/9150/1080, or none. @default undefined */
-  proxy?: ProxyAddress | 'auto' | undefined;
+  proxy?: SocksProxy | 'auto' | undefined;
   /** Admit non-public addresses and relax the bucket rule (test networks on loopback). @default false */
   privateNetwork?: boolean;
   /** Announce ourselves with add_peer to verified peers whose list lacks us. @default false */

@@ -87,7 +87,8 @@ export { Maintenance, type MaintenanceInit, type MaintenanceSchedule } from './m
 export { DiscoveryNode, type DiscoveryNodeInit } from './discovery-node.js';
 export { crawl, type CrawlOptions, type CrawlResult, type CrawlProgress } from './crawler.js';
 export { parseSeed, type SeedSpec } from './seed-spec.js';
-export { socks5Connect, probeSocks5, type ProxyAddress } from './socks5-connect.js';
+export { probeSocks5 } from './socks5-probe.js';
+export type { SocksProxy } from '../transport/index.js';
 export { TorProxyDetector, type TorProxyDetectorInit } from './tor-detect.js';
 export { isPublicHost, isValidHost, isOnionHost, isValidOnion, bucketOf } from './net-address.js';
 export { PROTOCOL_MIN, PROTOCOL_MAX, DEFAULT_PORTS, SOFTWARE_VERSION } from './constants.js';

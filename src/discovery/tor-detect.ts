@@ -6,12 +6,13 @@
  */
 import { type Logger, silentLogger } from '../core/index.js';
 import { TOR_PROBE_PORTS, TOR_REPROBE_MS } from './constants.js';
-import { probeSocks5, type ProxyAddress } from './socks5-connect.js';
+import type { SocksProxy } from '../transport/index.js';
+import { probeSocks5 } from './socks5-probe.js';
 
 /** Options for {@link TorProxyDetector}. */
 export interface TorProxyDetectorInit {
   /** The address to probe, or 'auto' for 127.0.0.1 on 9050, 9150 and 1080. */
-  proxy: ProxyAddress | 'auto';
+  proxy: SocksProxy | 'auto';
   /** Re-probe interval while nothing answers. @default 900000 */
   reprobeMs?: number;
   /** @default silentLogger */
@@ -21,7 +22,7 @@ export interface TorProxyDetectorInit {
 /** Finds a SOCKS5 proxy and remembers it. */
 export class TorProxyDetector {
   /** The proxy that answered, once one did. */
-  proxy: ProxyAddress | undefined;
+  proxy: SocksProxy | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly controller = new AbortController();
   private readonly logger: Logger;

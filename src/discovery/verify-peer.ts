@@ -14,7 +14,7 @@ import { parseFeatures, type ParsedFeatures } from './features.js';
 import { isOnionHost } from './net-address.js';
 import { parsePeersReply, type PeerEntry } from './peer-entry.js';
 import type { PeerRecord } from './peer-store.js';
-import type { ProxyAddress } from './socks5-connect.js';
+import type { SocksProxy } from '../transport/index.js';
 
 /** What an extra check gets. Throw ERR_DISCOVERY_BAD_PEER to mark the peer bad. */
 export interface PeerCheckContext extends AbortOptions {
@@ -44,7 +44,7 @@ export interface VerifyOptions extends AbortOptions {
   /** The genesis hash (network id) a peer must report. */
   genesisHash: string;
   /** The SOCKS5 proxy, when we have one. @default undefined */
-  proxy?: ProxyAddress | undefined;
+  proxy?: SocksProxy | undefined;
   /** Send every connection through the proxy, not only onions. @default false */
   forceProxy?: boolean | undefined;
   /** Per-request timeout, clearnet. @default 30000 */

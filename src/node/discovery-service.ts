@@ -11,7 +11,7 @@ import { z } from 'zod';
 import {
   createSqlitePeerStore,
   DiscoveryNode,
-  type ProxyAddress,
+  type SocksProxy,
   type TlsIdentity,
 } from '../discovery/index.js';
 import type { Service, ServiceContext, ServiceDefinition } from './service.js';
@@ -58,7 +58,7 @@ export const discoveryConfigSchema = z.object({
 export type DiscoveryConfig = z.infer<typeof discoveryConfigSchema>;
 
 /** Parses `host:port` or 'auto'. */
-export function parseProxy(text: string | undefined): ProxyAddress | 'auto' | undefined {
+export function parseProxy(text: string | undefined): SocksProxy | 'auto' | undefined {
   if (text === undefined) return undefined;
   if (text === 'auto') return 'auto';
   const m = /^(.+):(\d{1,5})$/.exec(text);

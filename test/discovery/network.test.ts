@@ -65,7 +65,7 @@ test(`${N} discovery nodes on loopback find and verify each other, and come back
     const seed = `${nodes[0]!.host}:${nodes[0]!.node.tcpPort}`;
     for (let i = 1; i < N; i++) nodes.push(await startNode(dir, i, 0, [seed]));
     const t0 = Date.now();
-    const took = await waitAll(nodes, 1, 60_000);
+    const took = await waitAll(nodes, 1, 90_000);
     for (const r of nodes) {
       const peers = verifiedBy(r, 1);
       assert.ok(!peers.has(r.host), 'a node never lists itself');
@@ -83,7 +83,7 @@ test(`${N} discovery nodes on loopback find and verify each other, and come back
     }
     const back = nodes.slice(N / 2);
     for (const r of back) assert.equal(r.node.store.count(), N - 1, 'loaded from the database, no seeds');
-    const again = await waitAll(back, restartAt, 45_000);
+    const again = await waitAll(back, restartAt, 60_000);
     console.log(
       `# ${half.length} restarted nodes re-verified every peer in ${again} ms (total ${Date.now() - t0} ms)`,
     );

@@ -48,7 +48,7 @@ test('address classification and buckets', () => {
   assert.equal(isPublicHost('electrum.example.org'), true);
   assert.equal(isPublicHost('2a01:4f8::1'), true);
   assert.equal(bucketOf('x', '8.8.4.4'), '8.8.0.0/16');
-  assert.equal(bucketOf('x', '2a01:4f8:1:2ff::1'), '2a01:04f8:0001:0200::/56');
+  assert.equal(bucketOf('x', '2a01:4f8:1:2ff::1'), '2a01:4f8:1:200::/56');
   assert.equal(bucketOf(ONION, null), 'onion');
   assert.equal(bucketOf('x', null), '');
   assert.equal(isValidOnion(ONION), true);

@@ -7,7 +7,8 @@ import { makeNode, REGTEST_GENESIS } from './harness.js';
 import { verifyPeer } from '../../src/discovery/verify-peer.js';
 import { newPeerRecord } from '../../src/discovery/peer-store.js';
 import { TorProxyDetector } from '../../src/discovery/tor-detect.js';
-import { probeSocks5, socks5Connect } from '../../src/discovery/socks5-connect.js';
+import { probeSocks5 } from '../../src/discovery/socks5-probe.js';
+import { dialSocks5 } from '../../src/transport/index.js';
 import { isErr } from './expect-code.js';
 
 const microsocks = requireBinary('microsocks');
@@ -59,8 +60,14 @@ test(
       assert.deepEqual(found.proxy, proxy);
       found.stop();
       const closed = await freePort();
+      const refused = await verifyPeer(newPeerRecord('127.0.0.1', 't', Date.now(), { tcpPort: closed }), {
+        genesisHash: REGTEST_GENESIS,
+        proxy,
+        forceProxy: true,
+      });
+      assert.equal(refused.status, 'unreachable');
       await assert.rejects(
-        socks5Connect(proxy, '127.0.0.1', closed, { timeout: 5000 }),
+        dialSocks5('127.0.0.1', closed, { proxy, timeout: 5000 }),
         isErr('ERR_SOCKS_CONNECT_REFUSED'),
       );
     } finally {
