@@ -128,6 +128,19 @@ test('features: lenient ports, unknown keys kept, garbage refused', () => {
   fc.assert(fc.property(fc.anything(), (v) => void parseFeatures(v)));
 });
 
+test('parseSeed never throws anything but ERR_ADDRESS_INVALID', () => {
+  fc.assert(
+    fc.property(fc.string(), (text) => {
+      try {
+        const seed = parseSeed(text);
+        assert.ok(seed.tcpPort !== null || seed.sslPort !== null);
+      } catch (err) {
+        assert.ok(isErr('ERR_ADDRESS_INVALID')(err), String(err));
+      }
+    }),
+  );
+});
+
 test('seed strings', () => {
   assert.deepEqual(parseSeed('127.0.0.1:50001'), { host: '127.0.0.1', tcpPort: 50001, sslPort: null });
   assert.deepEqual(parseSeed('[::1]:7'), { host: '::1', tcpPort: 7, sslPort: null });
