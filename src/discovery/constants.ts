@@ -56,6 +56,8 @@ export const BAD_TTL_MS = 24 * 3600_000;
 export const NEW_PEERS_PER_REPLY = 2;
 /** Verifications running at once; ours. */
 export const VERIFY_CONCURRENCY = 8;
+/** A running verification holds its peer this long; after a crash the peer is due again then. Ours. */
+export const VERIFY_LEASE_MS = 600_000;
 /** How often the maintenance loop looks for due peers; ours (ElectrumX keeps one task per peer). */
 export const MAINTENANCE_TICK_MS = 30_000;
 

@@ -10,6 +10,7 @@ import { AddPeerPolicy, type Resolver } from './add-peer.js';
 import { ADD_PEER_PAUSE_MS, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
 import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
 import { buildFeatures } from './features.js';
+import { isOnionHost, isPublicHost } from './net-address.js';
 import { Maintenance, type MaintenanceSchedule } from './maintenance.js';
 import { newPeerRecord, type PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
@@ -251,6 +252,9 @@ export class DiscoveryNode {
         p.sslPort === this.sslPort,
     );
     if (listed) return;
+    // A private address would only be refused (or worse, spread) on a public network.
+    if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnionHost(h)))
+      return;
     const accepted = await client.addPeer(this.features());
     this.methodStats.announced = (this.methodStats.announced ?? 0) + (accepted ? 1 : 0);
   }

@@ -17,6 +17,7 @@ import {
   RECHECK_GOOD_MS,
   RETRY_BASE_MS,
   VERIFY_CONCURRENCY,
+  VERIFY_LEASE_MS,
 } from './constants.js';
 import { isOnionHost, isPublicHost, isValidOnion } from './net-address.js';
 import type { PeerEntry } from './peer-entry.js';
@@ -141,7 +142,7 @@ export class Maintenance {
     // Written before dialling: the attempt is recorded even if we are killed mid-way, and the
     // lease keeps the record out of `due` while it runs.
     record.lastTry = now;
-    record.nextCheck = now + this.s.recheckGoodMs;
+    record.nextCheck = now + Math.min(VERIFY_LEASE_MS, this.s.recheckGoodMs);
     this.init.store.put(record);
     bump(this.stats, 'started');
     const work = this.init
