@@ -12,6 +12,7 @@ import {
   FORGET_AFTER_MS,
   FORGET_NEVER_GOOD_TRIES,
   FORGET_ONCE_GOOD_TRIES,
+  FRESH_MS,
   MAINTENANCE_TICK_MS,
   NEW_PEERS_PER_REPLY,
   RECHECK_GOOD_MS,
@@ -166,6 +167,12 @@ export class Maintenance {
     if (record === undefined || this.controller.signal.aborted) return;
     const now = this.now();
     bump(this.stats, outcome.status);
+    if (outcome.status === 'good' && this.isSybil(host, outcome.ipAddr, now)) {
+      // ElectrumX's internal bucket: one address, one reported server, however many names point at it.
+      store.delete(host);
+      bump(this.stats, 'sybil');
+      return;
+    }
     if (outcome.status === 'good') {
       const ports = outcome.features.hosts.get(host);
       record.ipAddr = outcome.ipAddr;
@@ -205,6 +212,14 @@ export class Maintenance {
     }
     this.logger.debug({ host, status: outcome.status, reason: outcome.reason }, 'peer check failed');
     store.put(record);
+  }
+
+  /** True when another name at the same address was good recently (public networks only). */
+  private isSybil(host: string, ipAddr: string | null, now: number): boolean {
+    if (ipAddr === null || this.init.privateNetwork === true || ipAddr === host) return false;
+    return this.init.store
+      .byIp(ipAddr)
+      .some((other) => other.host !== host && other.host !== ipAddr && other.lastGood >= now - FRESH_MS);
   }
 
   private learn(from: string, entries: PeerEntry[]): void {

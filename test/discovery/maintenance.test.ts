@@ -22,11 +22,11 @@ function setup(): { store: PeerStore; clock: { now: number }; m: Maintenance } {
   return { store, clock, m };
 }
 
-function goodOutcome(host: string, peers: PeerEntry[] = []): VerifyOutcome {
+function goodOutcome(host: string, peers: PeerEntry[] = [], ip = '8.8.8.8'): VerifyOutcome {
   return {
     status: 'good',
     target: { host, port: 50001, transport: 'tcp' },
-    ipAddr: '8.8.8.8',
+    ipAddr: ip,
     features: parseFeatures({
       hosts: { [host]: { tcp_port: 50001, ssl_port: 50002 } },
       protocol_max: '1.4.2',
@@ -130,7 +130,7 @@ test('the loop runs due peers with bounded concurrency and stops cleanly', async
       running--;
       done++;
       signal.throwIfAborted();
-      return goodOutcome(r.host);
+      return goodOutcome(r.host, [], `9.9.${r.host.slice(1, -8)}.1`);
     },
   });
   m.start();
@@ -139,4 +139,17 @@ test('the loop runs due peers with bounded concurrency and stops cleanly', async
   await m.stop();
   assert.equal(peak, 3);
   assert.equal(store.all().filter((p) => p.lastGood > 0).length, 12);
+});
+
+test('a second name at the address of a recently good peer is dropped (ElectrumX internal bucket)', () => {
+  const { store, clock, m } = setup();
+  store.put(
+    newPeerRecord('first.example', 'peer', clock.now, { ipAddr: '8.8.8.8', lastGood: clock.now - H }),
+  );
+  store.put(newPeerRecord('alias.example', 'peer', clock.now));
+  m.apply('alias.example', goodOutcome('alias.example'));
+  assert.equal(store.get('alias.example'), undefined);
+  assert.equal(m.stats.sybil, 1);
+  m.apply('first.example', goodOutcome('first.example'));
+  assert.ok(store.get('first.example')!.lastGood === clock.now, 'the peer itself is not its own sybil');
 });
