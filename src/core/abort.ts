@@ -55,8 +55,10 @@ export async function raceSignal<T>(
   let listener: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     listener = () => {
-      onAbort?.();
+      // Reject first: onAbort may synchronously reject `promise` (destroying a socket, say),
+      // and the caller must see the abort, not that side effect.
       reject(abortError(signal, what));
+      onAbort?.();
     };
     signal.addEventListener('abort', listener, { once: true });
   });

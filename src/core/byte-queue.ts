@@ -12,6 +12,21 @@ export class ByteQueue {
   private offset = 0; // read offset inside chunks[head]
   /** Bytes queued and not yet consumed. */
   length = 0;
+  // Where the last unsuccessful indexOf() stopped; valid while `epoch` is unchanged.
+  private epoch = 0;
+  private scanEpoch = -1;
+  private scanChunk = 0;
+  private scanBase = 0;
+
+  /** The chunk holding the read position (undefined when empty); read from {@link ByteQueue.headOffset}. */
+  get headChunk(): Buffer | undefined {
+    return this.length === 0 ? undefined : this.chunks[this.head];
+  }
+
+  /** The read position inside {@link ByteQueue.headChunk}. */
+  get headOffset(): number {
+    return this.offset;
+  }
 
   /** Appends a chunk (kept by reference, not copied). */
   push(chunk: Buffer): void {
@@ -35,20 +50,43 @@ export class ByteQueue {
 
   /**
    * Finds `byte` at or after `from` (counted from the read position); returns its index or -1.
-   * Scans each chunk with indexOf, so a search resumed from where the last one stopped is linear.
+   * A search that resumes where the previous one stopped starts at the chunk it stopped in, so
+   * scanning a line that arrives in many chunks stays linear.
    */
   indexOf(byte: number, from: number): number {
+    let i = this.head;
     let base = 0;
-    for (let i = this.head; i < this.chunks.length; i++) {
-      const c = this.chunks[i]!;
+    if (this.scanEpoch === this.epoch && this.scanBase <= from) {
+      i = this.scanChunk;
+      base = this.scanBase;
+    }
+    const chunks = this.chunks;
+    for (; i < chunks.length; i++) {
+      const c = chunks[i]!;
       const start = i === this.head ? this.offset : 0;
       const size = c.length - start;
       if (from < base + size) {
-        const at = c.indexOf(byte, start + Math.max(0, from - base));
+        const begin = start + Math.max(0, from - base);
+        let at = -1;
+        if (c.length - begin <= 16) {
+          // Tiny chunks: a plain loop is cheaper than a native call.
+          for (let j = begin; j < c.length; j++) {
+            if (c[j] === byte) {
+              at = j;
+              break;
+            }
+          }
+        } else {
+          at = c.indexOf(byte, begin);
+        }
         if (at !== -1) return base + at - start;
       }
       base += size;
     }
+    // Chunks are never modified once queued, so the next search can start after these.
+    this.scanChunk = i;
+    this.scanBase = base;
+    this.scanEpoch = this.epoch;
     return -1;
   }
 
@@ -69,7 +107,11 @@ export class ByteQueue {
     while (filled < n) {
       const c = this.chunks[this.head]!;
       const take = Math.min(c.length - this.offset, n - filled);
-      c.copy(out, filled, this.offset, this.offset + take);
+      if (take <= 16) {
+        for (let j = 0; j < take; j++) out[filled + j] = c[this.offset + j]!;
+      } else {
+        c.copy(out, filled, this.offset, this.offset + take);
+      }
       filled += take;
       this.skip(take);
     }
@@ -78,6 +120,8 @@ export class ByteQueue {
 
   /** Discards the next `n` bytes. */
   skip(n: number): void {
+    if (n === 0) return;
+    this.epoch++;
     this.length -= n;
     while (n > 0) {
       const c = this.chunks[this.head]!;

@@ -52,14 +52,18 @@ export const ErrorCodes = {
   // --- store ---
   /** The database could not be opened or migrated. */
   STORE_OPEN_FAILED: 'ERR_STORE_OPEN_FAILED',
-  /** The database file is corrupt. */
+  /** The database file is corrupt (not a SQLite file, or it fails its integrity check). */
   STORE_CORRUPT: 'ERR_STORE_CORRUPT',
+  /** A migration failed, or the database holds a newer schema than this code knows. */
+  STORE_MIGRATION_FAILED: 'ERR_STORE_MIGRATION_FAILED',
 
   // --- node ---
   /** The node configuration is invalid. */
   CONFIG_INVALID: 'ERR_CONFIG_INVALID',
   /** A service failed to start. */
   SERVICE_START_FAILED: 'ERR_SERVICE_START_FAILED',
+  /** The config file could not be read or is not valid JSON. */
+  CONFIG_READ_FAILED: 'ERR_CONFIG_READ_FAILED',
 
   // --- multistream ---
 

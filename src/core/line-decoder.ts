@@ -1,9 +1,17 @@
-import { ByteQueue } from './byte-queue.js';
 import { ErrorCodes } from './codes.js';
 import { PeerwayError } from './errors.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
+/** Chunks at least this large, arriving with nothing pending, are split in place without copying. */
+const DIRECT_MIN = 512;
+/** Smallest slab allocated for partial lines. Small, so idle connections hold little memory. */
+const MIN_SLAB = 1024;
+/** Chunks up to this size are copied and scanned with plain loops (cheaper than native calls). */
+const SMALL = 32;
+/** Unscanned runs up to this length are searched with a plain loop. */
+const SCAN_LOOP = 16;
+const EMPTY = Buffer.alloc(0);
 
 /** Options for {@link LineDecoder}. */
 export interface LineDecoderOptions {
@@ -15,8 +23,11 @@ export interface LineDecoderOptions {
 
 /**
  * Splits a byte stream into lines. Feed chunks with {@link LineDecoder.push} and pull lines with
- * {@link LineDecoder.next}; any chunking of the same bytes yields the same lines. Each byte is
- * scanned once and copied at most once, so cost is linear in the input however it is chunked.
+ * {@link LineDecoder.next}; any chunking of the same bytes yields the same lines, in time linear
+ * in the input. A large chunk that arrives with nothing pending is split in place (lines are views
+ * of it); smaller pieces are copied once into an append-only slab and lines are views of that.
+ * Bytes behind a returned line are never overwritten, so a line stays valid after later calls;
+ * copy it (`Buffer.from(line)`) only to keep it long-term without pinning the slab.
  * A line longer than `maxLineLength` throws ERR_FRAME_TOO_LONG as soon as it is detected, and the
  * decoder then stays failed (the connection should be dropped).
  *
@@ -30,10 +41,16 @@ export interface LineDecoderOptions {
  * ```
  */
 export class LineDecoder {
-  private readonly queue = new ByteQueue();
   private readonly maxLineLength: number;
   private readonly acceptCRLF: boolean;
-  private scanned = 0; // bytes from the read position known to hold no LF
+  // Pending bytes live in slab[start, end); slab[start, scan) is known to hold no LF.
+  private slab: Buffer = EMPTY;
+  private start = 0;
+  private end = 0;
+  private scan = 0;
+  // A large chunk being split in place, from directPos on.
+  private direct: Buffer | null = null;
+  private directPos = 0;
   private failed: PeerwayError | undefined;
 
   constructor(options: LineDecoderOptions) {
@@ -43,39 +60,143 @@ export class LineDecoder {
 
   /** Bytes buffered and not yet returned. */
   get buffered(): number {
-    return this.queue.length;
+    return this.end - this.start + (this.direct === null ? 0 : this.direct.length - this.directPos);
   }
 
   /** Queues a received chunk. */
   push(chunk: Buffer): void {
     if (this.failed !== undefined) throw this.failedError();
-    this.queue.push(chunk);
+    if (chunk.length === 0) return;
+    if (this.direct !== null) this.spillDirect();
+    if (chunk.length >= DIRECT_MIN) {
+      if (this.start === this.end) {
+        this.direct = chunk;
+        this.directPos = 0;
+        return;
+      }
+      // Copy only what completes the pending line; split the rest of the chunk in place.
+      const at = chunk.indexOf(LF);
+      if (at !== -1) {
+        this.append(chunk.subarray(0, at + 1));
+        if (at + 1 < chunk.length) {
+          this.direct = chunk;
+          this.directPos = at + 1;
+        }
+        return;
+      }
+    }
+    this.append(chunk);
   }
 
   /** The next complete line (without its terminator), or null when more bytes are needed. */
   next(): Buffer | null {
     if (this.failed !== undefined) throw this.failedError();
-    const at = this.queue.indexOf(LF, this.scanned);
-    if (at === -1) {
-      this.scanned = this.queue.length;
-      // One trailing CR may still turn out to be part of a CRLF terminator.
-      const allowance = this.acceptCRLF ? 1 : 0;
-      if (this.queue.length > this.maxLineLength + allowance) this.fail(this.queue.length);
+    // Slab lines come first: a direct chunk only ever follows a completed slab line.
+    if (this.start !== this.end) {
+      const at = this.find();
+      if (at !== -1) {
+        const line = this.cut(this.slab, this.start, at);
+        this.start = this.scan = at + 1;
+        return line;
+      }
+      this.scan = this.end;
+      this.checkPending();
       return null;
     }
-    this.scanned = 0;
-    let end = at;
-    if (this.acceptCRLF && at > 0 && this.queue.byteAt(at - 1) === CR) end = at - 1;
-    if (end > this.maxLineLength) this.fail(end);
-    const line = this.queue.read(end);
-    this.queue.skip(at + 1 - end);
-    return line;
+    const direct = this.direct;
+    if (direct !== null) {
+      const at = direct.indexOf(LF, this.directPos);
+      if (at !== -1) {
+        const line = this.cut(direct, this.directPos, at);
+        this.directPos = at + 1;
+        if (this.directPos === direct.length) this.direct = null;
+        return line;
+      }
+      this.spillDirect();
+      this.scan = this.end;
+      this.checkPending();
+      return null;
+    }
+    // Nothing pending and the slab nearly used up: let it go rather than pin it while idle.
+    if (this.slab.length - this.end < 256) this.reset();
+    return null;
   }
 
   /** Removes and returns the bytes buffered after the last complete line. */
   takeRemainder(): Buffer {
-    this.scanned = 0;
-    return this.queue.readAll();
+    let rest: Buffer;
+    if (this.direct !== null) {
+      rest = this.direct.subarray(this.directPos);
+      this.direct = null;
+    } else {
+      rest = this.slab.subarray(this.start, this.end);
+    }
+    this.reset();
+    return rest;
+  }
+
+  private reset(): void {
+    this.slab = EMPTY;
+    this.start = this.end = this.scan = 0;
+  }
+
+  /** Index of the next LF in the slab's unscanned bytes, or -1. */
+  private find(): number {
+    const slab = this.slab;
+    const end = this.end;
+    if (end - this.scan <= SCAN_LOOP) {
+      for (let i = this.scan; i < end; i++) if (slab[i] === LF) return i;
+      return -1;
+    }
+    // The slab is zero-filled and append-only, so its unwritten tail holds no LF and the native
+    // search needs no bound.
+    return slab.indexOf(LF, this.scan);
+  }
+
+  /** The line in buf[from, lfAt) with an optional trailing CR removed, checked against the limit. */
+  private cut(buf: Buffer, from: number, lfAt: number): Buffer {
+    let stop = lfAt;
+    if (this.acceptCRLF && stop > from && buf[stop - 1] === CR) stop--;
+    if (stop - from > this.maxLineLength) this.fail(stop - from);
+    return buf.subarray(from, stop);
+  }
+
+  private append(chunk: Buffer): void {
+    const n = chunk.length;
+    if (this.end + n > this.slab.length) this.grow(n);
+    const slab = this.slab;
+    if (n <= SMALL) {
+      let end = this.end;
+      for (let i = 0; i < n; i++) slab[end++] = chunk[i]!;
+      this.end = end;
+    } else {
+      slab.set(chunk, this.end);
+      this.end += n;
+    }
+  }
+
+  /** Moves pending bytes to a new slab with room for `extra` more; the old slab is never reused. */
+  private grow(extra: number): void {
+    const pending = this.end - this.start;
+    const next = Buffer.alloc(Math.max(MIN_SLAB, 2 * (pending + extra)));
+    next.set(this.slab.subarray(this.start, this.end), 0);
+    this.scan -= this.start;
+    this.start = 0;
+    this.end = pending;
+    this.slab = next;
+  }
+
+  private spillDirect(): void {
+    const rest = this.direct!.subarray(this.directPos);
+    this.direct = null;
+    if (rest.length > 0) this.append(rest);
+  }
+
+  private checkPending(): void {
+    // One trailing CR may still turn out to be part of a CRLF terminator.
+    const allowance = this.acceptCRLF ? 1 : 0;
+    const pending = this.end - this.start;
+    if (pending > this.maxLineLength + allowance) this.fail(pending);
   }
 
   private fail(length: number): never {

@@ -1,7 +1,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { ErrorCodes } from './codes.js';
 import { PeerwayError } from './errors.js';
-import { decodeVarint, MAX_VARINT_BYTES } from './varint.js';
+import { decodeVarint, MAX_VARINT_BYTES, type VarintResult } from './varint.js';
 
 /** Options for {@link LengthPrefixedDecoder}. */
 export interface LengthPrefixedDecoderOptions {
@@ -31,7 +31,7 @@ export class LengthPrefixedDecoder {
   private readonly queue = new ByteQueue();
   private readonly maxFrameSize: number;
   private readonly maxLengthBytes: number;
-  private readonly requireMinimal: boolean;
+  private readonly varintOptions: { maxBytes: number; requireMinimal: boolean };
   private readonly prefix = Buffer.alloc(MAX_VARINT_BYTES);
   private pendingLength = -1; // body length once the prefix was read
   private failed: PeerwayError | undefined;
@@ -39,7 +39,7 @@ export class LengthPrefixedDecoder {
   constructor(options: LengthPrefixedDecoderOptions) {
     this.maxFrameSize = options.maxFrameSize;
     this.maxLengthBytes = Math.min(options.maxLengthBytes ?? MAX_VARINT_BYTES, MAX_VARINT_BYTES);
-    this.requireMinimal = options.requireMinimal ?? true;
+    this.varintOptions = { maxBytes: this.maxLengthBytes, requireMinimal: options.requireMinimal ?? true };
   }
 
   /** Bytes buffered and not yet returned (a consumed prefix is not counted). */
@@ -75,20 +75,23 @@ export class LengthPrefixedDecoder {
   }
 
   private readPrefix(): boolean {
-    const available = Math.min(this.queue.length, this.maxLengthBytes);
-    if (available === 0) return false;
-    for (let i = 0; i < available; i++) this.prefix[i] = this.queue.byteAt(i);
-    let result;
+    let result: VarintResult | undefined;
     try {
-      result = decodeVarint(this.prefix.subarray(0, available), 0, {
-        maxBytes: this.maxLengthBytes,
-        requireMinimal: this.requireMinimal,
-      });
+      // Fast path: the prefix lies inside the head chunk, decode it in place.
+      const chunk = this.queue.headChunk;
+      if (chunk === undefined) return false;
+      result = decodeVarint(chunk, this.queue.headOffset, this.varintOptions);
+      if (result === undefined) {
+        // The prefix spans chunks: gather its bytes first.
+        const available = Math.min(this.queue.length, this.maxLengthBytes);
+        for (let i = 0; i < available; i++) this.prefix[i] = this.queue.byteAt(i);
+        result = decodeVarint(this.prefix.subarray(0, available), 0, this.varintOptions);
+        if (result === undefined) return false;
+      }
     } catch (err) {
       this.failed = err as PeerwayError;
       throw err;
     }
-    if (result === undefined) return false;
     if (result.value > this.maxFrameSize) {
       this.failed = new PeerwayError(
         ErrorCodes.FRAME_TOO_LONG,

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCodes, PeerwayError } from '../core/index.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, FAMILY_NAME_PATTERN } from './constants.js';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = Database.Database;
@@ -11,9 +12,9 @@ export type Migration = string | ((db: SqliteDatabase) => void);
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
-  /** Open read-only. @default false */
+  /** Open read-only (no migrations; the file must exist). @default false */
   readonly?: boolean;
-  /** Milliseconds to wait on a locked database. @default 5000 */
+  /** Milliseconds to wait on a database locked by another connection. @default 5000 */
   busyTimeout?: number;
 }
 
@@ -29,7 +30,9 @@ export interface Store {
   readonly path: string;
   /**
    * Applies the migrations of `family` that have not run yet, each in its own transaction, in
-   * order. Migration `i` (0-based) brings the family to version `i + 1`.
+   * order. Migration `i` (0-based) brings the family to version `i + 1`. Throws
+   * ERR_STORE_MIGRATION_FAILED when a step fails (that step is rolled back, earlier ones stay) or
+   * when the database is at a newer version than `migrations` knows.
    */
   migrate(family: string, migrations: readonly Migration[]): void;
   /** The schema version of `family` (0 when never migrated). */
@@ -38,60 +41,109 @@ export interface Store {
   close(): void;
 }
 
+/** SQLite result codes that mean the file itself is damaged, as opposed to locked or missing. */
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/** True when `err` is a better-sqlite3 error saying the file is not a usable database. */
+export function isCorruptionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && [...CORRUPT_CODES].some((c) => code.startsWith(c));
+}
+
 /**
- * Opens (creating if needed) a SQLite database with WAL journaling and `synchronous=NORMAL`,
- * which keeps every committed transaction across a process kill.
+ * Opens (creating if needed) a SQLite database with WAL journaling and `synchronous=NORMAL`:
+ * a transaction is durable against a process kill as soon as it commits (an OS crash may lose
+ * the last few, never corrupt the file). Throws ERR_STORE_CORRUPT when the file is not a
+ * database and ERR_STORE_OPEN_FAILED for anything else (permissions, a directory in the way).
  *
  * @example
  * ```ts
  * const store = openStore('data/peerway.sqlite');
  * store.migrate('notes', ['CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)']);
+ * store.db.prepare('INSERT INTO notes (text) VALUES (?)').run('hello');
+ * store.close();
  * ```
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
-  let db: SqliteDatabase;
+  const readonly = options.readonly ?? false;
+  let db: SqliteDatabase | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeout ?? 5000 });
-    if (options.readonly !== true) {
+    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, {
+      readonly,
+      fileMustExist: readonly,
+      timeout: options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS,
+    });
+    // The first statement reads the header: this is where a garbage file is detected.
+    db.pragma('foreign_keys = ON');
+    if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_version (family TEXT PRIMARY KEY, version INTEGER NOT NULL)',
       );
     }
   } catch (err) {
-    const code =
-      err instanceof Error && /not a database|malformed/i.test(err.message)
-        ? ErrorCodes.STORE_CORRUPT
-        : ErrorCodes.STORE_OPEN_FAILED;
+    db?.close();
+    const code = isCorruptionError(err) ? ErrorCodes.STORE_CORRUPT : ErrorCodes.STORE_OPEN_FAILED;
     throw new PeerwayError(code, `cannot open database ${path}`, { cause: err, details: { path } });
   }
-  const getVersion = db.prepare<[string], { version: number }>(
-    'SELECT version FROM schema_version WHERE family = ?',
-  );
-  const setVersion = db.prepare(
-    'INSERT INTO schema_version (family, version) VALUES (?, ?) ON CONFLICT(family) DO UPDATE SET version = excluded.version',
-  );
-  const version = (family: string): number => getVersion.get(family)?.version ?? 0;
+  return createStore(db, path);
+}
+
+function createStore(db: SqliteDatabase, path: string): Store {
+  // A read-only open of a file no one has migrated has no schema_version table: every version is 0.
+  const hasVersionTable =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get() !==
+    undefined;
+  const getVersion = hasVersionTable
+    ? db.prepare<[string], { version: number }>('SELECT version FROM schema_version WHERE family = ?')
+    : undefined;
+  const version = (family: string): number => getVersion?.get(family)?.version ?? 0;
   let closed = false;
+
   return {
     db,
     path,
     version,
     migrate(family, migrations) {
-      for (let i = version(family); i < migrations.length; i++) {
+      if (!FAMILY_NAME_PATTERN.test(family)) {
+        throw new PeerwayError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `bad table family name ${JSON.stringify(family)}`,
+        );
+      }
+      if (closed || !db.open || db.readonly) {
+        throw new PeerwayError(ErrorCodes.CLOSED, `store ${path} is closed or read-only`);
+      }
+      const setVersion = db.prepare(
+        'INSERT INTO schema_version (family, version) VALUES (?, ?) ON CONFLICT(family) DO UPDATE SET version = excluded.version',
+      );
+      const current = version(family);
+      if (current > migrations.length) {
+        throw new PeerwayError(
+          ErrorCodes.STORE_MIGRATION_FAILED,
+          `${family} is at schema version ${current}, newer than this code knows (${migrations.length})`,
+          { details: { family, version: current, known: migrations.length } },
+        );
+      }
+      for (let i = current; i < migrations.length; i++) {
         const step = migrations[i]!;
+        // IMMEDIATE takes the write lock before re-reading the version, so two processes
+        // migrating the same file never both apply a step.
+        const apply = db.transaction(() => {
+          if (version(family) !== i) return;
+          if (typeof step === 'string') db.exec(step);
+          else step(db);
+          setVersion.run(family, i + 1);
+        });
         try {
-          db.transaction(() => {
-            if (typeof step === 'string') db.exec(step);
-            else step(db);
-            setVersion.run(family, i + 1);
-          })();
+          apply.immediate();
         } catch (err) {
-          throw new PeerwayError(ErrorCodes.STORE_OPEN_FAILED, `migration ${family}#${i + 1} failed`, {
+          throw new PeerwayError(ErrorCodes.STORE_MIGRATION_FAILED, `migration ${family}#${i + 1} failed`, {
             cause: err,
+            details: { family, step: i + 1 },
           });
         }
       }

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { registerNodeCommand } from './node.js';
+
+/** Adds one command (or command group) to the program. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every command group, in help order. Protocol modules add theirs here. */
+export const commands: readonly RegisterCommand[] = [registerNodeCommand];
+
+/** Registers every command group on `program`. */
+export function registerCommands(program: Command): void {
+  for (const register of commands) register(program);
+}

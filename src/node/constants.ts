@@ -1,0 +1,61 @@
+/**
+ * The node's defaults and limits, each with where it comes from.
+ *
+ * @module
+ */
+
+/** Where the node keeps its database and keys, relative to the working directory. */
+export const DEFAULT_DATA_DIR = 'data';
+
+/** The database file inside the data directory (one file per node, see DESIGN.md "Persistence"). */
+export const DATABASE_FILE = 'peerway.sqlite';
+
+/** HTTP binds to loopback unless told otherwise: /metrics and the API are not for the internet. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+
+/** 8480: unassigned by IANA and clear of the ports the protocols use (JoinMarket 5222, Electrum 50001/50002, IPv8 8090). */
+export const DEFAULT_HTTP_PORT = 8480;
+
+/** pino's level names; `silent` turns logging off. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** The log level of a node with no config. */
+export const DEFAULT_LOG_LEVEL = 'info';
+
+/** A service name doubles as a config key and a metric name part: `[a-z][a-z0-9_]*`. */
+export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** How long one service may take to stop before the node gives up on it and moves on. */
+export const SERVICE_STOP_TIMEOUT_MS = 10_000;
+
+/** A config file larger than this is refused: a config is a few KiB, never megabytes. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** The longest request URL the HTTP server routes; anything longer is a 414. */
+export const MAX_URL_LENGTH = 2048;
+
+/** Time the CLI gives a stopped node's event loop to drain before it exits anyway. */
+export const EXIT_GRACE_MS = 3000;
+
+/** Environment variables that override config fields, and the field each one sets. */
+export const ENV_OVERRIDES = {
+  PEERWAY_DATA_DIR: ['dataDir'],
+  PEERWAY_HTTP_HOST: ['http', 'host'],
+  PEERWAY_HTTP_PORT: ['http', 'port'],
+  PEERWAY_LOG_LEVEL: ['log', 'level'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The environment variable naming the config file when `--config` is not given. */
+export const ENV_CONFIG_FILE = 'PEERWAY_CONFIG';
+
+/** Log fields pino replaces with `[redacted]`, in case a caller forgets the rule about secrets. */
+export const REDACTED_LOG_PATHS = [
+  'password',
+  'secret',
+  'privateKey',
+  'cookie',
+  '*.password',
+  '*.secret',
+  '*.privateKey',
+  '*.cookie',
+];

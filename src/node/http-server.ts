@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCodes, PeerwayError, type Logger } from '../core/index.js';
+import { MAX_URL_LENGTH } from './constants.js';
+
+/** A route's answer: a JSON value, or text with its content type. */
+export type RouteResult = { json: unknown; status?: number } | { text: string; contentType: string };
+
+/** GET handlers by exact path. */
+export type Routes = Record<string, () => RouteResult | Promise<RouteResult>>;
+
+/**
+ * The node's HTTP server: exact-path GET (and HEAD) routes, JSON 404/405/500 for everything
+ * else. No framework; the handful of routes does not need one.
+ */
+export class HttpServer {
+  readonly #server: Server;
+  readonly #routes: Routes;
+  readonly #logger: Logger;
+  #closing: Promise<void> | undefined;
+
+  constructor(routes: Routes, logger: Logger) {
+    this.#routes = routes;
+    this.#logger = logger;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        this.#logger.error({ err: String(err), url: req.url }, 'request failed');
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
+  }
+
+  /** Binds; port 0 picks a free one. Throws ERR_LISTEN_FAILED. */
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        reject(
+          new PeerwayError(ErrorCodes.LISTEN_FAILED, `cannot listen on ${host}:${port}: ${err.message}`, {
+            cause: err,
+          }),
+        );
+      };
+      this.#server.once('error', onError);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
+    return this.#server.address() as AddressInfo;
+  }
+
+  /** Stops listening and drops open connections (keep-alive ones too); idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      if (!this.#server.listening) {
+        resolve();
+        return;
+      }
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+    return this.#closing;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    if (url.length > MAX_URL_LENGTH) return send(res, 414, { error: 'URL too long' });
+    const path = url.split('?', 1)[0]!;
+    const route = Object.hasOwn(this.#routes, path) ? this.#routes[path] : undefined;
+    if (route === undefined) return send(res, 404, { error: 'not found', path });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(res, 405, { error: 'method not allowed' });
+    }
+    const result = await route();
+    const headOnly = req.method === 'HEAD';
+    if ('json' in result) send(res, result.status ?? 200, result.json, headOnly);
+    else {
+      res.writeHead(200, { 'content-type': result.contentType, 'cache-control': 'no-store' });
+      res.end(headOnly ? undefined : result.text);
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headOnly = false): void {
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(headOnly ? undefined : text);
+}

@@ -1,0 +1,221 @@
+import { join } from 'node:path';
+import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
+import { openStoreOrRecover, type Store } from '../store/index.js';
+import type { NodeConfig } from './config.js';
+import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
+import { HttpServer, type Routes } from './http-server.js';
+import { NodeMetrics } from './metrics.js';
+import type { Service, ServiceDefinition } from './service.js';
+import { ServiceHost, type ServiceStatus } from './service-host.js';
+import { serviceDefinitions } from './services.js';
+import { packageVersion } from './version.js';
+
+/** Options for {@link PeerwayNode}. */
+export interface PeerwayNodeInit {
+  /** The validated config (see `loadConfig`). */
+  config: NodeConfig;
+  /** Services the config's `services` sections refer to. @default serviceDefinitions */
+  definitions?: readonly ServiceDefinition[];
+  /**
+   * Ready-made services to run besides the configured ones (an application embedding the node,
+   * tests). Each runs as if enabled. @default []
+   */
+  services?: readonly Service[];
+  /** Where the node and its services log. @default silentLogger */
+  logger?: Logger;
+  /** Reported in /health. @default the package version */
+  version?: string;
+}
+
+/** Events of {@link PeerwayNode}. */
+export type PeerwayNodeEvents = {
+  /** A service changed state (the dashboard pushes these to the browser). */
+  service: [status: ServiceStatus];
+};
+
+/** The body of `GET /health`. */
+export interface HealthReport {
+  /** `ok` when every service runs, `degraded` when one has failed. */
+  status: 'ok' | 'degraded';
+  version: string;
+  /** Seconds since start(). */
+  uptime: number;
+  services: Record<string, Omit<ServiceStatus, 'name'>>;
+}
+
+/**
+ * The daemon: opens `<dataDir>/peerway.sqlite`, starts every enabled service, and serves
+ * `GET /health`, `GET /metrics` (Prometheus) and `GET /api/services` on one HTTP port. A service
+ * that fails is reported there and in the log; the others keep running.
+ *
+ * @example
+ * ```ts
+ * const node = new PeerwayNode({ config: loadConfig({ env: process.env }), logger });
+ * await node.start();
+ * console.log(`${node.url}/health`);
+ * await node.stop();
+ * ```
+ */
+export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements AsyncDisposable {
+  readonly #config: NodeConfig;
+  readonly #definitions: readonly ServiceDefinition[];
+  readonly #extra: readonly Service[];
+  readonly #logger: Logger;
+  readonly #version: string;
+  readonly #metrics = new NodeMetrics();
+  #hosts: ServiceHost[] = [];
+  #store: Store | undefined;
+  #http: HttpServer | undefined;
+  #url: string | undefined;
+  #startedAt = 0;
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(init: PeerwayNodeInit) {
+    super();
+    this.#config = init.config;
+    this.#definitions = init.definitions ?? serviceDefinitions;
+    this.#extra = init.services ?? [];
+    this.#logger = init.logger ?? silentLogger;
+    this.#version = init.version ?? packageVersion();
+    const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
+    for (const [i, name] of names.entries()) {
+      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i) {
+        throw new PeerwayError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `service name ${JSON.stringify(name)} is invalid or taken`,
+        );
+      }
+    }
+  }
+
+  /** `http://host:port` of the HTTP server once started (the real port when configured as 0). */
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  /** The open database; throws ERR_CLOSED before start() or after stop(). */
+  get store(): Store {
+    if (this.#store === undefined || this.#stopping !== undefined) {
+      throw new PeerwayError(ErrorCodes.CLOSED, 'the node is not running');
+    }
+    return this.#store;
+  }
+
+  /** Every service the node runs, with its state. */
+  services(): ServiceStatus[] {
+    return this.#hosts.map((h) => h.status());
+  }
+
+  /**
+   * Opens the store, starts HTTP and then every service at once; resolves when each service is
+   * running or failed. Idempotent. Rejects only when the store or HTTP cannot start.
+   */
+  start(): Promise<void> {
+    if (this.#stopping !== undefined)
+      return Promise.reject(new PeerwayError(ErrorCodes.CLOSED, 'the node was stopped'));
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    this.#startedAt = Date.now();
+    const { dataDir, http } = this.#config;
+    const path = join(dataDir, DATABASE_FILE);
+    const store = openStoreOrRecover(path, { logger: this.#logger.child({ component: 'store' }) });
+    this.#store = store;
+    this.#logger.info({ path }, 'database open');
+    this.#hosts = this.#createHosts(store);
+    for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
+    this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
+    try {
+      const address = await this.#http.listen(http.host, http.port);
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      this.#url = `http://${host}:${address.port}`;
+    } catch (err) {
+      store.close();
+      this.#store = undefined;
+      throw err;
+    }
+    this.#logger.info({ url: this.#url }, 'http listening');
+    await Promise.all(this.#hosts.map((h) => h.start()));
+    const failed = this.#hosts.filter((h) => h.state === 'failed').map((h) => h.name);
+    this.#logger.info({ services: this.#hosts.length, failed }, 'node started');
+  }
+
+  #createHosts(store: Store): ServiceHost[] {
+    const hosts: ServiceHost[] = [];
+    for (const def of this.#definitions) {
+      const parsed = def.schema.safeParse(this.#config.services[def.name] ?? {});
+      if (parsed.success && !parsed.data.enabled) continue;
+      const logger = this.#logger.child({ service: def.name });
+      const context = { logger, dataDir: this.#config.dataDir, store };
+      hosts.push(
+        new ServiceHost(
+          def.name,
+          () => {
+            if (!parsed.success) throw new PeerwayError(ErrorCodes.CONFIG_INVALID, parsed.error.message);
+            return def.create(parsed.data, context);
+          },
+          logger,
+        ),
+      );
+    }
+    for (const service of this.#extra) {
+      hosts.push(new ServiceHost(service.name, () => service, this.#logger.child({ service: service.name })));
+    }
+    return hosts;
+  }
+
+  #routes(): Routes {
+    return {
+      '/health': () => ({ json: this.health() }),
+      '/metrics': async () => ({
+        text: await this.#metrics.render(this.#hosts),
+        contentType: this.#metrics.contentType,
+      }),
+      '/api/services': () => ({
+        json: {
+          services: Object.fromEntries(
+            this.#hosts.map((h) => [h.name, { ...h.status(), stats: h.stats ?? {} }]),
+          ),
+        },
+      }),
+    };
+  }
+
+  /** The body of `GET /health`. */
+  health(): HealthReport {
+    const services: HealthReport['services'] = {};
+    for (const { name, ...rest } of this.services()) services[name] = rest;
+    const degraded = this.#hosts.some((h) => h.state === 'failed');
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      version: this.#version,
+      uptime: this.#startedAt === 0 ? 0 : (Date.now() - this.#startedAt) / 1000,
+      services,
+    };
+  }
+
+  /**
+   * Stops the services (all at once: protocol services never depend on each other), then HTTP,
+   * then closes the store; idempotent, never throws.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    // Let a start() in flight finish first, so nothing it opens is left behind.
+    await this.#starting?.catch(() => {});
+    await Promise.all(this.#hosts.map((h) => h.stop()));
+    await this.#http?.close();
+    this.#store?.close();
+    this.#logger.info('node stopped');
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,7 @@
+import type { ServiceDefinition } from './service.js';
+
+/**
+ * Every service the node knows (started together; this order is the order /health lists them in). Each protocol module adds its definition here
+ * (`directoryService`, `discoveryService`...); the config schema gets one section per entry.
+ */
+export const serviceDefinitions: readonly ServiceDefinition[] = [];
