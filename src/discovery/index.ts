@@ -70,7 +70,6 @@ export {
   type PortPair,
 } from './peer-store.js';
 export { createSqlitePeerStore } from './sqlite-peer-store.js';
-export { openPeerDatabase, type OpenPeerDatabaseOptions } from './open-database.js';
 export { PeersReply, type PeersReplyInit } from './peers-reply.js';
 export { AddPeerPolicy, systemResolver, type AddPeerPolicyInit, type Resolver } from './add-peer.js';
 export { electrumMethods, type ElectrumMethodsInit, type ExtraMethod } from './electrum-methods.js';

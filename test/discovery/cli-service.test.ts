@@ -13,6 +13,7 @@ import {
 } from '../../src/node/discovery-service.js';
 import { formatCrawlTable } from '../../src/cli/commands/discovery.js';
 import { ElectrumClient } from '../../src/discovery/electrum-client.js';
+import type { ServiceDefinition } from '../../src/node/service.js';
 
 const CLI = `
   import { Command } from 'commander';
@@ -33,6 +34,8 @@ function runCli(args: string[]): { child: ReturnType<typeof spawn>; output: Prom
 }
 
 test('config schema defaults and proxy parsing', () => {
+  const _fits: ServiceDefinition = discoveryServiceDefinition; // the node's service list takes it as is
+  assert.equal(_fits.name, 'discovery');
   const c = discoveryConfigSchema.parse({});
   assert.equal(c.enabled, false);
   assert.equal(c.tcpPort, 50001);

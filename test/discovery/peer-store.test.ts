@@ -4,9 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/index.js';
+import { openStore, openStoreOrRecover } from '../../src/store/index.js';
 import { createSqlitePeerStore } from '../../src/discovery/sqlite-peer-store.js';
-import { openPeerDatabase } from '../../src/discovery/open-database.js';
 import { newPeerRecord } from '../../src/discovery/peer-store.js';
 import { REGTEST_GENESIS, makeNode } from './harness.js';
 import { DiscoveryNode } from '../../src/discovery/discovery-node.js';
@@ -112,7 +111,7 @@ test('a corrupt database is moved aside and the node starts from its default pee
         return logger;
       },
     };
-    const store = openPeerDatabase(db, { logger });
+    const store = openStoreOrRecover(db, { logger });
     try {
       assert.equal(warnings.length, 1);
       assert.ok(readdirSync(dir).some((f) => f.startsWith('peerway.sqlite.corrupt-')));

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { crawl, openPeerDatabase, type CrawlResult } from '../../discovery/index.js';
+import { crawl, type CrawlResult } from '../../discovery/index.js';
+import { openStoreOrRecover } from '../../store/index.js';
 import {
   BITCOIN_MAINNET_GENESIS,
   createDiscoveryNode,
@@ -169,7 +170,7 @@ export function registerDiscoveryCommands(program: Command): void {
           privateNetwork: opts.private === true,
           announce: opts.announce === true,
         });
-        const store = openPeerDatabase(join(opts.dataDir, 'peerway.sqlite'), { logger });
+        const store = openStoreOrRecover(join(opts.dataDir, 'peerway.sqlite'), { logger });
         const node = await createDiscoveryNode(config, { logger, dataDir: opts.dataDir, store });
         await node.start();
         process.stdout.write(
