@@ -7,7 +7,8 @@
  */
 import { MAX_CLIENT_NAME, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
 import { negotiateVersion } from './protocol-version.js';
-import { RpcError, type RpcConnection, type RpcHandler } from './rpc-connection.js';
+import type { RpcConnection, RpcHandler } from './rpc-connection.js';
+import { RpcError } from './rpc-error.js';
 import { RpcErrorCodes, type RpcParams } from './rpc-message.js';
 import type { PeerTuple } from './peer-entry.js';
 

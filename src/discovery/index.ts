@@ -27,14 +27,9 @@
  *
  * @module
  */
-export {
-  RpcConnection,
-  RpcError,
-  newRpcStats,
-  type RpcConnectionInit,
-  type RpcHandler,
-  type RpcStats,
-} from './rpc-connection.js';
+export { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
+export { RpcError } from './rpc-error.js';
+export { newRpcStats, type RpcStats } from './rpc-stats.js';
 export {
   RpcErrorCodes,
   decodeLine,

@@ -20,6 +20,8 @@ import {
   SESSION_IDLE_MS,
 } from './constants.js';
 import { LineFramer } from './line-framer.js';
+import { RpcError } from './rpc-error.js';
+import { newRpcStats, type RpcStats } from './rpc-stats.js';
 import {
   RpcErrorCodes,
   decodeLine,
@@ -32,51 +34,8 @@ import {
   type RpcRequest,
 } from './rpc-message.js';
 
-/**
- * Thrown by a request handler to answer with a JSON-RPC error. With `disconnect`, the connection
- * is closed once the reply is written (ElectrumX's ReplyAndDisconnect).
- */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly disconnect = false,
-  ) {
-    super(message);
-    this.name = 'RpcError';
-  }
-}
-
 /** Answers one incoming request; its return value is the result. */
 export type RpcHandler = (request: RpcRequest, connection: RpcConnection) => unknown;
-
-/** Counters a connection updates; a server passes one object shared by all its sessions. */
-export interface RpcStats {
-  requests: number;
-  notifications: number;
-  errorsSent: number;
-  /** Lines dropped for exceeding the size limit. */
-  oversize: number;
-  /** Lines that were not valid JSON-RPC. */
-  invalid: number;
-  /** Requests that took longer than the per-request timeout. */
-  timeouts: number;
-  /** Replies whose id matched no pending request. */
-  unexpected: number;
-}
-
-/** A fresh zeroed {@link RpcStats}. */
-export function newRpcStats(): RpcStats {
-  return {
-    requests: 0,
-    notifications: 0,
-    errorsSent: 0,
-    oversize: 0,
-    invalid: 0,
-    timeouts: 0,
-    unexpected: 0,
-  };
-}
 
 /** Options for {@link RpcConnection}. */
 export interface RpcConnectionInit {

@@ -9,13 +9,8 @@ import tls from 'node:tls';
 import { once } from 'node:events';
 import { ErrorCodes, PeerwayError, type Logger, silentLogger } from '../core/index.js';
 import { MAX_SESSIONS } from './constants.js';
-import {
-  RpcConnection,
-  newRpcStats,
-  type RpcConnectionInit,
-  type RpcHandler,
-  type RpcStats,
-} from './rpc-connection.js';
+import { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
+import { newRpcStats, type RpcStats } from './rpc-stats.js';
 
 /** A certificate and key in PEM. */
 export interface TlsIdentity {

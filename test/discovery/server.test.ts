@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineClient, makeNode, REGTEST_GENESIS } from './harness.js';
 import { RpcServer } from '../../src/discovery/rpc-server.js';
-import { RpcError } from '../../src/discovery/rpc-connection.js';
+import { RpcError } from '../../src/discovery/rpc-error.js';
 
 async function withNode(
   fn: (client: LineClient, node: ReturnType<typeof makeNode>) => Promise<void>,
