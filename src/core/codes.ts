@@ -70,6 +70,20 @@ export const ErrorCodes = {
   // --- directory ---
 
   // --- discovery ---
+  /** A JSON-RPC message could not be parsed or broke the JSON-RPC 2.0 rules. */
+  DISCOVERY_BAD_MESSAGE: 'ERR_DISCOVERY_BAD_MESSAGE',
+  /** The remote side answered a request with a JSON-RPC error object. */
+  DISCOVERY_RPC_ERROR: 'ERR_DISCOVERY_RPC_ERROR',
+  /** The JSON-RPC connection closed before a reply arrived. */
+  DISCOVERY_CONNECTION_CLOSED: 'ERR_DISCOVERY_CONNECTION_CLOSED',
+  /** Too many requests are already waiting for replies on this connection. */
+  DISCOVERY_TOO_MANY_REQUESTS: 'ERR_DISCOVERY_TOO_MANY_REQUESTS',
+  /** The two sides share no protocol version (server.version was refused). */
+  DISCOVERY_VERSION_REFUSED: 'ERR_DISCOVERY_VERSION_REFUSED',
+  /** A peer's server.features or server.peers.subscribe reply is malformed or does not match. */
+  DISCOVERY_BAD_PEER: 'ERR_DISCOVERY_BAD_PEER',
+  /** No transport (TLS, TCP, other port pairs, or the SOCKS5 proxy for onions) reached the peer. */
+  DISCOVERY_UNREACHABLE: 'ERR_DISCOVERY_UNREACHABLE',
 
   // --- overlay ---
   /** An overlay packet or payload could not be decoded (truncated, bad field, trailing bytes). */

@@ -1,0 +1,275 @@
+/**
+ * A discovery node: the JSON-RPC server, the peer store, add_peer, the maintenance loop and Tor
+ * proxy detection, put together.
+ *
+ * @module
+ */
+import { generate } from 'selfsigned';
+import { type Logger, type Stats, silentLogger } from '../core/index.js';
+import { AddPeerPolicy, type Resolver } from './add-peer.js';
+import { ADD_PEER_PAUSE_MS, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
+import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
+import { buildFeatures } from './features.js';
+import { isOnionHost, isPublicHost } from './net-address.js';
+import { Maintenance, type MaintenanceSchedule } from './maintenance.js';
+import { newPeerRecord, type PeerStore } from './peer-store.js';
+import { PeersReply } from './peers-reply.js';
+import { RpcServer, type SessionLimits, type TlsIdentity } from './rpc-server.js';
+import { parseSeed } from './seed-spec.js';
+import type { SocksProxy } from '../transport/index.js';
+import { TorProxyDetector } from './tor-detect.js';
+import { verifyPeer, type PeerCheck } from './verify-peer.js';
+
+/** Options for {@link DiscoveryNode}. */
+export interface DiscoveryNodeInit {
+  /** The peer database. */
+  store: PeerStore;
+  /** The network id: genesis block hash in display hex. */
+  genesisHash: string;
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string;
+  /** TCP port (0 picks one, null disables). @default 0 */
+  tcpPort?: number | null;
+  /** TLS port (0 picks one, null disables). @default null */
+  sslPort?: number | null;
+  /** Certificate for TLS; a self-signed one is made when absent. @default undefined */
+  tls?: TlsIdentity | undefined;
+  /** Host names we advertise in `server.features` (the ports are our bound ones). @default [host] */
+  reportedHosts?: readonly string[];
+  /** Default peers, loaded when the database is empty (`host:port` or `host s50002 t50001`). @default [] */
+  seeds?: readonly string[];
+  /** Tor SOCKS5 proxy: an address to probe, 'auto' to probe 127.0.0.1:9050/9150/1080, or none. @default undefined */
+  proxy?: SocksProxy | 'auto' | undefined;
+  /** Admit non-public addresses and relax the bucket rule (test networks on loopback). @default false */
+  privateNetwork?: boolean;
+  /** Announce ourselves with add_peer to verified peers whose list lacks us. @default false */
+  announce?: boolean;
+  /** Refuse anything before server.version. @default true */
+  requireVersionFirst?: boolean;
+  /** Maintenance timings. @default ElectrumX's */
+  schedule?: MaintenanceSchedule;
+  /** Verifications at once. @default 8 */
+  concurrency?: number;
+  /** Overall cap on a peers.subscribe reply. @default 200 */
+  maxPeersReply?: number;
+  /** After a store write, the peers.subscribe cache is rebuilt at most this often. @default 10000 */
+  replyCacheMs?: number;
+  /** add_peer pause per source address and per domain. @default 600000 */
+  addPeerPauseMs?: number;
+  /** Per-request timeout when verifying. @default 30000 */
+  requestTimeout?: number;
+  /** Network-specific checks run after the generic ones. @default [] */
+  checks?: readonly PeerCheck[];
+  /** Extra JSON-RPC methods. @default {} */
+  extraMethods?: Record<string, ExtraMethod>;
+  /** Session limits. @default RpcConnection's */
+  limits?: SessionLimits;
+  /** @default systemResolver */
+  resolve?: Resolver;
+  /** @default silentLogger */
+  logger?: Logger;
+}
+
+/**
+ * An ElectrumX-compatible peer discovery node.
+ *
+ * @example
+ * ```ts
+ * const store = createSqlitePeerStore(openStore('data/peerway.sqlite'));
+ * await using node = new DiscoveryNode({ store, genesisHash, tcpPort: 50001, seeds: ['electrum.example.org s t'] });
+ * await node.start();
+ * ```
+ */
+export class DiscoveryNode {
+  readonly store: PeerStore;
+  private server: RpcServer | undefined;
+  private readonly reply: PeersReply;
+  private readonly addPeer: AddPeerPolicy;
+  private readonly maintenance: Maintenance;
+  private readonly tor: TorProxyDetector | undefined;
+  private readonly logger: Logger;
+  private readonly methodStats: Record<string, number> = {};
+  private tlsIdentity: TlsIdentity | undefined;
+  private ownHosts: string[];
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly init: DiscoveryNodeInit) {
+    this.store = init.store;
+    this.logger = init.logger ?? silentLogger;
+    this.ownHosts = [...(init.reportedHosts ?? [init.host ?? '127.0.0.1'])].map((h) => h.toLowerCase());
+    this.tlsIdentity = init.tls;
+    const hasTor = (): boolean => this.tor?.proxy !== undefined;
+    this.tor =
+      init.proxy === undefined ? undefined : new TorProxyDetector({ proxy: init.proxy, logger: this.logger });
+    this.reply = new PeersReply({
+      store: this.store,
+      privateNetwork: init.privateNetwork ?? false,
+      hasTorProxy: hasTor,
+      exclude: this.ownHosts,
+      ...(init.maxPeersReply === undefined ? {} : { maxPeers: init.maxPeersReply }),
+      ...(init.replyCacheMs === undefined ? {} : { cacheMs: init.replyCacheMs }),
+    });
+    this.maintenance = new Maintenance({
+      store: this.store,
+      verify: (record, signal) =>
+        verifyPeer(record, {
+          signal,
+          genesisHash: init.genesisHash,
+          proxy: this.tor?.proxy,
+          localAddress: this.localAddress(),
+          requestTimeout: init.requestTimeout,
+          checks: init.checks,
+          logger: this.logger,
+          afterGood:
+            init.announce === true ? (client, outcome) => this.announce(client, outcome.peers) : undefined,
+        }),
+      privateNetwork: init.privateNetwork ?? false,
+      hasTorProxy: hasTor,
+      ownHosts: this.ownHosts,
+      logger: this.logger,
+      ...(init.schedule === undefined ? {} : { schedule: init.schedule }),
+      ...(init.concurrency === undefined ? {} : { concurrency: init.concurrency }),
+    });
+    this.addPeer = new AddPeerPolicy({
+      store: this.store,
+      onAccepted: () => this.maintenance.poke(),
+      pauseMs: init.addPeerPauseMs ?? ADD_PEER_PAUSE_MS,
+      privateNetwork: init.privateNetwork ?? false,
+      hasTorProxy: hasTor,
+      ownHosts: this.ownHosts,
+      logger: this.logger,
+      ...(init.resolve === undefined ? {} : { resolve: init.resolve }),
+    });
+  }
+
+  private createServer(): RpcServer {
+    const init = this.init;
+    return new RpcServer({
+      handler: electrumMethods({
+        features: () => this.features(),
+        peers: (torClient) => this.reply.select(torClient),
+        addPeer: (params, source) => this.addPeer.handle(params, source),
+        isTorClient: (remote) => this.tor?.proxy !== undefined && remote === this.tor.proxy.host,
+        requireVersionFirst: init.requireVersionFirst,
+        extraMethods: init.extraMethods,
+        stats: this.methodStats,
+      }),
+      host: init.host ?? '127.0.0.1',
+      tcpPort: init.tcpPort === undefined ? 0 : init.tcpPort,
+      sslPort: init.sslPort ?? null,
+      tls: this.tlsIdentity,
+      logger: this.logger,
+      ...(init.limits === undefined ? {} : { limits: init.limits }),
+    });
+  }
+
+  /** Bound TCP port. */
+  get tcpPort(): number | null {
+    return this.server?.tcpPort ?? null;
+  }
+
+  /** Bound TLS port. */
+  get sslPort(): number | null {
+    return this.server?.sslPort ?? null;
+  }
+
+  /** The hosts we advertise. */
+  get hosts(): readonly string[] {
+    return this.ownHosts;
+  }
+
+  /** Counters for /metrics. */
+  get stats(): Stats {
+    return {
+      rpc: { ...this.server?.rpcStats },
+      sessions: { ...this.server?.sessionStats },
+      methods: { ...this.methodStats },
+      addPeer: { ...this.addPeer.stats },
+      maintenance: { ...this.maintenance.stats },
+      peers: this.store.count(),
+    };
+  }
+
+  /** Our `server.features`. */
+  features(): Record<string, unknown> {
+    const ports = { tcpPort: this.tcpPort ?? undefined, sslPort: this.sslPort ?? undefined };
+    return buildFeatures({
+      hosts: Object.fromEntries(this.ownHosts.map((h) => [h, ports])),
+      genesisHash: this.init.genesisHash,
+      serverVersion: SOFTWARE_VERSION,
+      protocolMin: PROTOCOL_MIN,
+      protocolMax: PROTOCOL_MAX,
+    });
+  }
+
+  /** Binds, loads the seeds into an empty database, and starts maintenance and proxy detection. */
+  async start(): Promise<void> {
+    if (this.init.sslPort !== undefined && this.init.sslPort !== null && this.tlsIdentity === undefined) {
+      const pems = await generate([{ name: 'commonName', value: this.ownHosts[0] ?? 'localhost' }], {
+        keySize: 2048,
+      });
+      this.tlsIdentity = { key: pems.private, cert: pems.cert };
+    }
+    this.server = this.createServer();
+    await this.server.start();
+    if (this.store.count() === 0) this.loadSeeds();
+    await this.tor?.start();
+    this.maintenance.start();
+    this.logger.info(
+      { tcpPort: this.tcpPort, sslPort: this.sslPort, peers: this.store.count() },
+      'discovery node started',
+    );
+  }
+
+  private loadSeeds(): void {
+    const now = Date.now();
+    for (const text of this.init.seeds ?? []) {
+      try {
+        const seed = parseSeed(text);
+        if (this.ownHosts.includes(seed.host)) continue;
+        this.store.insertIfAbsent(
+          newPeerRecord(seed.host, 'seed', now, { tcpPort: seed.tcpPort, sslPort: seed.sslPort }),
+        );
+      } catch (err) {
+        this.logger.warn({ err, seed: text }, 'ignoring bad seed');
+      }
+    }
+  }
+
+  private localAddress(): string | undefined {
+    const host = this.init.host ?? '127.0.0.1';
+    return host === '0.0.0.0' || host === '::' ? undefined : host;
+  }
+
+  private async announce(
+    client: { addPeer(f: Record<string, unknown>): Promise<boolean> },
+    peers: readonly { host: string; ip: string; tcpPort: number | null; sslPort: number | null }[],
+  ): Promise<void> {
+    const listed = peers.some(
+      (p) =>
+        (this.ownHosts.includes(p.host) || this.ownHosts.includes(p.ip)) &&
+        p.tcpPort === this.tcpPort &&
+        p.sslPort === this.sslPort,
+    );
+    if (listed) return;
+    // A private address would only be refused (or worse, spread) on a public network.
+    if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnionHost(h)))
+      return;
+    const accepted = await client.addPeer(this.features());
+    this.methodStats.announced = (this.methodStats.announced ?? 0) + (accepted ? 1 : 0);
+  }
+
+  /** Stops everything; idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.maintenance.stop();
+      this.tor?.stop();
+      await this.server?.stop();
+    })();
+    return this.stopping;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * discovery: ElectrumX-compatible server peer discovery.
+ *
+ * Electrum servers tell each other, and their clients, which servers exist. The protocol is
+ * JSON-RPC 2.0 with one JSON text per `\n`-terminated line, over TCP or TLS. A discovery node
+ * answers four methods, keeps what it learns in a database, and believes nothing it has not
+ * checked by connecting itself:
+ *
+ * ```
+ *   client / peer                               discovery node
+ *   {"method":"server.version","params":["x",["1.4","1.4.2"]],"id":0}  ──▶
+ *                                          ◀──  {"result":["peerway-discovery 0.1","1.4.2"],"id":0}
+ *   {"method":"server.features","id":1}    ──▶
+ *                                          ◀──  {"result":{"hosts":{"h":{"tcp_port":50001,...}},
+ *                                                 "genesis_hash":"…","protocol_max":"1.4.2",...},"id":1}
+ *   {"method":"server.peers.subscribe","id":2}  ──▶
+ *                                          ◀──  {"result":[["1.2.3.4","h2",["v1.4.2","s50002","t50001"]]],"id":2}
+ *   {"method":"server.add_peer","params":[{features}],"id":3}  ──▶
+ *                                          ◀──  {"result":true,"id":3}
+ *                                                 … later the node dials the announced host itself:
+ *                                                 server.version, server.features, server.peers.subscribe
+ * ```
+ *
+ * Pieces: {@link RpcConnection} (framing, limits, both directions), {@link ElectrumClient},
+ * {@link DiscoveryNode} (server + {@link PeerStore} + add_peer + maintenance), {@link crawl}.
+ * Limits and timings, with their origins, are in `constants.ts`.
+ *
+ * @module
+ */
+export { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
+export { RpcError } from './rpc-error.js';
+export { newRpcStats, type RpcStats } from './rpc-stats.js';
+export {
+  RpcErrorCodes,
+  decodeLine,
+  type RpcRequest,
+  type RpcResponse,
+  type RpcMessage,
+  type RpcId,
+  type RpcParams,
+} from './rpc-message.js';
+export { LineFramer } from './line-framer.js';
+export { RpcServer, type RpcServerInit, type SessionLimits, type TlsIdentity } from './rpc-server.js';
+export { negotiateVersion, parseVersion, compareVersions, type Negotiation } from './protocol-version.js';
+export {
+  parseFeatures,
+  buildFeatures,
+  toPort,
+  type ParsedFeatures,
+  type HostPorts,
+  type OwnIdentity,
+} from './features.js';
+export {
+  parsePeerEntry,
+  parsePeersReply,
+  formatPeerEntry,
+  type PeerEntry,
+  type PeerTuple,
+} from './peer-entry.js';
+export {
+  newPeerRecord,
+  type PeerRecord,
+  type PeerStore,
+  type PeerCandidate,
+  type PortPair,
+} from './peer-store.js';
+export { createSqlitePeerStore } from './sqlite-peer-store.js';
+export { PeersReply, type PeersReplyInit } from './peers-reply.js';
+export { AddPeerPolicy, systemResolver, type AddPeerPolicyInit, type Resolver } from './add-peer.js';
+export { electrumMethods, type ElectrumMethodsInit, type ExtraMethod } from './electrum-methods.js';
+export { ElectrumClient, dialElectrum, type ElectrumClientInit, type DialTarget } from './electrum-client.js';
+export {
+  verifyPeer,
+  dialTargets,
+  type VerifyOptions,
+  type VerifyOutcome,
+  type PeerCheck,
+  type PeerCheckContext,
+} from './verify-peer.js';
+export { Maintenance, type MaintenanceInit, type MaintenanceSchedule } from './maintenance.js';
+export { DiscoveryNode, type DiscoveryNodeInit } from './discovery-node.js';
+export { crawl, type CrawlOptions, type CrawlResult, type CrawlProgress } from './crawler.js';
+export { parseSeed, type SeedSpec } from './seed-spec.js';
+export { probeSocks5 } from './socks5-probe.js';
+export type { SocksProxy } from '../transport/index.js';
+export { TorProxyDetector, type TorProxyDetectorInit } from './tor-detect.js';
+export { isPublicHost, isValidHost, isOnionHost, isValidOnion, bucketOf } from './net-address.js';
+export { PROTOCOL_MIN, PROTOCOL_MAX, DEFAULT_PORTS, SOFTWARE_VERSION } from './constants.js';

@@ -1,0 +1,48 @@
+/**
+ * Host classification for peer records, on top of transport's address helpers: host-name
+ * validity, "may be reported to the world" (ElectrumX `is_valid` / `is_public`), and the
+ * anti-sybil bucket of the address a peer was reached at.
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import { addressBucket, isPublicAddress } from '../transport/index.js';
+
+export { isValidOnion } from '../transport/index.js';
+
+/** True for any name ending in `.onion` (validity is {@link isValidOnion}'s job). */
+export function isOnionHost(host: string): boolean {
+  return host.toLowerCase().endsWith('.onion');
+}
+
+/** True for a syntactically valid DNS name (not an IP literal). */
+export function isValidHostName(host: string): boolean {
+  if (host.length === 0 || host.length > 253) return false;
+  return host
+    .replace(/\.$/, '')
+    .split('.')
+    .every((label) => /^[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label));
+}
+
+/** True when `host` is an IP literal or a valid host name (ElectrumX `is_valid`). */
+export function isValidHost(host: string): boolean {
+  return isIP(host) !== 0 || isValidHostName(host);
+}
+
+/** True for an address or name that may be reported to the world (ElectrumX `is_public`). */
+export function isPublicHost(host: string): boolean {
+  if (isIP(host) !== 0) return isPublicAddress(host);
+  if (!isValidHostName(host)) return false;
+  const h = host.toLowerCase();
+  return h !== 'localhost' && !h.endsWith('.localhost') && !h.endsWith('.local');
+}
+
+/**
+ * The anti-sybil bucket of a peer: its address's IPv4 /16 or IPv6 /56, `onion` for onion hosts,
+ * `''` when the address is unknown.
+ */
+export function bucketOf(host: string, ipAddr: string | null): string {
+  if (isOnionHost(host)) return 'onion';
+  if (ipAddr === null || isIP(ipAddr) === 0) return '';
+  return addressBucket(ipAddr);
+}

@@ -1,0 +1,147 @@
+/**
+ * The `discovery` service: a {@link DiscoveryNode} configured from `services.discovery` in the node
+ * config, on the node's database, with a TLS certificate kept in the data directory.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+import { z } from 'zod';
+import {
+  createSqlitePeerStore,
+  DiscoveryNode,
+  type SocksProxy,
+  type TlsIdentity,
+} from '../discovery/index.js';
+import type { Service, ServiceContext, ServiceDefinition } from './service.js';
+
+/** Bitcoin mainnet's genesis block hash: the default network id. */
+export const BITCOIN_MAINNET_GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f';
+
+const port = z.number().int().min(0).max(65535);
+
+/** The `services.discovery` config section. */
+export const discoveryConfigSchema = z.object({
+  /** Run the discovery node. */
+  enabled: z.boolean().default(false),
+  /** Interface to listen on. */
+  host: z.string().default('127.0.0.1'),
+  /** TCP port (null: none). Electrum's convention is 50001 (mainnet), 51001 (testnet). */
+  tcpPort: port.nullable().default(50001),
+  /** TLS port (null: none). Convention 50002 / 51002. */
+  sslPort: port.nullable().default(50002),
+  /** Host names advertised in server.features; defaults to the listen host. */
+  reportedHosts: z.array(z.string().min(1)).default([]),
+  /** Network id: the genesis block hash in display hex. */
+  genesisHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .default(BITCOIN_MAINNET_GENESIS),
+  /** Default peers, loaded when the database has none: `host:port` or `host s50002 t50001`. */
+  seeds: z.array(z.string()).default([]),
+  /** Tor SOCKS5 proxy `host:port`, or `auto` to probe 9050/9150/1080 on 127.0.0.1. */
+  proxy: z.string().optional(),
+  /** Admit private addresses (test networks only). */
+  privateNetwork: z.boolean().default(false),
+  /** Announce ourselves to verified peers with server.add_peer. */
+  announce: z.boolean().default(false),
+  /** Refuse anything before server.version. */
+  requireVersionFirst: z.boolean().default(true),
+  /** Overall cap on a peers.subscribe reply. */
+  maxPeersReply: z.number().int().min(1).default(200),
+  /** Verifications at once. */
+  concurrency: z.number().int().min(1).default(8),
+});
+
+/** The parsed section. */
+export type DiscoveryConfig = z.infer<typeof discoveryConfigSchema>;
+
+/** Parses `host:port` or 'auto'. */
+export function parseProxy(text: string | undefined): SocksProxy | 'auto' | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto') return 'auto';
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  if (m === null) throw new Error(`bad proxy "${text}" (want host:port or auto)`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+/** Loads the node's TLS identity for discovery from the data directory, creating it once. */
+export async function loadTlsIdentity(dataDir: string, commonName: string): Promise<TlsIdentity> {
+  const keyPath = join(dataDir, 'discovery-tls-key.pem');
+  const certPath = join(dataDir, 'discovery-tls-cert.pem');
+  if (existsSync(keyPath) && existsSync(certPath)) {
+    return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
+  }
+  const pems = await generate([{ name: 'commonName', value: commonName }], { keySize: 2048 });
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  writeFileSync(certPath, pems.cert);
+  return { key: pems.private, cert: pems.cert };
+}
+
+/** Builds the node from a parsed config section. */
+export async function createDiscoveryNode(
+  config: DiscoveryConfig,
+  ctx: ServiceContext,
+): Promise<DiscoveryNode> {
+  const reportedHosts = config.reportedHosts.length > 0 ? config.reportedHosts : [config.host];
+  const tls = config.sslPort === null ? undefined : await loadTlsIdentity(ctx.dataDir, reportedHosts[0]!);
+  return new DiscoveryNode({
+    store: createSqlitePeerStore(ctx.store),
+    genesisHash: config.genesisHash,
+    host: config.host,
+    tcpPort: config.tcpPort,
+    sslPort: config.sslPort,
+    tls,
+    reportedHosts,
+    seeds: config.seeds,
+    proxy: parseProxy(config.proxy),
+    privateNetwork: config.privateNetwork,
+    announce: config.announce,
+    requireVersionFirst: config.requireVersionFirst,
+    maxPeersReply: config.maxPeersReply,
+    concurrency: config.concurrency,
+    logger: ctx.logger,
+  });
+}
+
+/**
+ * The discovery service for the node.
+ *
+ * @example
+ * ```ts
+ * // peerway.config.json: { "services": { "discovery": { "enabled": true, "reportedHosts": ["electrum.example.org"] } } }
+ * const service = discoveryServiceDefinition.create(discoveryConfigSchema.parse(section), ctx);
+ * await service.start();
+ * ```
+ */
+export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
+  name: 'discovery',
+  schema: discoveryConfigSchema,
+  create(config, ctx): Service {
+    let node: DiscoveryNode | undefined;
+    let stopping: Promise<void> | undefined;
+    return {
+      name: 'discovery',
+      async start() {
+        node = await createDiscoveryNode(config, ctx);
+        await node.start();
+      },
+      stop() {
+        stopping ??= node?.stop() ?? Promise.resolve();
+        return stopping;
+      },
+      get stats() {
+        return node?.stats ?? {};
+      },
+      info() {
+        return {
+          tcpPort: node?.tcpPort ?? null,
+          sslPort: node?.sslPort ?? null,
+          peers: node?.store.count() ?? 0,
+        };
+      },
+    };
+  },
+};
