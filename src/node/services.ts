@@ -1,3 +1,4 @@
+import { discoveryServiceDefinition } from './discovery-service.js';
 import { overlayServiceDefinition } from './overlay-service.js';
 import type { ServiceDefinition } from './service.js';
 
@@ -5,4 +6,7 @@ import type { ServiceDefinition } from './service.js';
  * Every service the node knows (started together; this order is the order /health lists them in). Each protocol module adds its definition here
  * (`directoryService`, `discoveryService`...); the config schema gets one section per entry.
  */
-export const serviceDefinitions: readonly ServiceDefinition[] = [overlayServiceDefinition];
+export const serviceDefinitions: readonly ServiceDefinition[] = [
+  discoveryServiceDefinition,
+  overlayServiceDefinition,
+];

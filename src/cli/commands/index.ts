@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDiscoveryCommands } from './discovery.js';
 import { registerNodeCommand } from './node.js';
 import { registerOverlayCommands } from './overlay.js';
 
@@ -6,7 +7,11 @@ import { registerOverlayCommands } from './overlay.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command group, in help order. Protocol modules add theirs here. */
-export const commands: readonly RegisterCommand[] = [registerNodeCommand, registerOverlayCommands];
+export const commands: readonly RegisterCommand[] = [
+  registerNodeCommand,
+  registerDiscoveryCommands,
+  registerOverlayCommands,
+];
 
 /** Registers every command group on `program`. */
 export function registerCommands(program: Command): void {
