@@ -46,7 +46,7 @@ export const ErrorCodes = {
   TOR_AUTH_FAILED: 'ERR_TOR_AUTH_FAILED',
   /** A UDP datagram exceeded the endpoint's maximum size. */
   DATAGRAM_TOO_LARGE: 'ERR_DATAGRAM_TOO_LARGE',
-  /** Creating a TLS certificate or context failed. */
+  /** Creating a TLS certificate failed, or a TLS handshake failed (`details.reason`: OpenSSL's code). */
   TLS_FAILED: 'ERR_TLS_FAILED',
 
   // --- store ---
