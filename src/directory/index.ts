@@ -79,7 +79,7 @@ export {
   type HostPort,
   type DirectoryAddress,
 } from './location.js';
-export { tcpDialer, type Dialer, type DialOptions } from './dialer.js';
+export { tcpDialer, socksDialer, type Dialer, type DialOptions, type SocksDialerLike } from './dialer.js';
 export { DirectoryServer, type DirectoryServerEvents } from './server.js';
 export type { DirectoryServerInit } from './server-options.js';
 export type { DirectoryServerStats } from './server-stats.js';
@@ -95,5 +95,4 @@ export {
   DirectoryClientPool,
   type DirectoryClientPoolInit,
   type RetryOptions,
-  type IsolatingDialerFactory,
 } from './pool.js';

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { silentLogger, sleep, type AbortOptions, type Logger } from '../core/index.js';
 import { DirectoryClient } from './client.js';
 import type { DirectoryClientInit } from './client-options.js';
@@ -14,9 +13,6 @@ import { CONNECT_TIMEOUT_MS } from './constants.js';
 import type { Dialer } from './dialer.js';
 import { parseDirectoryAddress, type DirectoryAddress } from './location.js';
 import type { NickIdentity } from './nick.js';
-
-/** A SOCKS5 dialer factory: `credentials` isolate streams (Tor's IsolateSOCKSAuth). */
-export type IsolatingDialerFactory = (credentials: { username: string; password: string }) => Dialer;
 
 /** Options for {@link DirectoryClientPool}. */
 export interface DirectoryClientPoolInit {
@@ -26,14 +22,13 @@ export interface DirectoryClientPoolInit {
   network?: string;
   /** Our long-lived nick identity, used for every handshake. */
   identity: NickIdentity;
-  /** How to reach a directory when stream isolation is off. @default plain TCP */
+  /** How to reach a directory (`socksDialer(...)` for Tor). @default plain TCP */
   dialer?: Dialer;
   /**
-   * Builds a dialer for isolation credentials; with `streamIsolation` each category gets its
-   * own SOCKS username (`jm-<category>`) and a per-process random password. @default none
+   * Dial directories under the isolation category `directory` (a SOCKS dialer then sends
+   * credentials of their own, so Tor keeps directory and peer traffic on separate circuits);
+   * otherwise under `default`. @default false
    */
-  isolatingDialer?: IsolatingDialerFactory;
-  /** Use distinct SOCKS credentials per category. Needs `isolatingDialer`. @default false */
   streamIsolation?: boolean;
   /** Connect + handshake deadline per directory, ms. @default 120000 */
   connectionTimeout?: number;
@@ -76,8 +71,6 @@ export class DirectoryClientPool {
   readonly streamIsolation: boolean;
   protected readonly logger: Logger;
   protected readonly init: DirectoryClientPoolInit;
-  /** Per-process password of the isolation credentials. */
-  private readonly isolationToken = randomBytes(16).toString('hex');
   private closed = false;
 
   constructor(init: DirectoryClientPoolInit) {
@@ -90,22 +83,14 @@ export class DirectoryClientPool {
     this.logger = init.logger ?? silentLogger;
   }
 
-  /** SOCKS credentials for an isolation category: username `jm-<category>`, shared random password. */
-  isolationCredentials(category: string): { username: string; password: string } {
-    return { username: `jm-${category}`, password: this.isolationToken };
-  }
-
-  /** The dialer for a category (isolated when stream isolation is on). */
-  dialerFor(category: string): Dialer | undefined {
-    if (this.streamIsolation && this.init.isolatingDialer !== undefined) {
-      return this.init.isolatingDialer(this.isolationCredentials(category));
-    }
-    return this.init.dialer;
+  /** The isolation category a connection of kind `category` dials under. */
+  isolationCategory(category: string): string {
+    return this.streamIsolation ? category : 'default';
   }
 
   /** Hook: options for the client of one directory. Override to add location, features... */
   protected buildClientOptions(address: DirectoryAddress): DirectoryClientInit {
-    const dialer = this.dialerFor('directory');
+    const dialer = this.init.dialer;
     const options: DirectoryClientInit = {
       ...this.init.clientOptions,
       host: address.host,
@@ -113,6 +98,7 @@ export class DirectoryClientPool {
       identity: this.identity,
       network: this.network,
       timeout: this.connectionTimeout,
+      isolationCategory: this.isolationCategory('directory'),
       logger: this.init.clientOptions?.logger ?? this.logger,
     };
     if (dialer !== undefined) options.dialer = dialer;

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { silentLogger, TypedEmitter, type Logger } from '../core/index.js';
-import { listenTcp, type TcpListener } from '../transport/tcp.js';
+import { listenTcp, type TcpListener } from '../transport/index.js';
 import { MessageType, NOT_SERVING_ONION } from './constants.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
 import { LineChannel } from './line-channel.js';
