@@ -64,7 +64,7 @@ test('signatures: both recorded privmsgs verify, and their nicks match their key
   }
   const fill = verifyPrivmsg(privmsgs[1]!.line);
   assert.equal(fill.command, 'fill');
-  assert.match(fill.data, /^0 500000 ab+ Pcd/);
+  assert.match(fill.data, /^0 500000 (ab)+ P(cd)+$/);
 });
 
 test('signatures: tampering, wrong nick and garbage are refused with typed errors', () => {
