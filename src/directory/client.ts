@@ -143,12 +143,24 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
       timeout,
       category: this.init.isolationCategory ?? 'directory',
     });
-    const reply = deferred<Envelope>();
+    const reply = deferred<DirectoryHandshake>();
     const closedEarly = (): void =>
       reply.reject(
         new PeerwayError(ErrorCodes.DIRECTORY_NOT_CONNECTED, 'directory closed during the handshake'),
       );
-    this.handshakeWaiter = (env) => reply.resolve(env);
+    // Checked synchronously so that messages in the same chunk as the reply are handled normally.
+    this.handshakeWaiter = (env) => {
+      this.handshakeWaiter = undefined;
+      try {
+        const hs = parseDirectoryHandshake(env.line);
+        checkDirectoryHandshake(hs, this.network);
+        this.directoryHandshake = hs;
+        reply.resolve(hs);
+      } catch (err) {
+        this.channel?.destroy();
+        reply.reject(err);
+      }
+    };
     this.channel = new LineChannel(
       stream,
       {
@@ -177,10 +189,7 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     try {
       if (this.closing !== undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'client closed');
       this.send(MessageType.HANDSHAKE, this.handshakeLine);
-      const env = await raceSignal(reply.promise, signal, 'directory handshake');
-      const hs = parseDirectoryHandshake(env.line);
-      checkDirectoryHandshake(hs, this.network);
-      this.directoryHandshake = hs;
+      const hs = await raceSignal(reply.promise, signal, 'directory handshake');
       this.logger.debug({ directoryNick: hs.nick }, 'handshake accepted');
     } catch (err) {
       this.channel.destroy();

@@ -91,8 +91,4 @@ export type {
   DirectoryClientStats,
   DirectoryMessage,
 } from './client-options.js';
-export {
-  DirectoryClientPool,
-  type DirectoryClientPoolInit,
-  type RetryOptions,
-} from './pool.js';
+export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';

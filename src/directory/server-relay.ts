@@ -32,7 +32,8 @@ export class ServerRelay {
         this.getpeerlist(peer);
         return;
       case MessageType.PING:
-        this.server.sendTo(peer, MessageType.PONG, '');
+        // 799 only to peers that said they understand it: the reference drops on it.
+        if (peer.has('ping')) this.server.sendTo(peer, MessageType.PONG, '');
         return;
       case MessageType.PONG:
         return;

@@ -16,25 +16,44 @@ test('envelope: encodes exactly as the recorded reference bytes', () => {
 test('envelope: decodes any spacing and key order, rejects bad shapes', () => {
   assert.deepEqual(decodeEnvelope('{"line":"x","type":687}'), { type: 687, line: 'x' });
   assert.deepEqual(decodeEnvelope(Buffer.from('{ "type" : 1 , "line" : "" }')), { type: 1, line: '' });
-  for (const bad of ['not json', '[]', 'null', '{"type":"685","line":""}', '{"type":1.5,"line":""}', '{"type":1}', '{"type":1,"line":5}']) {
-    assert.throws(() => decodeEnvelope(bad), (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'), bad);
+  for (const bad of [
+    'not json',
+    '[]',
+    'null',
+    '{"type":"685","line":""}',
+    '{"type":1.5,"line":""}',
+    '{"type":1}',
+    '{"type":1,"line":5}',
+  ]) {
+    assert.throws(
+      () => decodeEnvelope(bad),
+      (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'),
+      bad,
+    );
   }
 });
 
 test('envelope: line limit is enforced and configurable', () => {
   const line = encodeEnvelope(687, 'x'.repeat(100)).trimEnd();
-  assert.throws(() => decodeEnvelope(line, 50), (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'));
+  assert.throws(
+    () => decodeEnvelope(line, 50),
+    (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'),
+  );
   assert.equal(decodeEnvelope(line, 200).line.length, 100);
 });
 
 test('envelope property: encode then decode gives back type and line', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 100_000 }), fc.string({ unit: 'grapheme', maxLength: 200 }), (type, line) => {
-      const text = encodeEnvelope(type, line);
-      assert.ok(text.endsWith('\r\n'));
-      assert.ok(/^[\x20-\x7e]*\r\n$/.test(text), 'output is printable ASCII');
-      assert.deepEqual(decodeEnvelope(text.slice(0, -2), 1_000_000), { type, line });
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 100_000 }),
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      (type, line) => {
+        const text = encodeEnvelope(type, line);
+        assert.ok(text.endsWith('\r\n'));
+        assert.ok(/^[\x20-\x7e]*\r\n$/.test(text), 'output is printable ASCII');
+        assert.deepEqual(decodeEnvelope(text.slice(0, -2), 1_000_000), { type, line });
+      },
+    ),
   );
 });
 
@@ -53,6 +72,9 @@ test('envelope property: arbitrary input either decodes or throws a typed error'
 });
 
 test('python json: separators and ASCII escaping like json.dumps', () => {
-  assert.equal(pythonJson({ a: 1, b: [true, null], c: { d: 'é\u2028' } }), '{"a": 1, "b": [true, null], "c": {"d": "\\u00e9\\u2028"}}');
+  assert.equal(
+    pythonJson({ a: 1, b: [true, null], c: { d: 'é\u2028' } }),
+    '{"a": 1, "b": [true, null], "c": {"d": "\\u00e9\\u2028"}}',
+  );
   assert.equal(pythonJson({}), '{}');
 });

@@ -49,7 +49,10 @@ test('nick: padding letters are dropped before comparing', () => {
     assert.equal(id.nick.length, 16);
     assert.ok(nickMatchesPublicKey(id.nick, id.publicKeyHex));
   }
-  assert.throws(() => new NickIdentity(new Uint8Array(32)), (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_NICK'));
+  assert.throws(
+    () => new NickIdentity(new Uint8Array(32)),
+    (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_NICK'),
+  );
 });
 
 test('signatures: both recorded privmsgs verify, and their nicks match their keys', () => {
@@ -79,8 +82,16 @@ test('signatures: tampering, wrong nick and garbage are refused with typed error
     'J5x!J5y!fill a 02zz sig',
     `${a.nick}!${b.nick}!fill a ${a.publicKeyHex} !!!notbase64`,
   ];
-  for (const bad of cases) assert.throws(() => verifyPrivmsg(bad), (e) => isPeerwayError(e), bad);
-  assert.throws(() => verifyPrivmsg('nonsense'), (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_MESSAGE'));
+  for (const bad of cases)
+    assert.throws(
+      () => verifyPrivmsg(bad),
+      (e) => isPeerwayError(e),
+      bad,
+    );
+  assert.throws(
+    () => verifyPrivmsg('nonsense'),
+    (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_MESSAGE'),
+  );
 });
 
 test('signatures: ours are low-S DER; high-S is still accepted on verify', () => {

@@ -42,7 +42,10 @@ export function loadTranscripts(): Recorded[] {
 
 /** Every `who>>`/`who<<` line of the fixture, garbage lines included. */
 export function loadAllLines(): Recorded[] {
-  const text = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'joinmarket-transcripts.txt'), 'utf8');
+  const text = readFileSync(
+    join(import.meta.dirname, '..', 'fixtures', 'joinmarket-transcripts.txt'),
+    'utf8',
+  );
   const out: Recorded[] = [];
   let session = '';
   for (const line of text.split('\n')) {
@@ -52,6 +55,18 @@ export function loadAllLines(): Recorded[] {
     out.push({ session, who: m[1]!, dir: m[2] as '>>' | '<<', bytes: pythonBytes(m[3]!) });
   }
   return out;
+}
+
+/** The bytes of every fixture line that starts with `marker` followed by a bytes literal. */
+export function loadMarked(marker: string): Buffer[] {
+  const text = readFileSync(
+    join(import.meta.dirname, '..', 'fixtures', 'joinmarket-transcripts.txt'),
+    'utf8',
+  );
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(marker + " b'") && l.endsWith("'"))
+    .map((l) => pythonBytes(l.slice(marker.length + 3, -1)));
 }
 
 /** The `line` of each recorded envelope, parsed. */
