@@ -80,7 +80,7 @@ export class ServerHandshaker {
     if (peer.challenge === undefined || now - peer.challenge.sentAt <= NICK_AUTH_TIMEOUT_MS) return;
     peer.challenge = undefined;
     this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult('expired'));
-    if (peer.state === 'pending-auth') this.server.evict(peer, 'nick_auth_expired');
+    if (peer.state === 'pending-auth') this.server.evict(peer, 'nick_auth_expired', true);
   }
 
   private accept(peer: ServerPeer): void {
@@ -137,7 +137,7 @@ export class ServerHandshaker {
           });
     this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult(code));
     if (code !== 'ok') {
-      if (peer.state === 'pending-auth') this.server.evict(peer, `nick_auth_${code}`);
+      if (peer.state === 'pending-auth') this.server.evict(peer, `nick_auth_${code}`, true);
       return;
     }
     peer.verified = true;

@@ -235,11 +235,12 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
     this.emit('join', peer.nick, peer.location);
   }
 
-  /** Evicts a peer, counting the reason. */
-  evict(peer: ServerPeer, reason: string): void {
+  /** Evicts a peer, counting the reason; `flush` lets a last reply go out first. */
+  evict(peer: ServerPeer, reason: string, flush = false): void {
     this.stats.evicted[reason] = (this.stats.evicted[reason] ?? 0) + 1;
     this.logger.debug({ nick: peer.nick, reason }, 'evicting peer');
-    peer.channel.destroy();
+    if (flush) peer.channel.end();
+    else peer.channel.destroy();
   }
 
   /** Timeouts: handshake deadline, nick-auth deadline, ping, pong and idle eviction. */

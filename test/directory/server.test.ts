@@ -1,0 +1,315 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import {
+  DirectoryClient,
+  DirectoryServer,
+  NickIdentity,
+  encodeEnvelope,
+  formatSignedPrivmsg,
+} from '../../src/directory/index.js';
+import { isPeerwayError } from '../../src/core/index.js';
+import { handshakeText, rawJoin, until } from './net.js';
+import { RawPeer } from './raw-peer.js';
+
+async function startServer(
+  init: ConstructorParameters<typeof DirectoryServer>[0] = {},
+): Promise<DirectoryServer> {
+  const server = new DirectoryServer({ port: 0, network: 'signet', ...init });
+  await server.start();
+  return server;
+}
+
+function client(server: DirectoryServer, identity = NickIdentity.generate(), extra = {}): DirectoryClient {
+  return new DirectoryClient({
+    host: '127.0.0.1',
+    port: server.address.port,
+    identity,
+    network: 'signet',
+    ...extra,
+  });
+}
+
+test('server: many clients exchange signed privmsgs and pubmsgs', async () => {
+  await using server = await startServer();
+  const clients = Array.from({ length: 25 }, (_, i) =>
+    client(server, NickIdentity.generate(), i % 2 ? { location: `127.0.0.1:${20000 + i}` } : {}),
+  );
+  try {
+    await Promise.all(clients.map((c) => c.connect()));
+    assert.equal(server.stats.peers, 25);
+    const got = new Map<string, string[]>();
+    for (const c of clients) {
+      got.set(c.nick, []);
+      c.on('privmsg', (m) => got.get(c.nick)!.push(`${m.from}:${m.data}`));
+    }
+    const expected = new Map<string, string[]>(clients.map((c) => [c.nick, []]));
+    for (let i = 0; i < clients.length; i++) {
+      for (let k = 1; k <= 3; k++) {
+        const to = clients[(i + k * 7) % clients.length]!;
+        if (to === clients[i]) continue;
+        clients[i]!.sendPrivmsg(to.nick, 'fill', `${i} ${k}`);
+        expected.get(to.nick)!.push(`${clients[i]!.nick}:${i} ${k}`);
+      }
+    }
+    const total = [...expected.values()].reduce((n, v) => n + v.length, 0);
+    await until(() => [...got.values()].reduce((n, v) => n + v.length, 0) === total, 5000, 'privmsgs');
+    for (const [nick, list] of expected) assert.deepEqual(got.get(nick)!.sort(), list.sort());
+    assert.equal(server.stats.relayed['privmsg'], total);
+
+    let pubs = 0;
+    for (const c of clients) c.on('pubmsg', () => pubs++);
+    clients[0]!.sendPubmsg('orderbook');
+    await until(() => pubs === 24, 3000, 'pubmsgs');
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+});
+
+test('server: spoofed from-nicks are dropped, the spoofer stays and others are unaffected', async () => {
+  await using server = await startServer();
+  const a = client(server);
+  const b = client(server);
+  await a.connect();
+  await b.connect();
+  const mallory = NickIdentity.generate();
+  const raw = await rawJoin(server.address.port, mallory.nick);
+  try {
+    const received: string[] = [];
+    b.on('privmsg', (m) => received.push(m.from));
+    b.on('pubmsg', (m) => received.push(m.from));
+    raw.send(encodeEnvelope(687, `${a.nick}!PUBLIC!orderbook`));
+    raw.send(encodeEnvelope(685, `${a.nick}!${b.nick}!fill 1 2 3 pub sig`));
+    raw.send(encodeEnvelope(685, formatSignedPrivmsg(mallory, b.nick, 'fill', 'real')));
+    await until(() => received.length === 1);
+    assert.deepEqual(received, [mallory.nick]);
+    assert.equal(server.stats.dropped['spoofed'], 2);
+    a.sendPrivmsg(b.nick, 'ok', 'x');
+    await until(() => received.length === 2);
+  } finally {
+    raw.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('server: a duplicate nick is refused with a typed error; the first owner keeps it', async () => {
+  await using server = await startServer();
+  const id = NickIdentity.generate();
+  const first = client(server, id);
+  const second = client(server, id);
+  const other = client(server);
+  try {
+    await first.connect();
+    await other.connect();
+    await assert.rejects(second.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    const got = once(first, 'privmsg');
+    other.sendPrivmsg(id.nick, 'hello', 'there');
+    assert.equal((await got)[0].data, 'there');
+    assert.equal(server.stats.handshakesRejected['nick_in_use'], 1);
+  } finally {
+    await Promise.all([first.close(), second.close(), other.close()]);
+  }
+});
+
+test('server: the rate limit drops the flooder’s excess messages only', async () => {
+  await using server = await startServer({ rateLimit: 5, rateBurst: 20 });
+  const flooder = await rawJoin(server.address.port, 'J5flooderOOOOOOO');
+  const listener = client(server);
+  const calm = client(server);
+  try {
+    await listener.connect();
+    await calm.connect();
+    let fromFlooder = 0;
+    let fromCalm = 0;
+    listener.on('pubmsg', (m) => (m.from === 'J5flooderOOOOOOO' ? fromFlooder++ : fromCalm++));
+    flooder.send(
+      Array.from({ length: 200 }, (_, i) => encodeEnvelope(687, `J5flooderOOOOOOO!PUBLIC!spam ${i}`)).join(
+        '',
+      ),
+    );
+    await until(() => (server.stats.dropped['rate_limited'] ?? 0) >= 150, 3000, 'drops');
+    calm.sendPubmsg('still here');
+    await until(() => fromCalm === 1);
+    assert.ok(fromFlooder >= 18 && fromFlooder <= 25, `flooder got ${fromFlooder} through`);
+    assert.equal(flooder.closed, false);
+  } finally {
+    flooder.close();
+    await listener.close();
+    await calm.close();
+  }
+});
+
+test('server: oversize and garbage lines cost only that connection', async () => {
+  await using server = await startServer({ maxLineLength: 1000 });
+  const a = client(server);
+  const b = client(server);
+  await a.connect();
+  await b.connect();
+  const big = await rawJoin(server.address.port);
+  const garbage = await rawJoin(server.address.port);
+  const halfLine = await RawPeer.connect(server.address.port);
+  try {
+    big.send(encodeEnvelope(687, `x!PUBLIC!${'y'.repeat(2000)}`));
+    garbage.send('{"type": "685", "line": 1}\r\n');
+    halfLine.send('z'.repeat(5000)); // never terminated: caught before it is buffered whole
+    assert.ok(await big.waitClosed());
+    assert.ok(await garbage.waitClosed());
+    assert.ok(await halfLine.waitClosed());
+    assert.equal(server.stats.dropped['oversize'], 2);
+    assert.equal(server.stats.dropped['garbage'], 1);
+    const got = once(b, 'privmsg');
+    a.sendPrivmsg(b.nick, 'still', 'fine');
+    assert.equal((await got)[0].data, 'fine');
+  } finally {
+    big.close();
+    garbage.close();
+    halfLine.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('server: handshake deadline, ping/pong and idle eviction', async () => {
+  await using server = await startServer({
+    handshakeTimeout: 150,
+    pingAfterIdle: 100,
+    pongTimeout: 150,
+    evictAfterIdle: 600,
+    sweepInterval: 20,
+  });
+  const silent = await RawPeer.connect(server.address.port);
+  const deaf = await rawJoin(server.address.port, undefined, { features: { ping: true } });
+  const plain = await rawJoin(server.address.port);
+  const good = client(server);
+  try {
+    await good.connect();
+    assert.ok(await silent.waitClosed(1000), 'no handshake: closed');
+    assert.equal(server.stats.evicted['handshake_timeout'], 1);
+    assert.equal(await deaf.next(1000), '{"type": 798, "line": ""}\r\n');
+    assert.ok(await deaf.waitClosed(1000), 'no pong: evicted');
+    assert.equal(server.stats.evicted['no_pong'], 1);
+    assert.ok(await plain.waitClosed(2000), 'idle without ping support: evicted');
+    assert.deepEqual(
+      plain.lines.filter((l) => l.includes('798')),
+      [],
+      'never pinged without the feature',
+    );
+    assert.equal(server.stats.evicted['idle'], 1);
+    assert.ok(good.connected, 'the client answers pings and stays');
+    assert.ok((good.stats.sent['pong'] ?? 0) >= 1);
+  } finally {
+    silent.close();
+    deaf.close();
+    plain.close();
+    await good.close();
+  }
+});
+
+test('server: getpeerlist in chunks of 20, features only for peers that ask', async () => {
+  await using server = await startServer();
+  const raws = await Promise.all(
+    Array.from({ length: 45 }, (_, i) =>
+      rawJoin(server.address.port, undefined, {
+        features: { ping: true },
+        location: `127.0.0.1:${30000 + i}`,
+      }),
+    ),
+  );
+  const asker = await rawJoin(server.address.port, undefined, { features: { peerlist_features: true } });
+  const plain = await rawJoin(server.address.port);
+  try {
+    asker.send(encodeEnvelope(791, ''));
+    const chunks = [await asker.next(), await asker.next(), await asker.next()].map((l) =>
+      (JSON.parse(l) as { line: string }).line.split(','),
+    );
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [20, 20, 6],
+    );
+    assert.ok(chunks[0]!.every((e) => e.endsWith(';F:ping') || e.includes('NOT-SERVING')));
+    plain.send(encodeEnvelope(791, ''));
+    const first = (JSON.parse(await plain.next()) as { line: string }).line.split(',');
+    assert.ok(first.every((e) => !e.includes('F:')));
+  } finally {
+    for (const r of [...raws, asker, plain]) r.close();
+  }
+});
+
+test('server: departures are broadcast as nick;location;D', async () => {
+  await using server = await startServer();
+  const watcher = client(server);
+  await watcher.connect();
+  const leaver = await rawJoin(server.address.port, 'J5leaverOOOOOOOO', { location: '127.0.0.1:40000' });
+  try {
+    const left = once(watcher, 'peerlist');
+    leaver.close();
+    const [entries] = await left;
+    assert.deepEqual(entries, [
+      { nick: 'J5leaverOOOOOOOO', location: '127.0.0.1:40000', disconnected: true },
+    ]);
+    assert.equal(server.stats.peers, 1);
+  } finally {
+    await watcher.close();
+  }
+});
+
+test('server: connections over the limit are closed at once', async () => {
+  await using server = await startServer({ maxConnections: 2 });
+  const a = await RawPeer.connect(server.address.port);
+  const b = await RawPeer.connect(server.address.port);
+  const c = await RawPeer.connect(server.address.port);
+  try {
+    assert.ok(await c.waitClosed());
+    assert.equal(server.stats.dropped['max_connections'], 1);
+    a.send(handshakeText('J5aOOOOOOOOOOOOO'));
+    assert.match(await a.next(), /"accepted\\": true/);
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});
+
+test('server: nick authentication lets a verified owner displace an unverified one', async () => {
+  await using server = await startServer({ nickAuthId: 'test-directory' });
+  const id = NickIdentity.generate();
+  const squatter = await rawJoin(server.address.port, id.nick);
+  const impostor = await RawPeer.connect(server.address.port);
+  const owner = client(server, id, { features: { ping: true, nick_auth: true } });
+  try {
+    impostor.send(handshakeText(id.nick, { features: { nick_auth: true } }));
+    assert.match(await impostor.next(), /"accepted\\": true/);
+    assert.match(await impostor.next(), /^\{"type": 803/);
+    impostor.send(encodeEnvelope(805, JSON.stringify({ pubkey: id.publicKeyHex, signature: 'MEQCIA==' })));
+    assert.match(await impostor.next(), /"code\\": \\"invalid\\"/);
+    assert.ok(await impostor.waitClosed());
+    assert.equal(squatter.closed, false);
+
+    await owner.connect();
+    await until(() => owner.nickAuthVerified === true, 2000, 'verification');
+    assert.ok(await squatter.waitClosed(), 'the unverified squatter was displaced');
+    assert.equal(server.stats.evicted['displaced'], 1);
+    assert.equal(server.peers.get(id.nick)?.verified, true);
+    // A verified owner cannot be displaced by a second verified claim's handshake.
+    const again = client(server, id, { features: { nick_auth: true } });
+    await assert.rejects(again.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+  } finally {
+    squatter.close();
+    impostor.close();
+    await owner.close();
+  }
+});
+
+test('server: stop() is idempotent and closes every connection', async () => {
+  const server = await startServer();
+  const c = client(server);
+  await c.connect();
+  const closed = once(c, 'close');
+  const p1 = server.stop();
+  assert.equal(server.stop(), p1);
+  await p1;
+  await closed;
+  assert.equal(server.connections.size, 0);
+  await c.close();
+});
