@@ -57,3 +57,30 @@ export {
 } from './address.js';
 export { onionFromPublicKey, onionPublicKey, isValidOnion } from './onion.js';
 export { isPublicAddress, addressBucket, type AddressBucketOptions } from './ip-ranges.js';
+export {
+  UdpEndpoint,
+  bindUdp,
+  type UdpEndpointInit,
+  type UdpEndpointEvents,
+  type UdpSource,
+  type UdpStats,
+} from './udp.js';
+export {
+  TorControl,
+  connectTorControl,
+  parseProtocolInfo,
+  type TorProtocolInfo,
+  type TorAuthenticateOptions,
+  type TorAuthMethod,
+  type AddOnionOptions,
+  type OnionPort,
+  type OnionService,
+} from './tor-client.js';
+export {
+  TorControlConnection,
+  openTorControlConnection,
+  type TorControlInit,
+  type TorCommandOptions,
+  type TorControlEvents,
+} from './tor-control.js';
+export { TorReplyParser, type TorReply, type TorReplyLine } from './tor-reply.js';
