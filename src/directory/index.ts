@@ -84,6 +84,7 @@ export { DirectoryServer, type DirectoryServerEvents } from './server.js';
 export type { DirectoryServerInit } from './server-options.js';
 export type { DirectoryServerStats } from './server-stats.js';
 export type { OnionPublisher, PublishedOnion } from './onion-publisher.js';
+export { createTorOnionPublisher, type TorOnionPublisherInit } from './tor-onion-publisher.js';
 export { DirectoryClient } from './client.js';
 export type {
   DirectoryClientInit,
