@@ -63,6 +63,7 @@ export {
   type ParsedPeerlist,
 } from './peerlist.js';
 export { NickIdentity, nickFromPublicKey, nickMatchesPublicKey } from './nick.js';
+export { loadOrCreateNickIdentity } from './nick-key-file.js';
 export { signBitcoinMessage, verifyBitcoinMessage, bitcoinMessageHash } from './message-signature.js';
 export {
   parseMessageLine,

@@ -75,6 +75,11 @@ export class NickIdentity {
     return signBitcoinMessage(message + hostid, this.#secretKey);
   }
 
+  /** The secret key as hex, for storing it in a key file. Never log it. */
+  exportSecretHex(): string {
+    return Buffer.from(this.#secretKey).toString('hex');
+  }
+
   /** Keeps the secret out of logs and JSON. */
   toJSON(): { nick: string; publicKey: string } {
     return { nick: this.nick, publicKey: this.publicKeyHex };
