@@ -38,7 +38,12 @@ function connect(port: number): Promise<net.Socket> {
 function handshake(nick: string): string {
   return encodeEnvelope(
     793,
-    formatClientHandshake({ nick, location: 'NOT-SERVING-ONION', features: { ping: true }, network: 'signet' }),
+    formatClientHandshake({
+      nick,
+      location: 'NOT-SERVING-ONION',
+      features: { ping: true },
+      network: 'signet',
+    }),
   );
 }
 
@@ -152,9 +157,11 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
   }
   await new Promise((r) => setTimeout(r, 500)); // warm-up
   measuring = true;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, c.seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   measuring = false;
   running = false;
   clearInterval(timer);
@@ -166,6 +173,7 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     samples: sorted.length,
+    loadCpu: (cpu.user + cpu.system) / 1e4 / elapsed,
   };
 }
 

@@ -303,7 +303,8 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
         return this.deliver({ kind: 'peerlist', entries });
       }
       case MessageType.PING:
-        this.send(MessageType.PONG, '');
+        // 799 only to a directory that advertised `ping`: the reference drops a peer sending it.
+        if (this.directoryHas('ping')) this.send(MessageType.PONG, '');
         return;
       case MessageType.NICK_AUTH_CHALLENGE:
         return this.onChallenge(env.line);

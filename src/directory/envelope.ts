@@ -17,6 +17,21 @@ export interface Envelope {
   line: string;
 }
 
+// The reference's own spelling, `{"type": N, "line": "..."}`, with nothing escaped inside.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must not appear raw
+const CANONICAL = /^\{"type": (0|[1-9]\d{0,5}), "line": "([^"\\\x00-\x1f\x7f-\uffff]*)"\}$/;
+
+/**
+ * Decodes the common case without JSON.parse: the canonical spelling with a payload that needs no
+ * escaping. Returns undefined for anything else (the caller falls back to {@link decodeEnvelope}).
+ * When it matches, re-encoding gives back exactly `text`, so a relay may forward `text` as is.
+ */
+export function decodeCanonicalEnvelope(text: string): Envelope | undefined {
+  const m = CANONICAL.exec(text);
+  if (m === null) return undefined;
+  return { type: Number(m[1]), line: m[2]! };
+}
+
 /** Encodes one envelope as the text of a line, CRLF included. */
 export function encodeEnvelope(type: number, line: string): string {
   return '{"type": ' + String(type) + ', "line": ' + pythonJsonString(line) + '}\r\n';

@@ -8,12 +8,15 @@
  */
 import type { Duplex } from 'node:stream';
 import { LineDecoder, PeerwayError, ErrorCodes } from '../core/index.js';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js';
+import { decodeCanonicalEnvelope, decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js';
 
 /** What a {@link LineChannel} reports to its owner. */
 export interface LineChannelHandlers {
-  /** One decoded envelope. */
-  onEnvelope(envelope: Envelope): void;
+  /**
+   * One decoded envelope. `canonical` is the line's text (without CRLF) when it is spelled
+   * exactly as {@link encodeEnvelope} would spell it, so it can be forwarded without re-encoding.
+   */
+  onEnvelope(envelope: Envelope, canonical: string | undefined): void;
   /** The stream broke a framing rule (oversize or garbage line); the channel is already closed. */
   onProtocolError(error: PeerwayError): void;
   /** The underlying stream closed (once). */
@@ -31,6 +34,17 @@ export interface LineChannelOptions {
 }
 
 type CorkableStream = Duplex & { cork?: () => void; uncork?: () => void };
+
+// Channels with corked output, flushed together once the current I/O phase is over: replies to
+// every line read in one poll phase leave in one write per socket.
+const dirty = new Set<LineChannel>();
+let flushScheduled = false;
+function flushAll(): void {
+  flushScheduled = false;
+  const channels = [...dirty];
+  dirty.clear();
+  for (const c of channels) c.flush();
+}
 
 /** An envelope-speaking connection over any Duplex stream. */
 export class LineChannel {
@@ -80,7 +94,11 @@ export class LineChannel {
     if (!this.corked && this.stream.cork !== undefined) {
       this.corked = true;
       this.stream.cork();
-      process.nextTick(() => this.flush());
+      dirty.add(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
     }
     this.bytesOut += text.length;
     if (this.counters !== undefined) this.counters.bytesOut += text.length;
@@ -106,9 +124,11 @@ export class LineChannel {
     this.stream.destroy();
   }
 
-  private flush(): void {
+  /** Writes out what is corked. */
+  flush(): void {
     if (!this.corked) return;
     this.corked = false;
+    dirty.delete(this);
     this.stream.uncork?.();
   }
 
@@ -120,8 +140,10 @@ export class LineChannel {
       this.decoder.push(chunk);
       for (let line = this.decoder.next(); line !== null; line = this.decoder.next()) {
         if (line.length === 0) continue;
-        const envelope = decodeEnvelope(line, this.maxLineLength);
-        this.handlers.onEnvelope(envelope);
+        const text = line.toString('utf8');
+        const fast = decodeCanonicalEnvelope(text);
+        if (fast !== undefined) this.handlers.onEnvelope(fast, text);
+        else this.handlers.onEnvelope(decodeEnvelope(text, this.maxLineLength), undefined);
         if (this.closed) return;
       }
     } catch (err) {

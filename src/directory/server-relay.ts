@@ -20,13 +20,13 @@ export class ServerRelay {
   constructor(private readonly server: DirectoryServer) {}
 
   /** One message from a registered peer. */
-  onMessage(peer: ServerPeer, env: Envelope): void {
+  onMessage(peer: ServerPeer, env: Envelope, canonical: string | undefined): void {
     switch (env.type) {
       case MessageType.PRIVMSG:
-        this.privmsg(peer, env.line);
+        this.privmsg(peer, env.line, canonical);
         return;
       case MessageType.PUBMSG:
-        this.pubmsg(peer, env.line);
+        this.pubmsg(peer, env.line, canonical);
         return;
       case MessageType.GETPEERLIST:
         this.getpeerlist(peer);
@@ -51,24 +51,25 @@ export class ServerRelay {
     }
   }
 
-  private privmsg(peer: ServerPeer, line: string): void {
+  private privmsg(peer: ServerPeer, line: string, canonical: string | undefined): void {
     const msg = parseMessageLine(line);
     if (msg === undefined) return this.server.drop('bad_message');
     if (msg.from !== peer.nick) return this.server.drop('spoofed');
     const target = this.server.peers.get(msg.to);
     if (target === undefined || target === peer) return this.server.drop('unknown_recipient');
-    if (!this.server.sendTextTo(target, encodeEnvelope(MessageType.PRIVMSG, line))) return;
+    const text = canonical === undefined ? encodeEnvelope(MessageType.PRIVMSG, line) : canonical + '\r\n';
+    if (!this.server.sendTextTo(target, text)) return;
     bump(this.server.stats.relayed, 'privmsg');
     if (peer.serving) {
       this.server.sendTo(target, MessageType.PEERLIST, peer.entry(target.has('peerlist_features')));
     }
   }
 
-  private pubmsg(peer: ServerPeer, line: string): void {
+  private pubmsg(peer: ServerPeer, line: string, canonical: string | undefined): void {
     const msg = parseMessageLine(line);
     if (msg === undefined || msg.to !== PUBLIC_TARGET) return this.server.drop('bad_message');
     if (msg.from !== peer.nick) return this.server.drop('spoofed');
-    const text = encodeEnvelope(MessageType.PUBMSG, line);
+    const text = canonical === undefined ? encodeEnvelope(MessageType.PUBMSG, line) : canonical + '\r\n';
     let sent = 0;
     for (const other of this.server.peers.values()) {
       if (other !== peer && this.server.sendTextTo(other, text)) sent++;

@@ -173,7 +173,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
     const channel = new LineChannel(
       socket,
       {
-        onEnvelope: (env) => this.onEnvelope(peer!, env),
+        onEnvelope: (env, canonical) => this.onEnvelope(peer!, env, canonical),
         onProtocolError: (err) => {
           const reason = (err.details?.['reason'] as string | undefined) ?? err.code;
           this.drop(
@@ -200,7 +200,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
     this.stats.connectionsTotal++;
   }
 
-  private onEnvelope(peer: ServerPeer, env: Envelope): void {
+  private onEnvelope(peer: ServerPeer, env: Envelope, canonical: string | undefined): void {
     const now = Date.now();
     if (!peer.bucket.take(now)) {
       this.drop('rate_limited');
@@ -212,7 +212,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
       this.handshaker.onUnregistered(peer, env, now);
       return;
     }
-    this.relay.onMessage(peer, env);
+    this.relay.onMessage(peer, env, canonical);
   }
 
   private onClose(peer: ServerPeer): void {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeEnvelope, encodeEnvelope } from '../../src/directory/index.js';
+import { decodeCanonicalEnvelope } from '../../src/directory/envelope.js';
 import { pythonJson } from '../../src/directory/python-json.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { envelopeOf, loadTranscripts } from './transcripts.js';
@@ -77,4 +78,28 @@ test('python json: separators and ASCII escaping like json.dumps', () => {
     '{"a": 1, "b": [true, null], "c": {"d": "\\u00e9\\u2028"}}',
   );
   assert.equal(pythonJson({}), '{}');
+});
+
+test('envelope property: the fast path agrees with JSON.parse and re-encodes to the same text', () => {
+  const texts = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 999_999 }), fc.string({ unit: 'binary', maxLength: 80 }))
+      .map(([t, l]) => encodeEnvelope(t, l).slice(0, -2)),
+    fc.string({ unit: 'binary', maxLength: 80 }).map((l) => `{"type": 685, "line": "${l}"}`),
+    fc.string({ maxLength: 80 }).map((t) => `{"type": ${t}, "line": ""}`),
+  );
+  fc.assert(
+    fc.property(texts, (text) => {
+      const fast = decodeCanonicalEnvelope(text);
+      if (fast === undefined) return;
+      assert.deepEqual(fast, decodeEnvelope(text, 1_000_000));
+      assert.equal(encodeEnvelope(fast.type, fast.line), text + '\r\n');
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(decodeCanonicalEnvelope('{"type": 007, "line": ""}'), undefined);
+  assert.deepEqual(decodeCanonicalEnvelope('{"type": 687, "line": "a!PUBLIC!b"}'), {
+    type: 687,
+    line: 'a!PUBLIC!b',
+  });
 });
