@@ -25,7 +25,8 @@ interface LoadClient {
   socket: net.Socket;
   /** Pre-signed bodies `cmd data pub sig` (the signature covers data only, so any recipient works). */
   bodies: string[];
-  corked: boolean;
+  /** Text queued for one write at the end of the I/O phase. */
+  pending: string;
   inflight: number;
 }
 
@@ -84,7 +85,7 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
     const ok = firstLine(socket);
     socket.write(handshake(id.nick));
     await ok;
-    clients.push({ index: i, nick: id.nick, socket, bodies, corked: false, inflight: 0 });
+    clients.push({ index: i, nick: id.nick, socket, bodies, pending: '', inflight: 0 });
   }
   const byNick = new Map(clients.map((cl) => [cl.nick, cl]));
   // Send times per (sender, receiver) pair: the directory keeps each pair's order (one TCP
@@ -107,15 +108,18 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
     q.push(performance.now());
     from.inflight++;
     sent++;
-    if (!from.corked) {
-      from.corked = true;
-      from.socket.cork();
-      process.nextTick(() => {
-        from.corked = false;
-        from.socket.uncork();
-      });
+    if (from.pending === '') {
+      dirty.push(from);
+      if (dirty.length === 1) setImmediate(flush);
     }
-    from.socket.write(encodeEnvelope(685, `${from.nick}!${target.nick}!${body}`));
+    from.pending += encodeEnvelope(685, `${from.nick}!${target.nick}!${body}`);
+  };
+  const dirty: LoadClient[] = [];
+  const flush = (): void => {
+    for (const cl of dirty.splice(0)) {
+      cl.socket.write(cl.pending);
+      cl.pending = '';
+    }
   };
 
   const PREFIX = '{"type": 685, "line": "';

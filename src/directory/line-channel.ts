@@ -1,7 +1,7 @@
 /**
  * One connection speaking envelopes: splits incoming bytes into lines (limit enforced before
  * buffering more), decodes each envelope, and writes outgoing envelopes batched per event-loop
- * tick (cork/uncork) with a bound on bytes queued for a slow reader. Used by both the server
+ * I/O phase with a bound on bytes queued for a slow reader. Used by both the server
  * (one per client) and the client.
  *
  * @module
@@ -33,9 +33,7 @@ export interface LineChannelOptions {
   counters?: { bytesIn: number; bytesOut: number };
 }
 
-type CorkableStream = Duplex & { cork?: () => void; uncork?: () => void };
-
-// Channels with corked output, flushed together once the current I/O phase is over: replies to
+// Channels with queued output, flushed together once the current I/O phase is over: replies to
 // every line read in one poll phase leave in one write per socket.
 const dirty = new Set<LineChannel>();
 let flushScheduled = false;
@@ -54,12 +52,13 @@ export class LineChannel {
   bytesOut = 0;
   /** True once the stream closed or close() was called. */
   closed = false;
-  private readonly stream: CorkableStream;
+  private readonly stream: Duplex;
   private readonly decoder: LineDecoder;
   private readonly handlers: LineChannelHandlers;
   private readonly maxLineLength: number;
   private readonly maxWriteBuffer: number;
-  private corked = false;
+  /** Text queued since the last flush: one write per socket per I/O phase. */
+  private pending = '';
   private readonly counters: { bytesIn: number; bytesOut: number } | undefined;
 
   constructor(stream: Duplex, handlers: LineChannelHandlers, options: LineChannelOptions) {
@@ -90,19 +89,18 @@ export class LineChannel {
 
   /** Queues an already encoded envelope (CRLF included); see {@link LineChannel.send}. */
   sendText(text: string): boolean {
-    if (this.closed || this.stream.writableLength > this.maxWriteBuffer) return false;
-    if (!this.corked && this.stream.cork !== undefined) {
-      this.corked = true;
-      this.stream.cork();
+    if (this.closed || this.stream.writableLength + this.pending.length > this.maxWriteBuffer) return false;
+    if (this.pending === '') {
       dirty.add(this);
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flushAll);
       }
     }
+    this.pending += text;
+    // Envelopes are ASCII (we escape everything else), so characters are bytes.
     this.bytesOut += text.length;
     if (this.counters !== undefined) this.counters.bytesOut += text.length;
-    this.stream.write(text);
     return true;
   }
 
@@ -124,12 +122,13 @@ export class LineChannel {
     this.stream.destroy();
   }
 
-  /** Writes out what is corked. */
+  /** Writes out what is queued. */
   flush(): void {
-    if (!this.corked) return;
-    this.corked = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
     dirty.delete(this);
-    this.stream.uncork?.();
+    if (!this.stream.destroyed) this.stream.write(text);
   }
 
   private onData(chunk: Buffer): void {
