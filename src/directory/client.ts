@@ -5,8 +5,8 @@
  * @module
  */
 import {
+  bump,
   deadline,
-  deferred,
   ErrorCodes,
   PeerwayError,
   raceSignal,
@@ -28,39 +28,21 @@ import {
   DEFAULT_DIRECTORY_PORT,
   MAX_LINE_LENGTH,
   MAX_WRITE_BUFFER,
+  MESSAGE_TYPE_NAMES,
   MessageType,
   NOT_SERVING_ONION,
-  PUBLIC_TARGET,
 } from './constants.js';
 import type { Envelope } from './envelope.js';
-import {
-  checkDirectoryHandshake,
-  formatClientHandshake,
-  parseDirectoryHandshake,
-  type DirectoryHandshake,
-  type Features,
-} from './handshake.js';
+import { waitForHandshake } from './client-handshake.js';
+import { formatClientHandshake, type DirectoryHandshake, type Features } from './handshake.js';
 import { LineChannel } from './line-channel.js';
-import { formatPubmsg, formatSignedPrivmsg, parseMessageLine, verifyPrivmsg } from './message-line.js';
+import { decodePrivmsg, decodePubmsg, type Inbound } from './client-inbound.js';
+import { formatPubmsg, formatSignedPrivmsg } from './message-line.js';
 import { MessageQueue } from './message-queue.js';
 import type { NickIdentity } from './nick.js';
 import { formatNickAuthProof, parseNickAuthChallenge, parseNickAuthResult } from './nick-auth.js';
 import { tcpDialer } from './dialer.js';
 import type { PeerlistEntry } from './peerlist.js';
-
-const TYPE_NAMES: Record<number, string> = {
-  685: 'privmsg',
-  687: 'pubmsg',
-  789: 'peerlist',
-  791: 'getpeerlist',
-  793: 'handshake',
-  795: 'dn-handshake',
-  798: 'ping',
-  799: 'pong',
-  803: 'nick-auth-challenge',
-  805: 'nick-auth-proof',
-  807: 'nick-auth-result',
-};
 
 /**
  * A client of one directory.
@@ -137,40 +119,21 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   private async doConnect(options: AbortOptions): Promise<void> {
     const timeout = this.init.timeout ?? CONNECT_TIMEOUT_MS;
     const signal = deadline(options.signal, timeout);
-    const dialer = this.init.dialer ?? tcpDialer;
-    const stream = await dialer(this.host, this.port, {
-      signal,
-      timeout,
-      category: this.init.isolationCategory ?? 'directory',
-    });
-    const reply = deferred<DirectoryHandshake>();
-    const closedEarly = (): void =>
-      reply.reject(
-        new PeerwayError(ErrorCodes.DIRECTORY_NOT_CONNECTED, 'directory closed during the handshake'),
-      );
-    // Checked synchronously so that messages in the same chunk as the reply are handled normally.
+    const category = this.init.isolationCategory ?? 'directory';
+    const stream = await (this.init.dialer ?? tcpDialer)(this.host, this.port, { signal, timeout, category });
+    const wait = waitForHandshake(this.network);
     this.handshakeWaiter = (env) => {
       this.handshakeWaiter = undefined;
-      try {
-        const hs = parseDirectoryHandshake(env.line);
-        checkDirectoryHandshake(hs, this.network);
-        this.directoryHandshake = hs;
-        reply.resolve(hs);
-      } catch (err) {
-        this.channel?.destroy();
-        reply.reject(err);
-      }
+      this.directoryHandshake = wait.onReply(env);
+      if (this.directoryHandshake === undefined) this.channel?.destroy();
     };
     this.channel = new LineChannel(
       stream,
       {
         onEnvelope: (env) => this.onEnvelope(env),
-        onProtocolError: (err) => {
-          this.logger.warn({ code: err.code }, 'directory broke framing');
-          this.bumpDrop('framing');
-        },
+        onProtocolError: (err) => this.bumpDrop(err.code === 'ERR_FRAME_TOO_LONG' ? 'oversize' : 'garbage'),
         onClose: () => {
-          closedEarly();
+          wait.onClosed();
           this.onClosed();
         },
       },
@@ -189,7 +152,7 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     try {
       if (this.closing !== undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'client closed');
       this.send(MessageType.HANDSHAKE, this.handshakeLine);
-      const hs = await raceSignal(reply.promise, signal, 'directory handshake');
+      const hs = await raceSignal(wait.promise, signal, 'directory handshake');
       this.logger.debug({ directoryNick: hs.nick }, 'handshake accepted');
     } catch (err) {
       this.channel.destroy();
@@ -234,15 +197,11 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.closedByUs = true;
-      const stream = this.channel?.raw;
       this.queue?.close();
-      if (stream === undefined || stream.closed) {
-        this.channel?.destroy();
-        resolve();
-        return;
-      }
-      stream.once('close', () => resolve());
-      this.channel!.destroy();
+      const stream = this.channel?.raw;
+      if (stream === undefined || stream.closed) resolve();
+      else stream.once('close', () => resolve());
+      this.channel?.destroy();
     });
     return this.closing;
   }
@@ -251,7 +210,6 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   stop(): Promise<void> {
     return this.close();
   }
-
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -259,9 +217,7 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   /** Sends one envelope (internal and for the peerlist helper). */
   send(type: number, line: string): boolean {
     const ok = this.channel?.send(type, line) ?? false;
-    if (ok)
-      this.stats.sent[TYPE_NAMES[type] ?? String(type)] =
-        (this.stats.sent[TYPE_NAMES[type] ?? String(type)] ?? 0) + 1;
+    if (ok) bump(this.stats.sent, MESSAGE_TYPE_NAMES[type] ?? String(type));
     return ok;
   }
 
@@ -272,7 +228,8 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   }
 
   private bumpDrop(reason: string): void {
-    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    bump(this.stats.dropped, reason);
+    this.logger.debug({ reason }, 'dropped a message from the directory');
   }
 
   private deliver(msg: DirectoryMessage): void {
@@ -280,8 +237,7 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   }
 
   private onEnvelope(env: Envelope): void {
-    const name = TYPE_NAMES[env.type] ?? 'unknown';
-    this.stats.received[name] = (this.stats.received[name] ?? 0) + 1;
+    bump(this.stats.received, MESSAGE_TYPE_NAMES[env.type] ?? 'unknown');
     if (this.handshakeWaiter !== undefined) {
       if (env.type === MessageType.DN_HANDSHAKE || env.type === MessageType.HANDSHAKE)
         this.handshakeWaiter(env);
@@ -289,14 +245,10 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
       return;
     }
     switch (env.type) {
-      case MessageType.PUBMSG: {
-        const msg = parseMessageLine(env.line);
-        if (msg === undefined || msg.to !== PUBLIC_TARGET) return this.bumpDrop('bad_message');
-        this.emit('pubmsg', msg);
-        return this.deliver({ kind: 'pubmsg', message: msg });
-      }
+      case MessageType.PUBMSG:
+        return this.accept(decodePubmsg(env.line));
       case MessageType.PRIVMSG:
-        return this.onPrivmsg(env.line);
+        return this.accept(decodePrivmsg(env.line, this.nick, this.init.verifySignatures ?? true));
       case MessageType.PEERLIST: {
         const entries = this.peerlist.onPeerlist(env.line);
         this.emit('peerlist', entries);
@@ -316,44 +268,28 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     }
   }
 
-  private onPrivmsg(line: string): void {
-    const msg = parseMessageLine(line);
-    if (msg === undefined) return this.bumpDrop('bad_message');
-    if (msg.to !== this.nick) return this.bumpDrop('not_for_us');
-    if (this.init.verifySignatures === false) {
-      const fake = { ...msg, data: '', publicKey: '', signature: '' };
-      this.emit('privmsg', fake);
-      return this.deliver({ kind: 'privmsg', message: fake });
-    }
-    try {
-      const verified = verifyPrivmsg(msg);
-      this.emit('privmsg', verified);
-      this.deliver({ kind: 'privmsg', message: verified });
-    } catch {
-      this.bumpDrop('bad_signature');
-    }
+  private accept(inbound: Inbound): void {
+    if ('drop' in inbound) return this.bumpDrop(inbound.drop);
+    const m = inbound.message;
+    if (m.kind === 'pubmsg') this.emit('pubmsg', m.message);
+    else if (m.kind === 'privmsg') this.emit('privmsg', m.message);
+    this.deliver(m);
   }
 
   private onChallenge(line: string): void {
-    const challenge = parseNickAuthChallenge(line);
-    if (challenge === undefined || this.features['nick_auth'] !== true) return this.bumpDrop('bad_challenge');
+    const c = this.features['nick_auth'] === true ? parseNickAuthChallenge(line) : undefined;
+    if (c === undefined) return this.bumpDrop('bad_challenge');
     this.send(
       MessageType.NICK_AUTH_PROOF,
-      formatNickAuthProof(this.identity, challenge.challenge, challenge.directoryId, this.handshakeLine),
+      formatNickAuthProof(this.identity, c.challenge, c.directoryId, this.handshakeLine),
     );
   }
 
   private onClosed(): void {
     this.queue?.close();
     this.peerlist.onClose();
-    const wasConnected = this.directoryHandshake !== undefined;
-    if (wasConnected) {
-      this.emit(
-        'close',
-        this.closedByUs
-          ? undefined
-          : new PeerwayError(ErrorCodes.DIRECTORY_NOT_CONNECTED, 'directory connection closed'),
-      );
-    }
+    if (this.directoryHandshake === undefined) return; // never connected: connect() reports it
+    const lost = new PeerwayError(ErrorCodes.DIRECTORY_NOT_CONNECTED, 'directory connection closed');
+    this.emit('close', this.closedByUs ? undefined : lost);
   }
 }

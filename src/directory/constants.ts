@@ -36,6 +36,22 @@ export const MessageType = {
   NICK_AUTH_RESULT: 807,
 } as const;
 
+/** Names of the envelope types, for counters and logs. */
+export const MESSAGE_TYPE_NAMES: Readonly<Record<number, string>> = {
+  685: 'privmsg',
+  687: 'pubmsg',
+  789: 'peerlist',
+  791: 'getpeerlist',
+  793: 'handshake',
+  795: 'dn-handshake',
+  798: 'ping',
+  799: 'pong',
+  801: 'disconnect',
+  803: 'nick-auth-challenge',
+  805: 'nick-auth-proof',
+  807: 'nick-auth-result',
+};
+
 /** One of the envelope type numbers in {@link MessageType}. */
 export type MessageTypeNumber = (typeof MessageType)[keyof typeof MessageType];
 

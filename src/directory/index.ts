@@ -70,6 +70,7 @@ export {
   formatPubmsg,
   formatSignedPrivmsg,
   verifyPrivmsg,
+  splitPrivmsg,
   type MessageLine,
   type VerifiedPrivmsg,
 } from './message-line.js';

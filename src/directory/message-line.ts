@@ -94,17 +94,8 @@ export interface VerifiedPrivmsg extends MessageLine {
  * must be derived from the key. Throws ERR_DIRECTORY_BAD_MESSAGE or ERR_DIRECTORY_BAD_SIGNATURE.
  */
 export function verifyPrivmsg(line: string | MessageLine, hostid: string = ONION_HOSTID): VerifiedPrivmsg {
-  const parsed = typeof line === 'string' ? parseMessageLine(line) : line;
-  if (parsed === undefined) {
-    throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_MESSAGE, 'privmsg is not from!to!body');
-  }
-  const tokens = parsed.body.split(' ');
-  if (tokens.length < 3) {
-    throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_SIGNATURE, 'privmsg carries no key and signature');
-  }
-  const signature = tokens[tokens.length - 1]!;
-  const publicKey = tokens[tokens.length - 2]!;
-  const data = tokens.slice(1, -2).join(' ');
+  const split = splitPrivmsg(line);
+  const { data, publicKey, signature } = split;
   if (!/^(02|03)[0-9a-fA-F]{64}$/.test(publicKey) || !isPoint(publicKey)) {
     throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_SIGNATURE, 'privmsg key is not a compressed point');
   }
@@ -113,16 +104,38 @@ export function verifyPrivmsg(line: string | MessageLine, hostid: string = ONION
     verifyBitcoinMessage(data + hostid, signature, key) ||
     (hostid !== hostid.toLowerCase() && verifyBitcoinMessage(data + hostid.toLowerCase(), signature, key));
   if (!ok) throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_SIGNATURE, 'privmsg signature does not verify');
-  if (!nickMatchesPublicKey(parsed.from, publicKey)) {
+  if (!nickMatchesPublicKey(split.from, publicKey)) {
     throw new PeerwayError(
       ErrorCodes.DIRECTORY_BAD_SIGNATURE,
       'privmsg from-nick does not belong to its key',
       {
-        details: { from: parsed.from },
+        details: { from: split.from },
       },
     );
   }
-  return { ...parsed, data, publicKey: publicKey.toLowerCase(), signature };
+  return { ...split, publicKey: publicKey.toLowerCase() };
+}
+
+/**
+ * Splits a privmsg into data, key and signature without checking them (the last two tokens are
+ * the key and signature). Throws ERR_DIRECTORY_BAD_MESSAGE or ERR_DIRECTORY_BAD_SIGNATURE (no
+ * key and signature at all).
+ */
+export function splitPrivmsg(line: string | MessageLine): VerifiedPrivmsg {
+  const parsed = typeof line === 'string' ? parseMessageLine(line) : line;
+  if (parsed === undefined) {
+    throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_MESSAGE, 'privmsg is not from!to!body');
+  }
+  const tokens = parsed.body.split(' ');
+  if (tokens.length < 3) {
+    throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_SIGNATURE, 'privmsg carries no key and signature');
+  }
+  return {
+    ...parsed,
+    data: tokens.slice(1, -2).join(' '),
+    publicKey: tokens[tokens.length - 2]!,
+    signature: tokens[tokens.length - 1]!,
+  };
 }
 
 function isPoint(hex: string): boolean {

@@ -1,5 +1,7 @@
 /** Small shared pieces of the directory socket tests. */
 import {
+  DirectoryClient,
+  DirectoryServer,
   encodeEnvelope,
   formatClientHandshake,
   NickIdentity,
@@ -45,4 +47,27 @@ export async function until(cond: () => boolean, ms = 3000, what = 'condition'):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Starts a directory on a free loopback port (network signet). */
+export async function startServer(
+  init: ConstructorParameters<typeof DirectoryServer>[0] = {},
+): Promise<DirectoryServer> {
+  const server = new DirectoryServer({ port: 0, network: 'signet', ...init });
+  await server.start();
+  return server;
+}
+
+export function client(
+  server: DirectoryServer,
+  identity = NickIdentity.generate(),
+  extra = {},
+): DirectoryClient {
+  return new DirectoryClient({
+    host: '127.0.0.1',
+    port: server.address.port,
+    identity,
+    network: 'signet',
+    ...extra,
+  });
 }
