@@ -161,11 +161,13 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
   }
   await new Promise((r) => setTimeout(r, 500)); // warm-up
   measuring = true;
+  process.send!({ mark: 'start' });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, c.seconds * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  process.send!({ mark: 'end' });
   measuring = false;
   running = false;
   clearInterval(timer);

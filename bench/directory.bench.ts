@@ -7,7 +7,6 @@
  * BENCH_WINDOW (messages in flight per client at saturation, default 32).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { DirectoryServer } from '../src/directory/index.js';
 
@@ -22,12 +21,35 @@ function gc(): void {
   if (g !== undefined) for (let i = 0; i < 3; i++) g();
 }
 
-function ask(worker: ChildProcess, command: Record<string, unknown>): Promise<Record<string, number>> {
-  worker.send(command);
-  return once(worker, 'message').then(([reply]) => {
-    const r = reply as { ok: boolean; result?: Record<string, number>; error?: string };
-    if (!r.ok) throw new Error(r.error);
-    return r.result!;
+/** Sends a command; resolves with its result and this process's CPU % between the worker's marks. */
+function ask(
+  worker: ChildProcess,
+  command: Record<string, unknown>,
+): Promise<Record<string, number> & { directoryCpu: number }> {
+  return new Promise((resolve, reject) => {
+    let cpu0: NodeJS.CpuUsage | undefined;
+    let t0 = 0;
+    let directoryCpu = NaN;
+    const onMessage = (reply: {
+      mark?: string;
+      ok?: boolean;
+      result?: Record<string, number>;
+      error?: string;
+    }): void => {
+      if (reply.mark === 'start') {
+        cpu0 = process.cpuUsage();
+        t0 = performance.now();
+      } else if (reply.mark === 'end' && cpu0 !== undefined) {
+        const used = process.cpuUsage(cpu0);
+        directoryCpu = (used.user + used.system) / 10 / (performance.now() - t0);
+      } else {
+        worker.off('message', onMessage);
+        if (reply.ok !== true) reject(new Error(reply.error));
+        else resolve({ ...reply.result!, directoryCpu });
+      }
+    };
+    worker.on('message', onMessage);
+    worker.send(command);
   });
 }
 
@@ -76,12 +98,7 @@ async function main(): Promise<void> {
       ['offered 20,000 msgs/s', 20_000, 0],
     ];
     for (const [name, rate, window] of phases) {
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
       const r = await ask(worker, { cmd: 'load', port, clients: CLIENTS, seconds: SECONDS, rate, window });
-      const cpu = process.cpuUsage(cpu0);
-      // Directory CPU over the whole phase (connect, warm-up and drain included): a lower bound.
-      const dirCpu = (cpu.user + cpu.system) / 10 / (performance.now() - t0);
       console.log(
         row([
           name,
@@ -89,7 +106,7 @@ async function main(): Promise<void> {
           r.p50!.toFixed(2),
           r.p99!.toFixed(2),
           r.samples!,
-          dirCpu.toFixed(0),
+          r.directoryCpu.toFixed(0),
           r.loadCpu!.toFixed(0),
         ]),
       );
