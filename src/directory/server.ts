@@ -6,9 +6,9 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { silentLogger, TypedEmitter, type Logger } from '../core/index.js';
+import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
 import { listenTcp, type TcpListener } from '../transport/index.js';
-import { MessageType, NOT_SERVING_ONION } from './constants.js';
+import { MessageType } from './constants.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
 import { LineChannel } from './line-channel.js';
 import { NickIdentity } from './nick.js';
@@ -89,7 +89,8 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
 
   /** The bound TCP address; throws before start. */
   get address(): { host: string; port: number } {
-    if (this.listener === undefined) throw new Error('server not started');
+    if (this.listener === undefined)
+      throw new PeerwayError(ErrorCodes.CLOSED, 'directory server not started');
     return { host: this.listener.host, port: this.listener.port };
   }
 
@@ -262,11 +263,11 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
     }
   }
 
-  /** Current peers as `{ nick, location }` (for status pages). */
+  /** Current peers (for status pages). */
   listPeers(): Array<{ nick: string; location: string; verified: boolean }> {
     return [...this.peers.values()].map((p) => ({
       nick: p.nick,
-      location: p.location === NOT_SERVING_ONION ? NOT_SERVING_ONION : p.location,
+      location: p.location,
       verified: p.verified,
     }));
   }
