@@ -178,3 +178,46 @@ test('server: stop() is idempotent and closes every connection', async () => {
   assert.equal(server.connections.size, 0);
   await c.close();
 });
+
+test('server: after a privmsg the recipient learns the serving sender’s location, with features if it asked', async () => {
+  await using server = await startServer();
+  const maker = client(server, NickIdentity.generate(), { location: '127.0.0.1:45000' });
+  const taker = client(server); // asks for peerlist_features by default
+  const plain = await rawJoin(server.address.port);
+  try {
+    await maker.connect();
+    await taker.connect();
+    const learned = once(taker, 'peerlist');
+    maker.sendPrivmsg(taker.nick, 'pubkey', 'abc');
+    assert.deepEqual((await learned)[0], [
+      {
+        nick: maker.nick,
+        location: '127.0.0.1:45000',
+        disconnected: false,
+        features: ['peerlist_features', 'ping'],
+      },
+    ]);
+    maker.sendRawPrivmsg(
+      formatSignedPrivmsg(
+        maker.identity,
+        [...server.peers.keys()].find((n) => n !== maker.nick && n !== taker.nick)!,
+        'x',
+        'y',
+      ),
+    );
+    await plain.next();
+    assert.equal(await plain.next(), `{"type": 789, "line": "${maker.nick};127.0.0.1:45000"}\r\n`);
+    // A sender that serves no onion gives nothing away.
+    let peerlists = 0;
+    maker.on('peerlist', () => peerlists++);
+    const none = once(maker, 'privmsg');
+    taker.sendPrivmsg(maker.nick, 'fill', '1');
+    await none;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(peerlists, 0);
+  } finally {
+    plain.close();
+    await maker.close();
+    await taker.close();
+  }
+});
