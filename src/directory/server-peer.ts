@@ -9,6 +9,9 @@ import type { LineChannel } from './line-channel.js';
 import { formatPeerlistEntry } from './peerlist.js';
 import type { TokenBucket } from './token-bucket.js';
 
+const FEATURE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+const MAX_ADVERTISED_FEATURES = 16;
+
 /** Where a connection is in its life. */
 export type PeerState = 'new' | 'pending-auth' | 'registered';
 
@@ -47,10 +50,14 @@ export class ServerPeer {
     return this.features[name] === true;
   }
 
-  /** Names of the features set to true, for an `F:` suffix. */
+  /**
+   * Names of the features set to true, for an `F:` suffix. Only plain names, and a handful: the
+   * names come from the peer and must not smuggle `,` or `;` into other peers' peerlists.
+   */
   featureNames(): string[] {
     return Object.entries(this.features)
-      .filter(([, v]) => v === true)
+      .filter(([k, v]) => v === true && FEATURE_NAME.test(k))
+      .slice(0, MAX_ADVERTISED_FEATURES)
       .map(([k]) => k);
   }
 

@@ -184,23 +184,30 @@ test('server: after a privmsg the recipient learns the serving sender’s locati
   const maker = client(server, NickIdentity.generate(), { location: '127.0.0.1:45000' });
   const taker = client(server); // asks for peerlist_features by default
   const plain = await rawJoin(server.address.port);
+  const sneaky = await rawJoin(server.address.port, 'J5sneakyOOOOOOOO', {
+    location: '127.0.0.1:45001',
+    features: { ping: true, 'x,J5victimOOOOOOO;h:1;D': true },
+  });
   try {
     await maker.connect();
     await taker.connect();
-    const learned = once(taker, 'peerlist');
+    const learned: unknown[] = [];
+    taker.on('peerlist', (entries) => learned.push(entries));
     maker.sendPrivmsg(taker.nick, 'pubkey', 'abc');
-    assert.deepEqual((await learned)[0], [
-      {
-        nick: maker.nick,
-        location: '127.0.0.1:45000',
-        disconnected: false,
-        features: ['peerlist_features', 'ping'],
-      },
+    await until(() => learned.length === 1);
+    // Feature names that could forge entries are not repeated to others.
+    sneaky.send(encodeEnvelope(685, `J5sneakyOOOOOOOO!${taker.nick}!x y pub sig`));
+    await until(() => learned.length === 2);
+    const mine = { nick: maker.nick, location: '127.0.0.1:45000', disconnected: false };
+    const theirs = { nick: 'J5sneakyOOOOOOOO', location: '127.0.0.1:45001', disconnected: false };
+    assert.deepEqual(learned, [
+      [{ ...mine, features: ['peerlist_features', 'ping'] }],
+      [{ ...theirs, features: ['ping'] }],
     ]);
     maker.sendRawPrivmsg(
       formatSignedPrivmsg(
         maker.identity,
-        [...server.peers.keys()].find((n) => n !== maker.nick && n !== taker.nick)!,
+        [...server.peers.keys()][0]!, // the plain raw peer joined first
         'x',
         'y',
       ),
@@ -217,6 +224,7 @@ test('server: after a privmsg the recipient learns the serving sender’s locati
     assert.equal(peerlists, 0);
   } finally {
     plain.close();
+    sneaky.close();
     await maker.close();
     await taker.close();
   }
