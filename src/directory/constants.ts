@@ -76,6 +76,10 @@ export const NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as const;
 
 /** Longest line, in bytes without CRLF: the reference's LineReceiver `MAX_LENGTH`. */
 export const MAX_LINE_LENGTH = 40_000;
+/** Longest location string accepted (ours: a v3 onion with port is 68; bounds peerlist lines). */
+export const MAX_LOCATION_LENGTH = 100;
+/** Longest nick accepted (ours: real nicks are 16; bounds peerlist lines). */
+export const MAX_NICK_LENGTH = 64;
 /** Seconds a new connection has to send its handshake (ng directory). */
 export const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Idle time after which a ping-capable peer is probed (ng heartbeat, 600 s). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../core/index.js';
-import { APP_NAME, PROTOCOL_VERSION } from './constants.js';
+import { APP_NAME, MAX_LOCATION_LENGTH, MAX_NICK_LENGTH, PROTOCOL_VERSION } from './constants.js';
 import { parseLocation } from './location.js';
 import { pythonJson, type JsonValue } from './python-json.js';
 
@@ -135,8 +135,8 @@ export function handshakeRejection(h: ClientHandshake, network: string): string 
   if (h.protoVer !== PROTOCOL_VERSION) return 'proto-ver';
   if (h.directory) return 'directory';
   if (h.network !== network) return 'network';
-  if (parseLocation(h.location) === undefined) return 'location';
-  if (h.nick.length === 0 || h.nick.length > 64 || /[!;,\s]/.test(h.nick)) return 'nick';
+  if (h.location.length > MAX_LOCATION_LENGTH || parseLocation(h.location) === undefined) return 'location';
+  if (h.nick.length === 0 || h.nick.length > MAX_NICK_LENGTH || /[!;,\s]/.test(h.nick)) return 'nick';
   return undefined;
 }
 
