@@ -72,6 +72,8 @@ export class DirectoryClientPool {
   protected readonly logger: Logger;
   protected readonly init: DirectoryClientPoolInit;
   private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnecting = false;
 
   constructor(init: DirectoryClientPoolInit) {
     this.init = init;
@@ -256,9 +258,26 @@ export class DirectoryClientPool {
     }
   }
 
-  /** Closes everything and refuses new connections. Idempotent. */
+  /**
+   * Calls {@link reconnectDisconnected} every `interval` ms (one pass at a time) until stop().
+   * @param interval - ms between passes. @default 60000
+   */
+  startPeriodicReconnect(interval = 60_000): void {
+    if (this.reconnectTimer !== undefined || this.closed) return;
+    this.reconnectTimer = setInterval(() => {
+      if (this.reconnecting || this.listDisconnected().length === 0) return;
+      this.reconnecting = true;
+      void this.reconnectDisconnected().finally(() => {
+        this.reconnecting = false;
+      });
+    }, interval);
+    this.reconnectTimer.unref();
+  }
+
+  /** Stops the periodic reconnect, closes everything and refuses new connections. Idempotent. */
   async stop(): Promise<void> {
     this.closed = true;
+    clearInterval(this.reconnectTimer);
     await this.closeAll();
   }
 

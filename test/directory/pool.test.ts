@@ -113,8 +113,16 @@ test('pool: a directory restarted under its clients is reconnected', async () =>
     assert.ok(again[0]![1].connected);
     assert.deepEqual(p.connected, [`127.0.0.1:${port}`, `127.0.0.1:${port}`]);
     assert.equal(server.stats.peers, 1);
+    // Again, with the periodic reconnect doing the work.
+    p.startPeriodicReconnect(50);
+    await server.stop();
+    await until(() => p.clients.size === 0, 2000, 'second loss noticed');
+    server = new DirectoryServer({ port, network: 'signet' });
+    await server.start();
+    await until(() => p.clients.size === 1, 3000, 'periodic reconnect');
+    assert.equal(p.connected.length, 3);
   } finally {
-    await p.closeAll();
+    await p.stop();
     await server.stop();
   }
 });
