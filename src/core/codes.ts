@@ -80,10 +80,6 @@ export const ErrorCodes = {
   DIRECTORY_BAD_NICK: 'ERR_DIRECTORY_BAD_NICK',
   /** The directory connection closed (or was never open) while an operation needed it. */
   DIRECTORY_NOT_CONNECTED: 'ERR_DIRECTORY_NOT_CONNECTED',
-  /** getpeerlist was asked again before its rate limit allowed it. */
-  DIRECTORY_RATE_LIMITED: 'ERR_DIRECTORY_RATE_LIMITED',
-  /** The directory never answered getpeerlist (reference directories do not). */
-  DIRECTORY_PEERLIST_UNSUPPORTED: 'ERR_DIRECTORY_PEERLIST_UNSUPPORTED',
   /** A directory server string (`host[:port]`) could not be parsed. */
   DIRECTORY_BAD_ADDRESS: 'ERR_DIRECTORY_BAD_ADDRESS',
 
