@@ -23,7 +23,7 @@ export interface PeerAddress {
 /** Options for {@link parseAddress}. */
 export interface ParseAddressOptions {
   /** Port used when the text has none. @default none: a missing port is an error */
-  defaultPort?: number;
+  defaultPort?: number | undefined;
 }
 
 /** Longest address text we look at; longer input is rejected before any other work. */

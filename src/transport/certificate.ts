@@ -16,14 +16,14 @@ export interface NodeCertificate {
 /** Init for {@link createCertificate}. */
 export interface CreateCertificateInit {
   /** Subject common name. @default 'peerway' */
-  commonName?: string;
+  commonName?: string | undefined;
   /**
    * Names the certificate is valid for: DNS names and IP literals, put in subjectAltName.
    * @default [commonName]
    */
-  hosts?: string[];
+  hosts?: string[] | undefined;
   /** Validity in days from now. @default 3650 */
-  days?: number;
+  days?: number | undefined;
 }
 
 /**

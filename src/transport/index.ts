@@ -1,6 +1,14 @@
 /**
- * transport: how bytes reach a peer. Address parsing, TCP, TLS, SOCKS5 (for Tor, with stream
- * isolation), the tor control port and a UDP endpoint. Protocol modules import only this file.
+ * transport: how bytes reach a peer. Protocol modules import only this file.
+ *
+ * - address: `host:port`, `[v6]:port`, DNS and v3 `.onion` names, canonical node ids, public-IP
+ *   checks and the /16 and /56 buckets peer discovery groups addresses by.
+ * - tcp, tls: dial with a timeout and a signal, listen on port 0, idempotent close; self-signed
+ *   node certificates; TLS verification on unless a dial turns it off.
+ * - socks5: dials through a SOCKS5 proxy (Tor) with the name resolved by the proxy, and stream
+ *   isolation by category, so directory and peer traffic never share a circuit.
+ * - tor control: authenticate to tor and publish onion services.
+ * - udp: a datagram endpoint with a size limit and counters.
  *
  * SOCKS5 CONNECT (RFC 1928, RFC 1929), as {@link dialSocks5} speaks it:
  *
@@ -20,6 +28,32 @@
  *   |<----------------------------------------|
  *   | ...the target's bytes from here on...   |
  * ```
+ *
+ * Tor control port (control-spec), as {@link TorControl} drives it; lines end in CRLF:
+ *
+ * ```
+ * controller                                         tor
+ *   | PROTOCOLINFO 1                                  |
+ *   |------------------------------------------------>|
+ *   |   250-AUTH METHODS=COOKIE,SAFECOOKIE COOKIEFILE="..."
+ *   |   250-VERSION Tor="0.4.9.11"   250 OK           |
+ *   |<------------------------------------------------|
+ *   | AUTHCHALLENGE SAFECOOKIE <client nonce>         |
+ *   |------------------------------------------------>|
+ *   |   250 AUTHCHALLENGE SERVERHASH=.. SERVERNONCE=..|   we check SERVERHASH
+ *   |<------------------------------------------------|
+ *   | AUTHENTICATE <HMAC-SHA256 client hash>          |
+ *   |------------------------------------------------>|
+ *   |                                          250 OK |
+ *   |<------------------------------------------------|
+ *   | ADD_ONION NEW:ED25519-V3 Port=5222,127.0.0.1:8080
+ *   |------------------------------------------------>|
+ *   |   250-ServiceID=<56 chars>  250-PrivateKey=ED25519-V3:<base64>  250 OK
+ *   |<------------------------------------------------|
+ * ```
+ *
+ * A reply is `NNN-` lines, `NNN+` lines followed by a data block ending in `.`, and one final
+ * `NNN ` line; `650` replies are asynchronous events and are skipped unless listened to.
  *
  * @module
  */

@@ -87,9 +87,9 @@ export function isPublicAddress(ip: string): boolean {
 /** Options for {@link addressBucket}. */
 export interface AddressBucketOptions {
   /** IPv4 prefix length of a bucket. @default 16 */
-  ipv4Prefix?: number;
+  ipv4Prefix?: number | undefined;
   /** IPv6 prefix length of a bucket (Electrum clients use 48). @default 56 */
-  ipv6Prefix?: number;
+  ipv6Prefix?: number | undefined;
 }
 
 function maskedPrefix(bytes: Uint8Array, bits: number): Uint8Array {

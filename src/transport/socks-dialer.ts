@@ -12,25 +12,25 @@ export interface SocksDialerInit extends SocksProxy {
    * Cannot be combined with a fixed `username`/`password`.
    * @default true when no username/password is given, else false
    */
-  isolation?: boolean;
+  isolation?: boolean | undefined;
   /**
    * Secret the isolation passwords are derived from. Keep the default (random per dialer) so that
    * circuits are not shared with other processes; tests pass a fixed one.
    * @default 16 random bytes, hex
    */
-  isolationSecret?: string;
+  isolationSecret?: string | undefined;
   /** Timeout of a dial that sets none. @default 60000 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Options for {@link SocksDialer.dial}. */
 export interface SocksDialOptions extends AbortOptions {
   /** Isolation category, for example `directory` or `peer`. @default 'default' */
-  category?: string;
+  category?: string | undefined;
   /** Also isolate by target: a different circuit for every `host:port`. @default false */
-  isolateTarget?: boolean;
+  isolateTarget?: boolean | undefined;
   /** Give up after this many ms. @default the dialer's timeout */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** SOCKS5 credentials. */

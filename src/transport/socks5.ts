@@ -42,7 +42,7 @@ export interface DialSocks5Options extends AbortOptions {
   /** The proxy to dial through. */
   proxy: SocksProxy;
   /** Give up after this many ms, counting the proxy's connect and its handshake. @default 60000 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /**

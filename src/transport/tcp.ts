@@ -1,17 +1,18 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } from '../core/index.js';
+import { DEFAULT_DIAL_TIMEOUT_MS } from './constants.js';
 
 /** Options for {@link dialTcp}. */
 export interface DialTcpOptions extends AbortOptions {
   /** Give up after this many milliseconds (0: no timeout beyond the OS's). @default 10000 */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Disable Nagle's algorithm on the socket. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
 }
 
 /**
- * Opens a TCP connection. Rejects with ERR_CONNECT_FAILED, ERR_TIMEOUT or ERR_ABORTED; a socket
+ * Opens a TCP connection. Rejects with ERR_CONNECT_FAILED, ERR_TIMEOUT, ERR_ABORTED or ERR_INVALID_ARGUMENT (bad port); a socket
  * that did not connect is destroyed.
  *
  * @example
@@ -20,7 +21,10 @@ export interface DialTcpOptions extends AbortOptions {
  * ```
  */
 export async function dialTcp(host: string, port: number, options: DialTcpOptions = {}): Promise<net.Socket> {
-  const signal = deadline(options.signal, options.timeout ?? 10_000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `bad port ${port}`, { details: { host, port } });
+  }
+  const signal = deadline(options.signal, options.timeout ?? DEFAULT_DIAL_TIMEOUT_MS);
   const socket = net.connect({ host, port, noDelay: options.noDelay ?? true });
   const connected = once(socket, 'connect').catch((err: unknown) => {
     throw new PeerwayError(ErrorCodes.CONNECT_FAILED, `connect to ${host}:${port} failed`, {
@@ -40,13 +44,13 @@ export async function dialTcp(host: string, port: number, options: DialTcpOption
 /** Options for {@link listenTcp}. */
 export interface ListenTcpOptions {
   /** Interface to bind. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** Disable Nagle's algorithm on accepted sockets. @default true */
-  noDelay?: boolean;
+  noDelay?: boolean | undefined;
   /** Most simultaneous connections; more are refused by the OS-level server. @default unlimited */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
 }
 
 /** A listening TCP server. */

@@ -12,27 +12,27 @@ export interface TlsClientOptions {
    * self-signed peers (Electrum servers, for example) and authenticates them some other way.
    * @default true
    */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** Trusted CA certificates (PEM), replacing the system roots; a peer's own certificate pins it. @default system roots */
-  ca?: string | string[];
+  ca?: string | string[] | undefined;
   /** Name to verify and to send as SNI. @default the host, unless it is an IP literal (then no SNI) */
-  servername?: string;
+  servername?: string | undefined;
   /** Client certificate (PEM). @default none */
-  cert?: string;
+  cert?: string | undefined;
   /** Client private key (PEM). @default none */
-  key?: string;
+  key?: string | undefined;
 }
 
 /** Options for {@link dialTls}. */
 export interface DialTlsOptions extends TlsClientOptions, AbortOptions {
   /** Give up after this many ms, counting TCP connect and TLS handshake. @default 10000 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Options for {@link wrapTls}. */
 export interface WrapTlsOptions extends TlsClientOptions, AbortOptions {
   /** Give up on the handshake after this many ms. @default 10000 */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /**
@@ -58,6 +58,12 @@ export async function dialTls(
  * Runs a TLS client handshake over an open stream, for example one dialled through SOCKS5.
  * `host` is the name verified (and sent as SNI unless it is an IP literal). On failure the stream
  * is destroyed.
+ *
+ * @example
+ * ```ts
+ * const raw = await tor.dial('abc...xyz.onion', 50002, { category: 'peer' });
+ * const socket = await wrapTls(raw, 'abc...xyz.onion', { rejectUnauthorized: false });
+ * ```
  */
 export async function wrapTls(
   socket: net.Socket,
@@ -99,19 +105,19 @@ export interface ListenTlsOptions {
   /** Server certificate (PEM). */
   cert: string;
   /** Interface to bind. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** Ask clients for a certificate. @default false */
-  requestCert?: boolean;
+  requestCert?: boolean | undefined;
   /** With `requestCert`, refuse clients whose certificate does not verify against `ca`. @default false */
-  rejectUnauthorized?: boolean;
+  rejectUnauthorized?: boolean | undefined;
   /** CAs that client certificates are checked against. @default system roots */
-  ca?: string | string[];
+  ca?: string | string[] | undefined;
   /** Drop a client that has not finished its handshake after this many ms. @default 10000 */
-  handshakeTimeout?: number;
+  handshakeTimeout?: number | undefined;
   /** Most simultaneous connections. @default unlimited */
-  maxConnections?: number;
+  maxConnections?: number | undefined;
 }
 
 /** A listening TLS server. */

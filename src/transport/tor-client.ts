@@ -26,14 +26,14 @@ export interface TorProtocolInfo {
 /** Options for {@link TorControl.authenticate}. */
 export interface TorAuthenticateOptions extends TorCommandOptions {
   /** Control password (for HashedControlPassword). Used when tor offers HASHEDPASSWORD. @default none */
-  password?: string;
+  password?: string | undefined;
   /** The cookie itself, instead of reading the file tor names. @default read from COOKIEFILE */
-  cookie?: Uint8Array;
+  cookie?: Uint8Array | undefined;
   /**
    * Use this method, if tor offers it, instead of choosing.
    * @default password if given and offered, else SAFECOOKIE, COOKIE, NULL in that order
    */
-  method?: TorAuthMethod;
+  method?: TorAuthMethod | undefined;
 }
 
 /** Authentication methods of the control port. */
@@ -44,7 +44,7 @@ export interface OnionPort {
   /** Port the service is reached on, in the onion address. */
   virtualPort: number;
   /** Where tor forwards: `host:port` or a port on 127.0.0.1. @default the virtual port on 127.0.0.1 */
-  target?: string | number;
+  target?: string | number | undefined;
 }
 
 /** Options for {@link TorControl.addOnion}. */
@@ -54,15 +54,15 @@ export interface AddOnionOptions extends TorCommandOptions {
    * back with the same address.
    * @default 'NEW:ED25519-V3'
    */
-  key?: string;
+  key?: string | undefined;
   /** The port mappings; at least one. */
   ports: OnionPort[];
   /** Do not return the new private key (Flags=DiscardPK). @default false */
-  discardPrivateKey?: boolean;
+  discardPrivateKey?: boolean | undefined;
   /** Keep the service after this control connection closes (Flags=Detach). @default false */
-  detach?: boolean;
+  detach?: boolean | undefined;
   /** Most simultaneous streams (MaxStreams). @default tor's (unlimited) */
-  maxStreams?: number;
+  maxStreams?: number | undefined;
 }
 
 /** A created onion service. */

@@ -21,19 +21,19 @@ import { TorReplyParser, type TorReply } from './tor-reply.js';
 /** Options of one control command. */
 export interface TorCommandOptions extends AbortOptions {
   /** Give up after this many ms; the connection is then closed. @default the client's timeout */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** Init for {@link connectTorControl}. */
 export interface TorControlInit extends AbortOptions {
   /** Control port host. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Control port. @default 9051 */
-  port?: number;
+  port?: number | undefined;
   /** Connect timeout, and the default timeout of every command, in ms. @default 30000 */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Where protocol problems are logged (never keys or passwords). @default silent */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Events of a {@link TorControlConnection}. */
@@ -52,7 +52,7 @@ export type TorControlEvents = {
  */
 export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   /** Counters. */
-  readonly stats = { commands: 0, replies: 0, events: 0, protocolErrors: 0 };
+  readonly stats = { commands: 0, replies: 0, events: 0, protocolErrors: 0, listenerErrors: 0 };
   private readonly pending: Array<Deferred<TorReply>> = [];
   private readonly decoder = new LineDecoder({ maxLineLength: TOR_MAX_LINE_BYTES });
   private readonly parser = new TorReplyParser();
@@ -133,7 +133,16 @@ export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   private onReply(reply: TorReply): void {
     if (reply.status === 650) {
       this.stats.events++;
-      this.emit('event', reply);
+      try {
+        this.emit('event', reply);
+      } catch (err) {
+        // A listener's bug must not be taken for a protocol error and close the connection.
+        this.stats.listenerErrors++;
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'tor event listener failed',
+        );
+      }
       return;
     }
     const slot = this.pending.shift();
@@ -167,7 +176,15 @@ export class TorControlConnection extends TypedEmitter<TorControlEvents> {
   }
 }
 
-/** Opens a raw control connection; see {@link connectTorControl} for the typed client. */
+/**
+ * Opens a raw control connection; see {@link connectTorControl} for the typed client.
+ *
+ * @example
+ * ```ts
+ * const connection = await openTorControlConnection({ port: 9051 });
+ * const reply = await connection.command('PROTOCOLINFO 1');
+ * ```
+ */
 export async function openTorControlConnection(init: TorControlInit = {}): Promise<TorControlConnection> {
   const timeout = init.timeout ?? DEFAULT_TOR_COMMAND_TIMEOUT_MS;
   const host = init.host ?? '127.0.0.1';

@@ -16,19 +16,19 @@ export interface UdpSource {
 /** Init for {@link UdpEndpoint}. */
 export interface UdpEndpointInit {
   /** Interface to bind; an IPv6 literal makes an IPv6 socket. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Port to bind; 0 picks a free one. @default 0 */
-  port?: number;
+  port?: number | undefined;
   /** On an IPv6 socket, refuse IPv4-mapped traffic. @default false */
-  ipv6Only?: boolean;
+  ipv6Only?: boolean | undefined;
   /**
    * Largest datagram payload sent or accepted, in bytes. Larger inbound ones are dropped and
    * counted; a larger outbound one throws ERR_DATAGRAM_TOO_LARGE.
    * @default 65507 (the IPv4 maximum)
    */
-  maxDatagramSize?: number;
+  maxDatagramSize?: number | undefined;
   /** Where problems are logged. @default silent */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Counters of a {@link UdpEndpoint}. */

@@ -155,20 +155,25 @@ test('tor control: events are skipped, silence times out, garbage closes', async
     });
   });
   try {
-    const connect = () => connectTorControl({ port: fake.port, timeout: 150 });
+    const connect = () => connectTorControl({ port: fake.port, timeout: 5000 });
 
     script = (_line, socket) =>
       socket.write('650 STREAM 1 NEW\r\n650-EXTRA x\r\n650 OK\r\n250-version=1.2.3\r\n250 OK\r\n');
     {
       await using control = await connect();
+      control.connection.on('event', () => {
+        throw new Error('listener bug');
+      });
       assert.deepEqual(await control.getInfo(['version']), { version: '1.2.3' });
       assert.equal(control.stats.events, 2);
+      assert.equal(control.stats.listenerErrors, 2);
+      assert.equal(control.connection.isClosed, false);
     }
 
     script = () => {};
     {
       const control = await connect();
-      await rejectsWith(control.getInfo(['version']), ErrorCodes.TIMEOUT);
+      await rejectsWith(control.getInfo(['version'], { timeout: 150 }), ErrorCodes.TIMEOUT);
       assert.equal(control.connection.isClosed, true);
       await rejectsWith(control.getInfo(['version']), ErrorCodes.CLOSED);
       const first = control.close();
