@@ -149,7 +149,7 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
   if (c.rate === 0) {
     for (const cl of clients) for (let k = 0; k < c.window; k++) send(cl);
   } else {
-    const tickMs = 5;
+    const tickMs = 1;
     let due = 0;
     let last = performance.now();
     timer = setInterval(() => {
@@ -159,7 +159,7 @@ async function load(c: Extract<Command, { cmd: 'load' }>): Promise<Record<string
       for (; due >= 1; due--) send(clients[Math.floor(Math.random() * n)]!);
     }, tickMs);
   }
-  await new Promise((r) => setTimeout(r, 500)); // warm-up
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up
   measuring = true;
   process.send!({ mark: 'start' });
   const cpu0 = process.cpuUsage();

@@ -86,16 +86,21 @@ async function main(): Promise<void> {
       await ask(worker, { cmd: 'release' });
       await server.stop();
     }
-    const server = new DirectoryServer({ port: 0, network: 'signet' });
+    // The per-connection limit (500 msg/s by default) is raised: this measures relay capacity,
+    // and at saturation each client sends more than that.
+    const server = new DirectoryServer({ port: 0, network: 'signet', rateLimit: 1e6, rateBurst: 1e6 });
     await server.start();
     const port = server.address.port;
-    console.log(`\nrelay: ${CLIENTS} clients, signed fill privmsgs to random others, ${SECONDS}s per phase`);
+    console.log(
+      `\nrelay: ${CLIENTS} clients, signed fill privmsgs to random others, ${SECONDS}s per phase (rate limit off)`,
+    );
     console.log(row(['phase', 'relayed/s', 'p50 ms', 'p99 ms', 'samples', 'dir CPU %', 'load CPU %']));
+    // Offered loads first, saturation last, so its garbage does not land in the latency phases.
     const phases: Array<[string, number, number]> = [
-      [`saturation (${WINDOW} in flight/client)`, 0, WINDOW],
       ['offered 1,000 msgs/s', 1000, 0],
       ['offered 10,000 msgs/s', 10_000, 0],
       ['offered 20,000 msgs/s', 20_000, 0],
+      [`saturation (${WINDOW} in flight/client)`, 0, WINDOW],
     ];
     for (const [name, rate, window] of phases) {
       const r = await ask(worker, { cmd: 'load', port, clients: CLIENTS, seconds: SECONDS, rate, window });
