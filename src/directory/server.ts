@@ -120,8 +120,8 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
         throw err;
       }
     }
+    // Kept referenced like the listener itself, so a missed stop() shows up as a live handle.
     this.sweepTimer = setInterval(() => this.sweep(Date.now()), this.options.sweepInterval);
-    this.sweepTimer.unref();
     this.logger.info(
       { nick: this.nick, location: this.advertised, network: this.options.network },
       'directory listening',

@@ -166,8 +166,16 @@ test('server: nick authentication lets a verified owner displace an unverified o
   }
 });
 
-test('server: stop() is idempotent and closes every connection', async () => {
-  const server = await startServer();
+function handles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) if (r !== 'TTYWrap') counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
+}
+
+test('server: stop() is idempotent, closes every connection and leaves no handle or timer', async () => {
+  await new Promise((r) => setTimeout(r, 20));
+  const before = handles();
+  const server = await startServer({ sweepInterval: 10 });
   const c = client(server);
   await c.connect();
   const closed = once(c, 'close');
@@ -177,6 +185,8 @@ test('server: stop() is idempotent and closes every connection', async () => {
   await closed;
   assert.equal(server.connections.size, 0);
   await c.close();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(handles(), before);
 });
 
 test('server: after a privmsg the recipient learns the serving sender’s location, with features if it asked', async () => {
