@@ -68,6 +68,24 @@ export const ErrorCodes = {
   // --- multistream ---
 
   // --- directory ---
+  /** A directory envelope line was not `{"type": int, "line": string}` JSON, or broke a limit. */
+  DIRECTORY_BAD_ENVELOPE: 'ERR_DIRECTORY_BAD_ENVELOPE',
+  /** A handshake (793/795) was malformed or missing required keys. */
+  DIRECTORY_BAD_HANDSHAKE: 'ERR_DIRECTORY_BAD_HANDSHAKE',
+  /** The directory answered our handshake with `accepted: false` (or an incompatible version/network). */
+  DIRECTORY_HANDSHAKE_REJECTED: 'ERR_DIRECTORY_HANDSHAKE_REJECTED',
+  /** A peerlist entry could not be parsed. */
+  DIRECTORY_BAD_PEERLIST: 'ERR_DIRECTORY_BAD_PEERLIST',
+  /** A pubmsg/privmsg line was not `from!to!cmd ...`. */
+  DIRECTORY_BAD_MESSAGE: 'ERR_DIRECTORY_BAD_MESSAGE',
+  /** A privmsg signature or its nick-to-pubkey binding did not verify. */
+  DIRECTORY_BAD_SIGNATURE: 'ERR_DIRECTORY_BAD_SIGNATURE',
+  /** A nick key or nick string is invalid. */
+  DIRECTORY_BAD_NICK: 'ERR_DIRECTORY_BAD_NICK',
+  /** The directory connection closed (or was never open) while an operation needed it. */
+  DIRECTORY_NOT_CONNECTED: 'ERR_DIRECTORY_NOT_CONNECTED',
+  /** A directory server string (`host[:port]`) could not be parsed. */
+  DIRECTORY_BAD_ADDRESS: 'ERR_DIRECTORY_BAD_ADDRESS',
 
   // --- discovery ---
   /** A JSON-RPC message could not be parsed or broke the JSON-RPC 2.0 rules. */

@@ -1,0 +1,93 @@
+/**
+ * Options of the directory server and their defaults.
+ *
+ * @module
+ */
+import type { Logger } from '../core/index.js';
+import {
+  EVICT_AFTER_IDLE_MS,
+  HANDSHAKE_TIMEOUT_MS,
+  MAX_CONNECTIONS,
+  MAX_LINE_LENGTH,
+  MAX_WRITE_BUFFER,
+  PING_AFTER_IDLE_MS,
+  PONG_TIMEOUT_MS,
+  RATE_LIMIT_BURST,
+  RATE_LIMIT_PER_SECOND,
+} from './constants.js';
+import type { NickIdentity } from './nick.js';
+import type { OnionPublisher } from './onion-publisher.js';
+
+/** Options for {@link DirectoryServer}. */
+export interface DirectoryServerInit {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** TCP port to listen on; 0 picks a free one. @default 5222 */
+  port?: number;
+  /** Bitcoin network clients must name in their handshake. @default 'mainnet' */
+  network?: string;
+  /** The directory's nick identity. @default a fresh random one */
+  identity?: NickIdentity;
+  /** Message of the day sent in every 795. @default 'peerway directory' */
+  motd?: string;
+  /**
+   * Location the directory advertises for itself (`host:port`); with an onion publisher it is
+   * the onion address. @default the listening `host:port`
+   */
+  location?: string;
+  /** Publishes the listener as an onion service once listening (see `createTorOnionPublisher`). @default none */
+  onion?: OnionPublisher;
+  /** Most simultaneous connections; further ones are closed at once. @default 20000 */
+  maxConnections?: number;
+  /** Longest accepted line in bytes; longer costs the sender its connection. @default 40000 */
+  maxLineLength?: number;
+  /** Messages per second per connection (token bucket); over it messages are dropped. @default 500 */
+  rateLimit?: number;
+  /** Token bucket size per connection. @default 1000 */
+  rateBurst?: number;
+  /** Time a new connection has to complete its handshake, ms. @default 30000 */
+  handshakeTimeout?: number;
+  /** Idle time before a ping-capable peer is pinged, ms. @default 600000 */
+  pingAfterIdle?: number;
+  /** Time a pinged peer has to answer, ms. @default 30000 */
+  pongTimeout?: number;
+  /** Idle time after which any peer is evicted, ms. @default 1500000 */
+  evictAfterIdle?: number;
+  /** How often timeouts are checked, ms. @default 1000 */
+  sweepInterval?: number;
+  /** Bytes queued for one slow reader before messages to it are dropped. @default 1048576 */
+  maxWriteBuffer?: number;
+  /**
+   * JMP-0005 nick authentication: the directory id bound into proofs. When set, peers that
+   * advertise `nick_auth` are challenged, and a verified peer may take a nick from an unverified
+   * owner. @default undefined (off)
+   */
+  nickAuthId?: string;
+  /** Logger. @default silent */
+  logger?: Logger;
+}
+
+/** Resolved options. */
+export type ResolvedServerOptions = Required<
+  Omit<DirectoryServerInit, 'identity' | 'location' | 'onion' | 'nickAuthId' | 'logger'>
+>;
+
+/** Fills in defaults. */
+export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerOptions {
+  return {
+    host: init.host ?? '127.0.0.1',
+    port: init.port ?? 5222,
+    network: init.network ?? 'mainnet',
+    motd: init.motd ?? 'peerway directory',
+    maxConnections: init.maxConnections ?? MAX_CONNECTIONS,
+    maxLineLength: init.maxLineLength ?? MAX_LINE_LENGTH,
+    rateLimit: init.rateLimit ?? RATE_LIMIT_PER_SECOND,
+    rateBurst: init.rateBurst ?? RATE_LIMIT_BURST,
+    handshakeTimeout: init.handshakeTimeout ?? HANDSHAKE_TIMEOUT_MS,
+    pingAfterIdle: init.pingAfterIdle ?? PING_AFTER_IDLE_MS,
+    pongTimeout: init.pongTimeout ?? PONG_TIMEOUT_MS,
+    evictAfterIdle: init.evictAfterIdle ?? EVICT_AFTER_IDLE_MS,
+    sweepInterval: init.sweepInterval ?? 1000,
+    maxWriteBuffer: init.maxWriteBuffer ?? MAX_WRITE_BUFFER,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * What the directory does with messages from registered peers: pubmsg to all others, privmsg
+ * to one (then the sender's entry, if it serves an onion), getpeerlist in chunks, ping/pong,
+ * and departure broadcasts. The `from` of every pub/privmsg must be the connection's own nick.
+ *
+ * @module
+ */
+import { MessageType, PEERLIST_CHUNK_SIZE, PUBLIC_TARGET } from './constants.js';
+import { encodeEnvelope, type Envelope } from './envelope.js';
+import { parseMessageLine } from './message-line.js';
+import type { DirectoryServer } from './server.js';
+import type { ServerPeer } from './server-peer.js';
+
+function bump(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
+}
+
+/** Relay logic of a {@link DirectoryServer}. */
+export class ServerRelay {
+  constructor(private readonly server: DirectoryServer) {}
+
+  /** One message from a registered peer. */
+  onMessage(peer: ServerPeer, env: Envelope, canonical: string | undefined): void {
+    switch (env.type) {
+      case MessageType.PRIVMSG:
+        this.privmsg(peer, env.line, canonical);
+        return;
+      case MessageType.PUBMSG:
+        this.pubmsg(peer, env.line, canonical);
+        return;
+      case MessageType.GETPEERLIST:
+        this.getpeerlist(peer);
+        return;
+      case MessageType.PING:
+        // 799 only to peers that said they understand it: the reference drops on it.
+        if (peer.has('ping')) this.server.sendTo(peer, MessageType.PONG, '');
+        return;
+      case MessageType.PONG:
+        return;
+      case MessageType.DISCONNECT:
+        peer.channel.destroy();
+        return;
+      case MessageType.NICK_AUTH_PROOF:
+        this.server.handshaker.onProof(peer, env.line, Date.now());
+        return;
+      case MessageType.HANDSHAKE:
+        this.server.drop('repeat_handshake');
+        return;
+      default:
+        this.server.drop('unknown_type');
+    }
+  }
+
+  private privmsg(peer: ServerPeer, line: string, canonical: string | undefined): void {
+    const msg = parseMessageLine(line);
+    if (msg === undefined) return this.server.drop('bad_message');
+    if (msg.from !== peer.nick) return this.server.drop('spoofed');
+    const target = this.server.peers.get(msg.to);
+    if (target === undefined || target === peer) return this.server.drop('unknown_recipient');
+    const text = canonical === undefined ? encodeEnvelope(MessageType.PRIVMSG, line) : canonical + '\r\n';
+    if (!this.server.sendTextTo(target, text)) return;
+    bump(this.server.stats.relayed, 'privmsg');
+    if (peer.serving) {
+      this.server.sendTo(target, MessageType.PEERLIST, peer.entry(target.has('peerlist_features')));
+    }
+  }
+
+  private pubmsg(peer: ServerPeer, line: string, canonical: string | undefined): void {
+    const msg = parseMessageLine(line);
+    if (msg === undefined || msg.to !== PUBLIC_TARGET) return this.server.drop('bad_message');
+    if (msg.from !== peer.nick) return this.server.drop('spoofed');
+    const text = canonical === undefined ? encodeEnvelope(MessageType.PUBMSG, line) : canonical + '\r\n';
+    let sent = 0;
+    for (const other of this.server.peers.values()) {
+      if (other !== peer && this.server.sendTextTo(other, text)) sent++;
+    }
+    this.server.stats.relayed['pubmsg'] = (this.server.stats.relayed['pubmsg'] ?? 0) + sent;
+  }
+
+  private getpeerlist(peer: ServerPeer): void {
+    const withFeatures = peer.has('peerlist_features');
+    const entries: string[] = [];
+    for (const other of this.server.peers.values()) {
+      if (other !== peer) entries.push(other.entry(withFeatures));
+    }
+    if (entries.length === 0) {
+      this.server.sendTo(peer, MessageType.PEERLIST, '');
+    }
+    for (let i = 0; i < entries.length; i += PEERLIST_CHUNK_SIZE) {
+      this.server.sendTo(peer, MessageType.PEERLIST, entries.slice(i, i + PEERLIST_CHUNK_SIZE).join(','));
+    }
+    bump(this.server.stats.relayed, 'peerlist');
+  }
+
+  /** Tells every registered peer that `peer` left: `nick;location;D`. */
+  broadcastDeparture(peer: ServerPeer): void {
+    const text = encodeEnvelope(MessageType.PEERLIST, `${peer.nick};${peer.location};D`);
+    for (const other of this.server.peers.values()) this.server.sendTextTo(other, text);
+    bump(this.server.stats.relayed, 'departure');
+  }
+}

@@ -1,0 +1,156 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import {
+  createTorOnionPublisher,
+  DirectoryServer,
+  loadOrCreateNickIdentity,
+  parseDirectoryAddress,
+  type DirectoryServerInit,
+} from '../directory/index.js';
+import type { Service, ServiceDefinition } from './service.js';
+
+/** `host:port` to listen on; port 0 picks a free one. */
+function parseListen(text: string): { host: string; port: number } {
+  if (text.endsWith(':0')) return { host: parseDirectoryAddress(text.slice(0, -2)).host, port: 0 };
+  const { host, port } = parseDirectoryAddress(text);
+  return { host, port };
+}
+
+const listenAddress = z.string().refine((s) => {
+  try {
+    parseListen(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected host:port');
+
+const limitsSchema = z.object({
+  /** Most simultaneous connections. */
+  maxConnections: z.number().int().min(1).default(20_000),
+  /** Longest line in bytes (the reference's limit is 40000). */
+  maxLineLength: z.number().int().min(1024).default(40_000),
+  /** Messages per second per connection. */
+  rateLimit: z.number().positive().default(500),
+  /** Token bucket size per connection. */
+  rateBurst: z.number().int().min(1).default(1000),
+  /** Seconds a new connection has to handshake. */
+  handshakeTimeoutSec: z.number().positive().default(30),
+  /** Idle seconds before a ping-capable peer is pinged. */
+  pingAfterIdleSec: z.number().positive().default(600),
+  /** Seconds a pinged peer has to answer. */
+  pongTimeoutSec: z.number().positive().default(30),
+  /** Idle seconds after which any peer is evicted. */
+  evictAfterIdleSec: z.number().positive().default(1500),
+});
+
+/** The `services.directory` config section. */
+export const directoryConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Local TCP address to listen on (with onion on, tor forwards virtual port 5222 here). */
+  listen: listenAddress.default('127.0.0.1:5222'),
+  /** Publish the directory as an onion service through tor's control port. */
+  onion: z.boolean().default(false),
+  /** tor control port (used when `onion` is on). */
+  tor: z
+    .object({
+      controlHost: z.string().default('127.0.0.1'),
+      controlPort: z.number().int().min(1).max(65_535).default(9051),
+      /** Control password; cookie authentication otherwise. */
+      controlPassword: z.string().optional(),
+    })
+    .prefault({}),
+  /** Bitcoin network clients must name. */
+  network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']).default('mainnet'),
+  /** Message of the day in every handshake reply. */
+  motd: z.string().max(1000).default('peerway directory'),
+  /** Location to advertise instead of the listen address or onion (for a directory behind NAT or a proxy). */
+  location: z.string().optional(),
+  /** Enables JMP-0005 nick authentication with this directory id. */
+  nickAuthId: z.string().min(1).max(200).optional(),
+  /** Nick key file (hex), relative to the data directory; the nick stays the same across restarts. */
+  nickKeyFile: z.string().default('directory-nick.key'),
+  /** Onion service key file, relative to the data directory; the address stays the same. */
+  onionKeyFile: z.string().default('directory-onion.key'),
+  limits: limitsSchema.prefault({}),
+});
+
+/** The validated `services.directory` config. */
+export type DirectoryConfig = z.infer<typeof directoryConfigSchema>;
+
+/** Turns the config section into server options (paths resolved against `dataDir`). */
+export function directoryServerOptions(config: DirectoryConfig, dataDir: string): DirectoryServerInit {
+  const inData = (p: string): string => (isAbsolute(p) ? p : join(dataDir, p));
+  const listen = parseListen(config.listen);
+  const l = config.limits;
+  const init: DirectoryServerInit = {
+    host: listen.host,
+    port: listen.port,
+    network: config.network,
+    motd: config.motd,
+    maxConnections: l.maxConnections,
+    maxLineLength: l.maxLineLength,
+    rateLimit: l.rateLimit,
+    rateBurst: l.rateBurst,
+    handshakeTimeout: l.handshakeTimeoutSec * 1000,
+    pingAfterIdle: l.pingAfterIdleSec * 1000,
+    pongTimeout: l.pongTimeoutSec * 1000,
+    evictAfterIdle: l.evictAfterIdleSec * 1000,
+    identity: loadOrCreateNickIdentity(inData(config.nickKeyFile)),
+  };
+  if (config.location !== undefined) init.location = config.location;
+  if (config.nickAuthId !== undefined) init.nickAuthId = config.nickAuthId;
+  if (config.onion) {
+    const tor: Parameters<typeof createTorOnionPublisher>[0] = {
+      controlHost: config.tor.controlHost,
+      controlPort: config.tor.controlPort,
+      keyFile: inData(config.onionKeyFile),
+    };
+    if (config.tor.controlPassword !== undefined) tor.controlPassword = config.tor.controlPassword;
+    init.onion = createTorOnionPublisher(tor);
+  }
+  return init;
+}
+
+/**
+ * The node's JoinMarket directory: a `DirectoryServer` on the configured address, optionally
+ * published as an onion service, with a nick that survives restarts.
+ *
+ * @example
+ * ```json
+ * { "services": { "directory": { "enabled": true, "listen": "127.0.0.1:5222", "onion": true,
+ *   "network": "signet", "motd": "hello" } } }
+ * ```
+ */
+export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
+  name: 'directory',
+  schema: directoryConfigSchema,
+  create(config, ctx): Service {
+    let server: DirectoryServer | undefined;
+    let stopping: Promise<void> | undefined;
+    return {
+      name: 'directory',
+      async start() {
+        server = new DirectoryServer({ ...directoryServerOptions(config, ctx.dataDir), logger: ctx.logger });
+        await server.start();
+      },
+      stop() {
+        stopping ??= server?.stop() ?? Promise.resolve();
+        return stopping;
+      },
+      get stats() {
+        return server?.stats ?? {};
+      },
+      info() {
+        if (server === undefined) return {};
+        return {
+          nick: server.nick,
+          location: server.location,
+          network: server.options.network,
+          peers: server.peers.size,
+          connections: server.connections.size,
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeEnvelope, encodeEnvelope } from '../../src/directory/index.js';
+import { decodeCanonicalEnvelope } from '../../src/directory/envelope.js';
+import { pythonJson } from '../../src/directory/python-json.js';
+import { isPeerwayError } from '../../src/core/index.js';
+import { envelopeOf, loadTranscripts } from './transcripts.js';
+
+test('envelope: encodes exactly as the recorded reference bytes', () => {
+  for (const r of loadTranscripts()) {
+    const env = envelopeOf(r);
+    assert.equal(encodeEnvelope(env.type, env.line), r.bytes.toString('utf8').replace(/\r?\n$/, '\r\n'));
+  }
+});
+
+test('envelope: decodes any spacing and key order, rejects bad shapes', () => {
+  assert.deepEqual(decodeEnvelope('{"line":"x","type":687}'), { type: 687, line: 'x' });
+  assert.deepEqual(decodeEnvelope(Buffer.from('{ "type" : 1 , "line" : "" }')), { type: 1, line: '' });
+  for (const bad of [
+    'not json',
+    '[]',
+    'null',
+    '{"type":"685","line":""}',
+    '{"type":1.5,"line":""}',
+    '{"type":1}',
+    '{"type":1,"line":5}',
+  ]) {
+    assert.throws(
+      () => decodeEnvelope(bad),
+      (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'),
+      bad,
+    );
+  }
+});
+
+test('envelope: line limit is enforced and configurable', () => {
+  const line = encodeEnvelope(687, 'x'.repeat(100)).trimEnd();
+  assert.throws(
+    () => decodeEnvelope(line, 50),
+    (e) => isPeerwayError(e, 'ERR_DIRECTORY_BAD_ENVELOPE'),
+  );
+  assert.equal(decodeEnvelope(line, 200).line.length, 100);
+});
+
+test('envelope property: encode then decode gives back type and line', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 100_000 }),
+      fc.string({ unit: 'grapheme', maxLength: 200 }),
+      (type, line) => {
+        const text = encodeEnvelope(type, line);
+        assert.ok(text.endsWith('\r\n'));
+        assert.ok(/^[\x20-\x7e]*\r\n$/.test(text), 'output is printable ASCII');
+        assert.deepEqual(decodeEnvelope(text.slice(0, -2), 1_000_000), { type, line });
+      },
+    ),
+  );
+});
+
+test('envelope property: arbitrary input either decodes or throws a typed error', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
+      try {
+        const env = decodeEnvelope(text);
+        assert.equal(typeof env.line, 'string');
+        assert.ok(Number.isSafeInteger(env.type));
+      } catch (err) {
+        assert.ok(isPeerwayError(err, 'ERR_DIRECTORY_BAD_ENVELOPE'));
+      }
+    }),
+  );
+});
+
+test('python json: separators and ASCII escaping like json.dumps', () => {
+  assert.equal(
+    pythonJson({ a: 1, b: [true, null], c: { d: 'é\u2028' } }),
+    '{"a": 1, "b": [true, null], "c": {"d": "\\u00e9\\u2028"}}',
+  );
+  assert.equal(pythonJson({}), '{}');
+});
+
+test('envelope property: the fast path agrees with JSON.parse and re-encodes to the same text', () => {
+  const texts = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 999_999 }), fc.string({ unit: 'binary', maxLength: 80 }))
+      .map(([t, l]) => encodeEnvelope(t, l).slice(0, -2)),
+    fc.string({ unit: 'binary', maxLength: 80 }).map((l) => `{"type": 685, "line": "${l}"}`),
+    fc.string({ maxLength: 80 }).map((t) => `{"type": ${t}, "line": ""}`),
+  );
+  fc.assert(
+    fc.property(texts, (text) => {
+      const fast = decodeCanonicalEnvelope(text);
+      if (fast === undefined) return;
+      assert.deepEqual(fast, decodeEnvelope(text, 1_000_000));
+      assert.equal(encodeEnvelope(fast.type, fast.line), text + '\r\n');
+    }),
+    { numRuns: 2000 },
+  );
+  assert.equal(decodeCanonicalEnvelope('{"type": 007, "line": ""}'), undefined);
+  assert.deepEqual(decodeCanonicalEnvelope('{"type": 687, "line": "a!PUBLIC!b"}'), {
+    type: 687,
+    line: 'a!PUBLIC!b',
+  });
+});
