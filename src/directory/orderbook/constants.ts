@@ -86,3 +86,8 @@ export const MAX_TRACKED_NICKS = 100_000;
 export const DIRECT_CHANNEL = 'direct';
 /** Prefix of a directory channel name: `directory:<host:port>`. */
 export const DIRECTORY_CHANNEL_PREFIX = 'directory:';
+
+/** Maker-side duplicate window: joinmarket-ng's `MessageDeduplicator` remembers requests 30 s. */
+export const DEFAULT_DEDUP_WINDOW_MS = 30_000;
+/** Most request fingerprints a maker remembers. */
+export const MAX_DEDUP_ENTRIES = 10_000;

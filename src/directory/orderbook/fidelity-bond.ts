@@ -8,7 +8,7 @@
  *  144 cert_pub    33  compressed secp256k1 key
  *  177 cert_expiry  2  u16 LE, in 2016-block periods
  *  179 utxo_pub    33  compressed key of the time-locked bond output
- *  212 txid        32  bond outpoint txid, bytes as carried
+ *  212 txid        32  bond outpoint txid, in the usual display order (its hex is the txid string)
  *  244 vout         4  u32 LE
  *  248 locktime     4  u32 LE
  * ```
@@ -38,7 +38,7 @@ export interface FidelityBondProof {
   certExpiry: number;
   /** Compressed public key of the bond output (33 bytes). */
   utxoPubkey: Uint8Array;
-  /** Bond outpoint txid as hex of the 32 bytes carried in the proof. */
+  /** Bond outpoint txid: hex of the 32 proof bytes, which the reference keeps in display order. */
   txid: string;
   /** Bond outpoint index. */
   vout: number;

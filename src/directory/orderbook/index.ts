@@ -108,6 +108,11 @@ export {
   type PushOutcome,
 } from './response-collector.js';
 export {
+  RequestDeduplicator,
+  type RequestDeduplicatorInit,
+  type RequestDeduplicatorStats,
+} from './request-deduplicator.js';
+export {
   ChannelPolicy,
   parseChannel,
   directoryChannel,
