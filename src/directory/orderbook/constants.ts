@@ -91,3 +91,6 @@ export const DIRECTORY_CHANNEL_PREFIX = 'directory:';
 export const DEFAULT_DEDUP_WINDOW_MS = 30_000;
 /** Most request fingerprints a maker remembers. */
 export const MAX_DEDUP_ENTRIES = 10_000;
+
+/** Public keys kept parsed for signature checks (one per maker nick in practice). */
+export const MAX_CACHED_VERIFY_KEYS = 4_096;

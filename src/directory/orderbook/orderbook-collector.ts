@@ -174,6 +174,11 @@ export class OrderbookCollector extends TypedEmitter<OrderbookCollectorEvents> {
     return result;
   }
 
+  /** Same as {@link stop}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   /** True once collection has ended; later offers are counted in `stats.late` and ignored. */
   get finished(): boolean {
     return this.#finished;

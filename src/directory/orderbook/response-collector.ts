@@ -238,9 +238,18 @@ export class ResponseCollector {
     return out;
   }
 
-  /** Ends the wait now with what arrived. Idempotent. */
-  stop(): void {
+  /**
+   * Ends the wait now with what arrived and returns the wait's promise (the same one on every
+   * call). Leaves no timer or abort listener behind.
+   */
+  stop(): Promise<Map<string, MakerResponse>> {
     this.#end();
+    return this.#ensurePromise();
+  }
+
+  /** Stops the wait, for `await using`; never rejects. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop().catch(() => undefined);
   }
 
   #completed(): void {

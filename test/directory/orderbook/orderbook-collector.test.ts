@@ -150,3 +150,13 @@ test('orderbook: with the system clock and short waits it ends by itself', async
   assert.equal(result.reason, 'quiet');
   assert.ok(result.elapsedMs >= 19 && result.elapsedMs < 4_000, String(result.elapsedMs));
 });
+
+test('orderbook: await using stops collection and clears its timer', async () => {
+  const clock = new ManualClock();
+  {
+    await using book = collector(clock);
+    void book.start();
+    assert.equal(clock.pending, 1);
+  }
+  assert.equal(clock.pending, 0);
+});

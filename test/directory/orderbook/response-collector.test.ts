@@ -153,9 +153,17 @@ test('responses: an empty wait resolves at once, stop() ends early, bad counts a
   );
   const wait = new ResponseCollector({ nicks: ['J5a'], command: 'tx', clock: new ManualClock() });
   const done = wait.wait();
-  wait.stop();
-  wait.stop();
+  const stopped = wait.stop();
+  assert.equal(wait.stop(), stopped, 'stop returns the same promise');
+  assert.equal(stopped, done);
   assert.equal((await done).size, 0);
+  const scopedClock = new ManualClock();
+  {
+    await using scoped = new ResponseCollector({ nicks: ['J5a'], command: 'tx', clock: scopedClock });
+    void scoped.wait();
+    assert.equal(scopedClock.pending, 1);
+  }
+  assert.equal(scopedClock.pending, 0, 'await using left no timer');
   assert.throws(
     () => new ResponseCollector({ nicks: ['J5a'], command: 'sig', expectedCounts: { J5a: 0 } }),
     (err) => isPeerwayError(err, ErrorCodes.INVALID_ARGUMENT),
