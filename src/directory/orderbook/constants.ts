@@ -94,3 +94,8 @@ export const MAX_DEDUP_ENTRIES = 10_000;
 
 /** Public keys kept parsed for signature checks (one per maker nick in practice). */
 export const MAX_CACHED_VERIFY_KEYS = 4_096;
+
+/** Verified privmsgs kept for a wait that starts just after they arrived (a bound, not a protocol value). */
+export const INBOX_MAX_MESSAGES = 1_000;
+/** How long such a privmsg is kept: the reference `maker_timeout_sec`. */
+export const INBOX_MAX_AGE_MS = 60_000;

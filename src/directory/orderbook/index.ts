@@ -121,3 +121,15 @@ export {
   type ChannelPolicyInit,
   type ChannelPolicyStats,
 } from './channel-policy.js';
+export {
+  MultiDirectoryCore,
+  type MultiDirectoryCoreInit,
+  type MultiDirectoryCoreEvents,
+  type MultiDirectoryCoreStats,
+  type DirectoryPort,
+  type DirectPort,
+  type PeerlistEntry,
+  type FetchOrderbookOptions,
+  type SendPrivmsgOptions,
+  type WaitForResponsesOptions,
+} from './multi-directory-core.js';

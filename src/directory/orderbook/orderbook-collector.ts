@@ -21,7 +21,7 @@ import type { Offer } from './offer.js';
 export interface OrderbookEntry extends Offer {
   /** The maker's nick. */
   counterparty: string;
-  /** Directories (or `direct`) this offer arrived through, first one first. */
+  /** Channels this offer arrived through (`directory:<host:port>` or `direct`), first one first. */
   sources: string[];
   /** The maker's verified bond, when it sent one. */
   bond: FidelityBondProof | undefined;
@@ -34,7 +34,7 @@ export type OrderbookEndReason = 'quiet' | 'timeout' | 'stopped' | 'aborted';
 export interface OrderbookResult {
   /** Every offer, sorted by counterparty then oid. */
   offers: OrderbookEntry[];
-  /** Directories that delivered at least one offer. */
+  /** Channels (directories, or `direct`) that delivered at least one offer. */
   directoriesAnswered: string[];
   /** Why collection ended. */
   reason: OrderbookEndReason;
@@ -48,7 +48,7 @@ export interface OrderbookProgress {
   offers: number;
   /** Distinct makers so far. */
   counterparties: number;
-  /** Directories that delivered at least one offer. */
+  /** Channels (directories, or `direct`) that delivered at least one offer. */
   directoriesAnswered: number;
 }
 
@@ -71,7 +71,7 @@ export interface OrderbookCollectorInit {
   /** Most entries held; further new offers are dropped and counted. @default 100000 */
   maxEntries?: number;
   /** Ends collection early with reason `aborted`; what was collected is still returned. @default undefined */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link OrderbookCollector.addOffer} did with an offer. */

@@ -67,7 +67,7 @@ export interface ResponseCollectorInit {
   /** Time source. @default systemClock */
   clock?: Clock;
   /** Rejects the wait with ERR_ABORTED (or ERR_TIMEOUT for a timeout signal). @default undefined */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link ResponseCollector.push} did with a message. */
