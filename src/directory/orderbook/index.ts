@@ -121,15 +121,14 @@ export {
   type ChannelPolicyInit,
   type ChannelPolicyStats,
 } from './channel-policy.js';
+export { MultiDirectoryCore } from './multi-directory-core.js';
 export {
-  MultiDirectoryCore,
   type MultiDirectoryCoreInit,
   type MultiDirectoryCoreEvents,
   type MultiDirectoryCoreStats,
-  type DirectoryPort,
-  type DirectPort,
-  type PeerlistEntry,
   type FetchOrderbookOptions,
   type SendPrivmsgOptions,
   type WaitForResponsesOptions,
-} from './multi-directory-core.js';
+} from './multi-directory-options.js';
+export { type DirectoryPort, type DirectPort, type PeerlistEntry } from './ports.js';
+export { ResponseInbox, type ResponseInboxInit } from './response-inbox.js';

@@ -11,106 +11,22 @@ import { TypedEmitter, type AbortOptions } from '../../core/index.js';
 import { ChannelPolicy, directoryChannel, type Channel, type RouteView } from './channel-policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseOfferMessage } from './command-chain.js';
-import {
-  DIRECT_CHANNEL,
-  DIRECTORY_CHANNEL_PREFIX,
-  INBOX_MAX_AGE_MS,
-  INBOX_MAX_MESSAGES,
-} from './constants.js';
+import { DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX, MAX_TRACKED_NICKS } from './constants.js';
 import { parseBondProof } from './fidelity-bond.js';
+import type {
+  FetchOrderbookOptions,
+  MultiDirectoryCoreEvents,
+  MultiDirectoryCoreInit,
+  MultiDirectoryCoreStats,
+  SendPrivmsgOptions,
+  WaitForResponsesOptions,
+} from './multi-directory-options.js';
+import type { DirectoryPort, DirectPort, PeerlistEntry } from './ports.js';
+import { ResponseInbox } from './response-inbox.js';
 import { isOfferType } from './offer.js';
 import { NickTracker } from './nick-tracker.js';
 import { OrderbookCollector, type OrderbookResult } from './orderbook-collector.js';
-import {
-  ResponseCollector,
-  type IncomingPrivmsg,
-  type MakerResponse,
-  type PushOutcome,
-} from './response-collector.js';
-
-/** One connected directory, as the directory layer exposes it. */
-export interface DirectoryPort {
-  /** Canonical `host:port` of the directory. */
-  readonly id: string;
-  /** True while the connection is handshaked. */
-  isConnected(): boolean;
-  /** Sends `FROM!PUBLIC<body>`; `body` starts with `!`. */
-  sendPubmsg(body: string, options?: AbortOptions): Promise<void>;
-  /** Signs and sends `FROM!TO!command data <pub> <sig>`. */
-  sendPrivmsg(to: string, command: string, data: string, options?: AbortOptions): Promise<void>;
-}
-
-/** Direct peer links, as the direct-link layer exposes them. */
-export interface DirectPort {
-  /** True while a handshaked direct link to the nick is up. */
-  isConnected(nick: string): boolean;
-  /** Signs and sends a privmsg over the nick's direct link. */
-  sendPrivmsg(to: string, command: string, data: string, options?: AbortOptions): Promise<void>;
-}
-
-/** One peerlist entry (the directory layer parses the `nick;location[;D]` text). */
-export interface PeerlistEntry {
-  nick: string;
-  /** True for a `;D` (departed) entry. */
-  gone: boolean;
-}
-
-/** Events of {@link MultiDirectoryCore}. */
-export type MultiDirectoryCoreEvents = {
-  /** A nick left every directory. */
-  nickLeave: [nick: string];
-};
-
-/** Options for {@link MultiDirectoryCore}. */
-export interface MultiDirectoryCoreInit {
-  /** Our own nick: fidelity-bond proofs must be bound to it. */
-  nick: string;
-  /** Use direct links when up, and upgrade sessions to them. @default true */
-  preferDirectConnections?: boolean;
-  /** Registered as a `nickLeave` listener. @default undefined */
-  onNickLeave?: (nick: string) => void;
-  /** Time source for collections and waits. @default systemClock */
-  clock?: Clock;
-  /** Picks among equal directories (tests pass a fixed one). @default random */
-  pick?: (candidates: readonly string[]) => number;
-}
-
-/** Options of {@link MultiDirectoryCore.fetchOrderbook}. */
-export interface FetchOrderbookOptions extends AbortOptions {
-  /** @default 120000 */
-  timeout?: number;
-  /** @default 30000 */
-  minWait?: number;
-  /** @default 15000 */
-  quietPeriod?: number;
-}
-
-/** Options of {@link MultiDirectoryCore.sendPrivmsg}. */
-export interface SendPrivmsgOptions extends AbortOptions {
-  /** `direct` or `directory:<host:port>`. @default undefined (choose and pin) */
-  forceChannel?: string;
-}
-
-/** Options of {@link MultiDirectoryCore.waitForResponses}. */
-export interface WaitForResponsesOptions extends AbortOptions {
-  /** @default 60000 */
-  timeout?: number;
-  /** Messages per maker (for `!sig`). @default 1 each */
-  expectedCounts?: Readonly<Record<string, number>>;
-  /** Payload decoder, for example decryption. @default identity */
-  decode?: (nick: string, data: string) => string;
-}
-
-/** Counters of {@link MultiDirectoryCore}. */
-export interface MultiDirectoryCoreStats {
-  unverified: number;
-  badOffers: number;
-  badBonds: number;
-  sendFailures: number;
-  orderbookRequestFailures: number;
-  inboxDropped: number;
-  [key: string]: number;
-}
+import { ResponseCollector, type IncomingPrivmsg, type MakerResponse } from './response-collector.js';
 
 /**
  * Taker-side multi-directory logic without sockets.
@@ -119,7 +35,7 @@ export interface MultiDirectoryCoreStats {
  * ```ts
  * const core = new MultiDirectoryCore({ nick: ourNick });
  * for (const client of pool.clients()) core.addDirectory(client);      // DirectoryPort each
- * pool.on('privmsg', (dir, msg) => core.handlePrivmsg(dir, msg));       // after signature checks
+ * pool.on('privmsg', (msg) => core.handlePrivmsg(msg));               // after signature checks
  * const book = await core.fetchOrderbook({ minWait: 30_000 });
  * const channel = await core.sendPrivmsg(maker, 'fill', fillArgs);
  * const answers = await core.waitForResponses([maker], '!pubkey');
@@ -133,7 +49,6 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     badBonds: 0,
     sendFailures: 0,
     orderbookRequestFailures: 0,
-    inboxDropped: 0,
   };
   /** Nick presence across directories. */
   readonly nicks: NickTracker;
@@ -144,16 +59,18 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
   readonly #directories = new Map<string, DirectoryPort>();
   readonly #listed = new Map<string, Set<string>>();
   readonly #waits = new Set<ResponseCollector>();
-  // Verified privmsgs no wait has taken yet: a reply may beat the waitForResponses call that
-  // follows the send. Bounded in count and age.
-  #inbox: Array<{ at: number; message: IncomingPrivmsg }> = [];
+  readonly #inbox: ResponseInbox;
   #direct: DirectPort | undefined;
   #collection: OrderbookCollector | undefined;
+  // Bond proofs already checked in this collection (maker -> proof): the copies that come
+  // through the other directories need no second pair of ECDSA checks.
+  readonly #checkedBonds = new Map<string, string>();
 
   constructor(init: MultiDirectoryCoreInit) {
     super();
     this.#nick = init.nick;
     this.#clock = init.clock ?? systemClock;
+    this.#inbox = new ResponseInbox({ clock: this.#clock });
     this.nicks = new NickTracker();
     this.channels = new ChannelPolicy({
       preferDirect: init.preferDirectConnections ?? true,
@@ -190,7 +107,8 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
 
   /** Applies a directory's complete peerlist (a GETPEERLIST answer). */
   syncNicksWithPeerlist(server: string, nicks: Iterable<string>): void {
-    const listed = new Set(nicks);
+    const listed = new Set<string>();
+    for (const nick of nicks) if (listed.size < MAX_TRACKED_NICKS) listed.add(nick);
     this.#listed.set(server, listed);
     this.nicks.syncNicksWithPeerlist(server, listed);
   }
@@ -203,7 +121,7 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
       if (gone) {
         listed.delete(nick);
         this.nicks.markGone(nick, server);
-      } else {
+      } else if (listed.size < MAX_TRACKED_NICKS) {
         listed.add(nick);
       }
     }
@@ -228,9 +146,9 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     }
     this.#takeOffers(message.from, `!${message.command} ${message.data}`, message.channel, true);
     let taken = false;
-    for (const wait of this.#waits) taken = consumed(wait.push(message)) || taken;
+    for (const wait of this.#waits) taken = ResponseInbox.consumed(wait.push(message)) || taken;
     // Offer answers belong to the orderbook, never to a wait: no need to keep them.
-    if (!taken && !isOfferType(message.command.replace(/^!/, ''))) this.#keep(message);
+    if (!taken && !isOfferType(message.command.replace(/^!/, ''))) this.#inbox.keep(message);
   }
 
   /**
@@ -244,6 +162,7 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
       ...pick(options, ['timeout', 'minWait', 'quietPeriod', 'signal']),
     });
     this.#collection = collection;
+    this.#checkedBonds.clear();
     const done = collection.start();
     const sends = [...this.#directories.values()]
       .filter((d) => d.isConnected())
@@ -307,8 +226,7 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
       ...pick(options, ['timeout', 'expectedCounts', 'decode', 'signal']),
     });
     this.#waits.add(wait);
-    this.#pruneInbox();
-    this.#inbox = this.#inbox.filter(({ message }) => !consumed(wait.push(message)));
+    this.#inbox.drainInto(wait);
     try {
       return await wait.wait();
     } finally {
@@ -325,26 +243,15 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     return (await this.waitForResponses([nick], command, options)).get(nick);
   }
 
+  /** Counters of the inbox of replies no wait has taken yet. */
+  get inboxStats(): Readonly<Record<string, number>> {
+    return this.#inbox.stats;
+  }
+
   /** Ends any collection and wait in progress. Idempotent. */
   async close(): Promise<void> {
     for (const wait of this.#waits) void wait.stop().catch(() => undefined);
     await this.#collection?.stop();
-  }
-
-  #keep(message: IncomingPrivmsg): void {
-    this.#pruneInbox();
-    if (this.#inbox.length >= INBOX_MAX_MESSAGES) {
-      this.#inbox.shift();
-      this.stats.inboxDropped += 1;
-    }
-    this.#inbox.push({ at: this.#clock.now(), message });
-  }
-
-  #pruneInbox(): void {
-    const cutoff = this.#clock.now() - INBOX_MAX_AGE_MS;
-    let stale = 0;
-    while (stale < this.#inbox.length && this.#inbox[stale]!.at < cutoff) stale += 1;
-    if (stale > 0) this.#inbox.splice(0, stale);
   }
 
   readonly #routes: RouteView = {
@@ -381,7 +288,8 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     for (const offer of parsed.offers) collection.addOffer(from, offer, source);
     for (const oid of parsed.cancels) collection.cancel(from, oid);
     // A bond proof is only meaningful in a signed privmsg addressed to us.
-    if (signed && parsed.bondProof !== undefined) {
+    if (signed && parsed.bondProof !== undefined && this.#checkedBonds.get(from) !== parsed.bondProof) {
+      this.#checkedBonds.set(from, parsed.bondProof);
       try {
         collection.addBond(
           from,
@@ -392,11 +300,6 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
       }
     }
   }
-}
-
-/** A message a wait accepted, or recognised as a copy of one it has, is used up. */
-function consumed(outcome: PushOutcome): boolean {
-  return outcome === 'accepted' || outcome === 'duplicate';
 }
 
 /** Copies the named options that are set (exactOptionalPropertyTypes forbids passing undefined). */
