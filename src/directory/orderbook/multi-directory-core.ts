@@ -155,15 +155,26 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
    * Collects the orderbook: sends `!orderbook` through every connected directory at once and
    * returns when the collection ends (early exit, timeout, or abort).
    */
-  async fetchOrderbook(options: FetchOrderbookOptions = {}): Promise<OrderbookResult> {
-    await this.#collection?.stop();
+  fetchOrderbook(options: FetchOrderbookOptions = {}): Promise<OrderbookResult> {
+    // Set up synchronously, so an answer arriving right after this call is never missed. A
+    // collection still running ends now; its caller gets what it had.
+    void this.#collection?.stop();
     const collection = new OrderbookCollector({
       clock: this.#clock,
       ...pick(options, ['timeout', 'minWait', 'quietPeriod', 'signal']),
     });
     this.#collection = collection;
     this.#checkedBonds.clear();
+    collection.on('progress', (progress) => this.emit('orderbookProgress', progress));
     const done = collection.start();
+    return this.#requestOrderbook(collection, done, options);
+  }
+
+  async #requestOrderbook(
+    collection: OrderbookCollector,
+    done: Promise<OrderbookResult>,
+    options: FetchOrderbookOptions,
+  ): Promise<OrderbookResult> {
     const sends = [...this.#directories.values()]
       .filter((d) => d.isConnected())
       .map((d) => d.sendPubmsg('!orderbook', pick(options, ['signal'])));

@@ -5,11 +5,14 @@
  */
 import type { AbortOptions } from '../../core/index.js';
 import type { Clock } from './clock.js';
+import type { OrderbookProgress } from './orderbook-collector.js';
 
 /** Events of `MultiDirectoryCore`. */
 export type MultiDirectoryCoreEvents = {
   /** A nick left every directory. */
   nickLeave: [nick: string];
+  /** The orderbook being collected changed (for progress displays). */
+  orderbookProgress: [progress: OrderbookProgress];
 };
 
 /** Options for `MultiDirectoryCore`. */

@@ -48,7 +48,10 @@ test('core: fetchOrderbook asks every directory once and merges answers without 
     directories: new Set(['a:5222']),
     bondProof: bondFixture.proof, // bound to another maker nick: must not verify
   });
+  let lastProgress = { offers: 0, counterparties: 0, directoriesAnswered: 0 };
+  core.on('orderbookProgress', (p) => (lastProgress = p));
   const book = await core.fetchOrderbook(fast);
+  assert.deepEqual(lastProgress, { offers: 4, counterparties: 3, directoriesAnswered: 3 });
   assert.deepEqual(net.pubmsgs.map((p) => p.directory).sort(), DIRS, 'one !orderbook per directory');
   assert.equal(book.reason, 'quiet');
   assert.deepEqual(
@@ -232,3 +235,20 @@ function ok(r: MakerResponse): Extract<MakerResponse, { error: false }> {
   assert.equal(r.error, false, r.error ? r.data : '');
   return r;
 }
+
+test('core: an answer arriving right after fetchOrderbook is called is not missed', async () => {
+  const { core } = setup();
+  const fetched = core.fetchOrderbook(fast);
+  core.handlePrivmsg({
+    from: 'J5quick',
+    command: 'sw0absoffer',
+    data: '3 1000 2000 0 100',
+    channel: 'direct',
+    verified: true,
+  });
+  const book = await fetched;
+  assert.deepEqual(
+    book.offers.map((o) => `${o.counterparty}/${o.oid}/${o.sources.join()}`),
+    ['J5quick/3/direct'],
+  );
+});
