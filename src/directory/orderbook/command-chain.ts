@@ -127,3 +127,29 @@ export function parseOfferMessage(body: string): OfferMessage {
   result.orderbookRequest = orderbookCount === 1;
   return result;
 }
+
+/** A body cut the way a privmsg carries it: the first command word, and the signed data after it. */
+export interface PrivmsgParts {
+  /** First command word without `!` (`sw0reloffer`, `fill`, `pubkey`). */
+  command: string;
+  /** Everything after the first space: the text the sender signs (with later commands chained in it). */
+  data: string;
+}
+
+/**
+ * Cuts a body into the command and data of a privmsg: `!sw0reloffer 0 …!tbond X` gives
+ * `{ command: 'sw0reloffer', data: '0 …!tbond X' }`. Inverse of {@link privmsgToBody}.
+ */
+export function bodyToPrivmsg(body: string): PrivmsgParts {
+  const text = body.startsWith(COMMAND_PREFIX) ? body.slice(1) : body;
+  const space = text.indexOf(' ');
+  return space === -1
+    ? { command: text, data: '' }
+    : { command: text.slice(0, space), data: text.slice(space + 1) };
+}
+
+/** Rebuilds the body of a received privmsg from its command and data. */
+export function privmsgToBody(command: string, data: string): string {
+  const name = command.startsWith(COMMAND_PREFIX) ? command.slice(1) : command;
+  return data === '' ? `${COMMAND_PREFIX}${name}` : `${COMMAND_PREFIX}${name} ${data}`;
+}

@@ -51,6 +51,9 @@ export {
   parseOfferMessage,
   formatOfferMessage,
   formatCancelMessage,
+  bodyToPrivmsg,
+  privmsgToBody,
+  type PrivmsgParts,
   type Command,
   type OfferMessage,
 } from './command-chain.js';

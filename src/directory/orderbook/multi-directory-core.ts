@@ -10,7 +10,7 @@
 import { TypedEmitter, type AbortOptions } from '../../core/index.js';
 import { ChannelPolicy, directoryChannel, type Channel, type RouteView } from './channel-policy.js';
 import { systemClock, type Clock } from './clock.js';
-import { parseOfferMessage } from './command-chain.js';
+import { parseOfferMessage, privmsgToBody } from './command-chain.js';
 import { DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX, MAX_TRACKED_NICKS } from './constants.js';
 import { parseBondProof } from './fidelity-bond.js';
 import type {
@@ -144,7 +144,7 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     if (message.channel.startsWith(DIRECTORY_CHANNEL_PREFIX)) {
       this.nicks.markPresent(message.from, message.channel.slice(DIRECTORY_CHANNEL_PREFIX.length));
     }
-    this.#takeOffers(message.from, `!${message.command} ${message.data}`, message.channel, true);
+    this.#takeOffers(message.from, privmsgToBody(message.command, message.data), message.channel, true);
     let taken = false;
     for (const wait of this.#waits) taken = ResponseInbox.consumed(wait.push(message)) || taken;
     // Offer answers belong to the orderbook, never to a wait: no need to keep them.

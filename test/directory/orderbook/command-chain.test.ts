@@ -8,6 +8,8 @@ import {
   joinCommands,
   parseOfferMessage,
   splitCommands,
+  bodyToPrivmsg,
+  privmsgToBody,
 } from '../../../src/directory/orderbook/index.js';
 import { offerArbitrary } from './arbitraries.js';
 
@@ -81,5 +83,25 @@ test('chain property: arbitrary bodies never throw anything but the size error',
       for (const offer of msg.offers) assert.ok(offer.minsize <= offer.maxsize);
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('chain: a body cuts into privmsg command and signed data, and back', () => {
+  const body = '!sw0reloffer 0 27300 1000000 0 0.00002!tbond QUJD';
+  const parts = bodyToPrivmsg(body);
+  assert.deepEqual(parts, { command: 'sw0reloffer', data: '0 27300 1000000 0 0.00002!tbond QUJD' });
+  assert.equal(privmsgToBody(parts.command, parts.data), body);
+  assert.deepEqual(bodyToPrivmsg('!orderbook'), { command: 'orderbook', data: '' });
+  assert.equal(privmsgToBody('!orderbook', ''), '!orderbook');
+});
+
+test('chain property: privmsg parts round-trip every body that starts with a command word', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.string(), (command, data) => {
+      const body = privmsgToBody(command, data);
+      const parts = bodyToPrivmsg(body);
+      assert.equal(privmsgToBody(parts.command, parts.data), body);
+      assert.equal(parts.command, command);
+    }),
   );
 });

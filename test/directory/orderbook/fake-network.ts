@@ -4,6 +4,7 @@
 // are on, as joinmarket-ng makers do, when `replyEverywhere` is set).
 import {
   EncryptionSession,
+  bodyToPrivmsg,
   formatOfferMessage,
   type DirectoryPort,
   type DirectPort,
@@ -103,9 +104,8 @@ export class FakeNetwork {
   }
 
   #answerOrderbook(maker: FakeMaker, channel: string): void {
-    const body = formatOfferMessage(maker.offers, maker.bondProof);
-    const [first, ...rest] = body.slice(1).split(' ');
-    setImmediate(() => this.#reply(maker, channel, first!, rest.join(' '), false));
+    const { command, data } = bodyToPrivmsg(formatOfferMessage(maker.offers, maker.bondProof));
+    setImmediate(() => this.#reply(maker, channel, command, data, false));
   }
 
   #makerReceives(maker: FakeMaker, channel: string, command: string, data: string): void {
