@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { ErrorCodes, isPeerwayError } from '../../../src/core/index.js';
 import { ChannelPolicy, parseChannel, type RouteView } from '../../../src/directory/orderbook/index.js';
@@ -133,4 +134,24 @@ test('channels: forced channels must be valid, up and consistent with the sessio
     'a new session chooses afresh',
   );
   assert.equal(parseChannel('direct'), 'direct');
+});
+
+test('channels property: any string is a valid channel name or the typed error', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.string().map((s) => `directory:${s}`),
+        fc.constant('direct'),
+      ),
+      (text) => {
+        try {
+          const channel = parseChannel(text);
+          assert.ok(channel === 'direct' || (channel.startsWith('directory:') && channel.length > 10));
+        } catch (err) {
+          assert.ok(code(ErrorCodes.ORDERBOOK_CHANNEL_INVALID)(err), String(err));
+        }
+      },
+    ),
+  );
 });

@@ -7,6 +7,7 @@ import {
   EncryptionSession,
   EncryptionSessions,
   isEncryptedCommand,
+  parsePublicKeyHex,
 } from '../../../src/directory/orderbook/index.js';
 
 const code = (c: string) => (err: unknown) => isPeerwayError(err) && err.code === c;
@@ -129,5 +130,24 @@ test('encryption property: any text round-trips; any ciphertext input fails only
       },
     ),
     { numRuns: 500 },
+  );
+});
+
+test('encryption property: a key is exactly 64 hex characters, anything else is the typed error', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ maxLength: 70 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+      ),
+      (text) => {
+        try {
+          assert.equal(parsePublicKeyHex(text).length, 32);
+          assert.match(text, /^[0-9a-fA-F]{64}$/);
+        } catch (err) {
+          assert.ok(isPeerwayError(err, ErrorCodes.ENCRYPTION_BAD_KEY), String(err));
+        }
+      },
+    ),
   );
 });
