@@ -12,14 +12,15 @@
 import { randomBytes } from 'node:crypto';
 import {
   EncryptionSession,
+  bodyToPrivmsg,
   MultiDirectoryCore,
   ResponseCollector,
   createBondProof,
   formatOfferMessage,
   publicKeyOf,
-  signBitcoinMessage,
+  signBitcoinMessageBytes,
   signBondCertificate,
-  verifyBitcoinMessage,
+  verifyBitcoinMessageBytes,
   type Offer,
 } from '../src/directory/orderbook/index.js';
 
@@ -40,7 +41,7 @@ function makeMakers(n: number): Maker[] {
   });
 }
 
-/** A signed privmsg body: `!cmd data`, with the signature over data + hostid. */
+/** A signed privmsg body: `cmd data`, with the signature over data + hostid. */
 interface Signed {
   from: string;
   body: string;
@@ -50,12 +51,12 @@ interface Signed {
 }
 
 function sign(maker: Maker, command: string, data: string): Signed {
-  const sig = signBitcoinMessage(Buffer.from(data + HOSTID), maker.secret);
-  return { from: maker.nick, body: `!${command} ${data}`, data, pub: maker.pub, sig };
+  const sig = signBitcoinMessageBytes(Buffer.from(data + HOSTID), maker.secret);
+  return { from: maker.nick, body: `${command} ${data}`, data, pub: maker.pub, sig };
 }
 
 function verify(m: Signed): boolean {
-  return verifyBitcoinMessage(Buffer.from(m.data + HOSTID), m.sig, m.pub);
+  return verifyBitcoinMessageBytes(Buffer.from(m.data + HOSTID), m.sig, m.pub);
 }
 
 function cpuMs(start: NodeJS.CpuUsage): number {
@@ -91,7 +92,8 @@ async function orderbookBench(): Promise<void> {
       i % 5 === 0 ? createBondProof(bondCert, { takerNick: TAKER, makerNick: maker.nick }) : undefined;
     const body = formatOfferMessage(offers, bond);
     // The signed data of a chained answer is everything after the first command word.
-    return sign(maker, 'sw0reloffer', body.slice('!sw0reloffer '.length));
+    const { command, data } = bodyToPrivmsg(body);
+    return sign(maker, command, data);
   });
 
   // Long waits: the bench ends collection itself once every message is in.
@@ -101,9 +103,9 @@ async function orderbookBench(): Promise<void> {
   for (const id of DIRECTORIES) {
     core.addDirectory({
       id,
-      isConnected: () => true,
-      sendPubmsg: () => Promise.resolve(),
-      sendPrivmsg: () => Promise.resolve(),
+      connected: true,
+      sendPubmsg: () => true,
+      sendPrivmsg: () => true,
     });
   }
   let complete = 0;
@@ -120,12 +122,12 @@ async function orderbookBench(): Promise<void> {
       const key = `${msg.from} ${msg.body}`;
       const verified = checked.has(key) || verify(msg);
       checked.add(key);
-      const [command, ...rest] = msg.body.slice(1).split(' ');
+      const { command, data } = bodyToPrivmsg(msg.body);
       lastSent = performance.now();
       core.handlePrivmsg({
         from: msg.from,
-        command: command!,
-        data: rest.join(' '),
+        command,
+        data,
         channel: `directory:${directory}`,
         verified,
       });

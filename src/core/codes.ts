@@ -78,6 +78,8 @@ export const ErrorCodes = {
   ORDERBOOK_CHANNEL_UNAVAILABLE: 'ERR_ORDERBOOK_CHANNEL_UNAVAILABLE',
   /** A forced channel differs from the session's pinned one and is not a directory-to-direct upgrade. */
   ORDERBOOK_CHANNEL_CONFLICT: 'ERR_ORDERBOOK_CHANNEL_CONFLICT',
+  /** A private message could not be handed to its channel (and the retry failed too). */
+  ORDERBOOK_SEND_FAILED: 'ERR_ORDERBOOK_SEND_FAILED',
   /** No direct link and no directory can reach the recipient. */
   ORDERBOOK_NO_ROUTE: 'ERR_ORDERBOOK_NO_ROUTE',
   /** A NaCl public key is not 32 bytes of hex. */

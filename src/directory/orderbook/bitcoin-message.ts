@@ -35,7 +35,7 @@ function compactSize(n: number): Buffer {
 }
 
 /** The 32-byte digest a Bitcoin signed message commits to. */
-export function bitcoinMessageHash(message: Uint8Array): Uint8Array {
+export function bitcoinMessageHashBytes(message: Uint8Array): Uint8Array {
   return sha256(innerHash(message));
 }
 
@@ -77,8 +77,8 @@ function nodeKey(publicKey: Uint8Array): KeyObject | undefined {
 }
 
 /** Signs `message` with a 32-byte secret key: DER, low-S. */
-export function signBitcoinMessage(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return secp256k1.sign(bitcoinMessageHash(message), secretKey, {
+export function signBitcoinMessageBytes(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return secp256k1.sign(bitcoinMessageHashBytes(message), secretKey, {
     prehash: false,
     format: 'der',
     lowS: true,
@@ -86,7 +86,7 @@ export function signBitcoinMessage(message: Uint8Array, secretKey: Uint8Array): 
 }
 
 /** True when `signature` (DER) by `publicKey` (33 bytes compressed) covers `message`. Never throws. */
-export function verifyBitcoinMessage(
+export function verifyBitcoinMessageBytes(
   message: Uint8Array,
   signature: Uint8Array,
   publicKey: Uint8Array,
@@ -96,7 +96,7 @@ export function verifyBitcoinMessage(
     // node:crypto hashes once more with sha256, which completes the double hash.
     if (key !== undefined)
       return nodeVerify('sha256', innerHash(message), { key, dsaEncoding: 'der' }, signature);
-    return secp256k1.verify(signature, bitcoinMessageHash(message), publicKey, {
+    return secp256k1.verify(signature, bitcoinMessageHashBytes(message), publicKey, {
       prehash: false,
       format: 'der',
       lowS: false,

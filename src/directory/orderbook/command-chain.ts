@@ -1,10 +1,11 @@
 /**
- * Chained commands: JoinMarket puts several commands in one message, each starting with `!`
- * (`!sw0reloffer 0 …!sw0absoffer 1 …!tbond <proof>`, `!cancel 0!cancel 1`). This file splits and
+ * Chained commands: JoinMarket puts several commands in one message, separated by `!`
+ * (`sw0reloffer 0 …!sw0absoffer 1 …!tbond <proof>`, `cancel 0!cancel 1`). This file splits and
  * joins such message bodies and reads offers, cancels and a bond proof out of them.
  *
- * A message body here is what follows `FROM!TO` in a line, with its leading `!`: the directory
- * layer splits the line on `!`, and `"!" + rest.join("!")` is the body.
+ * A message body is everything after `FROM!TO!` in a line (the directory layer's
+ * `MessageLine.body`), so it has no leading `!`. The reference splits `"!" + body` after its
+ * first character on `!`, which is the same as splitting the body itself.
  *
  * @module
  */
@@ -35,8 +36,7 @@ export interface OfferMessage {
 }
 
 /**
- * Splits a body into commands. A body that does not start with `!` has no commands (the reference
- * ignores such messages).
+ * Splits a body into commands (an empty name where two `!` meet; callers ignore it).
  *
  * @throws PeerwayError ERR_ORDERBOOK_MESSAGE_TOO_LONG past {@link MAX_MESSAGE_LENGTH} characters or
  *   {@link MAX_COMMANDS_PER_MESSAGE} commands.
@@ -47,8 +47,7 @@ export function splitCommands(body: string): Command[] {
       details: { length: body.length, max: MAX_MESSAGE_LENGTH },
     });
   }
-  if (!body.startsWith(COMMAND_PREFIX)) return [];
-  const parts = body.slice(1).split(COMMAND_PREFIX);
+  const parts = body.split(COMMAND_PREFIX);
   if (parts.length > MAX_COMMANDS_PER_MESSAGE) {
     throw new PeerwayError(ErrorCodes.ORDERBOOK_MESSAGE_TOO_LONG, 'too many chained commands', {
       details: { commands: parts.length, max: MAX_COMMANDS_PER_MESSAGE },
@@ -60,29 +59,30 @@ export function splitCommands(body: string): Command[] {
   });
 }
 
-/** Joins commands into a body: `[{ name: 'cancel', args: ['0'] }, …]` gives `!cancel 0!…`. */
+/** Joins commands into a body: `[{ name: 'cancel', args: ['0'] }, …]` gives `cancel 0!…`. */
 export function joinCommands(commands: readonly Command[]): string {
-  return commands.map((c) => COMMAND_PREFIX + [c.name, ...c.args].join(' ')).join('');
+  return commands.map((c) => [c.name, ...c.args].join(' ')).join(COMMAND_PREFIX);
 }
 
 /**
- * The body a maker sends: every offer chained, then `!tbond <proof>` when it has a bond (only in a
+ * The body a maker sends: every offer chained, then `tbond <proof>` when it has a bond (only in a
  * privmsg to one taker, since the proof names the taker).
  *
  * @example
  * ```ts
  * formatOfferMessage([offer0, offer1], proof);
- * // '!sw0reloffer 0 27300 1000000 0 0.00002!sw0absoffer 1 …!tbond AAAA…'
+ * // 'sw0reloffer 0 27300 1000000 0 0.00002!sw0absoffer 1 …!tbond AAAA…'
  * ```
  */
 export function formatOfferMessage(offers: readonly Offer[], bondProof?: string): string {
-  const body = offers.map((o) => COMMAND_PREFIX + formatOffer(o)).join('');
-  return bondProof === undefined ? body : `${body}${COMMAND_PREFIX}tbond ${bondProof}`;
+  const commands = offers.map(formatOffer);
+  if (bondProof !== undefined) commands.push(`tbond ${bondProof}`);
+  return commands.join(COMMAND_PREFIX);
 }
 
-/** The body withdrawing offers: `!cancel 0!cancel 1`. */
+/** The body withdrawing offers: `cancel 0!cancel 1`. */
 export function formatCancelMessage(oids: readonly number[]): string {
-  return oids.map((oid) => `${COMMAND_PREFIX}cancel ${oid}`).join('');
+  return oids.map((oid) => `cancel ${oid}`).join(COMMAND_PREFIX);
 }
 
 const OID = /^[0-9]{1,16}$/;
@@ -137,19 +137,18 @@ export interface PrivmsgParts {
 }
 
 /**
- * Cuts a body into the command and data of a privmsg: `!sw0reloffer 0 …!tbond X` gives
+ * Cuts a body into the command and data of a privmsg: `sw0reloffer 0 …!tbond X` gives
  * `{ command: 'sw0reloffer', data: '0 …!tbond X' }`. Inverse of {@link privmsgToBody}.
  */
 export function bodyToPrivmsg(body: string): PrivmsgParts {
-  const text = body.startsWith(COMMAND_PREFIX) ? body.slice(1) : body;
-  const space = text.indexOf(' ');
+  const space = body.indexOf(' ');
   return space === -1
-    ? { command: text, data: '' }
-    : { command: text.slice(0, space), data: text.slice(space + 1) };
+    ? { command: body, data: '' }
+    : { command: body.slice(0, space), data: body.slice(space + 1) };
 }
 
 /** Rebuilds the body of a received privmsg from its command and data. */
 export function privmsgToBody(command: string, data: string): string {
   const name = command.startsWith(COMMAND_PREFIX) ? command.slice(1) : command;
-  return data === '' ? `${COMMAND_PREFIX}${name}` : `${COMMAND_PREFIX}${name} ${data}`;
+  return data === '' ? name : `${name} ${data}`;
 }

@@ -18,7 +18,7 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../../core/index.js';
-import { signBitcoinMessage, verifyBitcoinMessage } from './bitcoin-message.js';
+import { signBitcoinMessageBytes, verifyBitcoinMessageBytes } from './bitcoin-message.js';
 import {
   BOND_CERT_PREFIX,
   BOND_PROOF_LENGTH,
@@ -138,7 +138,7 @@ export function bondCertMessage(certPubkey: Uint8Array, certExpiry: number, hex 
  * @throws PeerwayError ERR_ORDERBOOK_BOND_SIGNATURE naming the signature that failed.
  */
 export function verifyBondProof(proof: FidelityBondProof, nicks: BondNicks): void {
-  if (!verifyBitcoinMessage(bondNickMessage(nicks), proof.nickSignature, proof.certPubkey)) {
+  if (!verifyBitcoinMessageBytes(bondNickMessage(nicks), proof.nickSignature, proof.certPubkey)) {
     throw new PeerwayError(ErrorCodes.ORDERBOOK_BOND_SIGNATURE, 'bond nick signature does not verify', {
       details: { which: 'nick' },
     });
@@ -146,7 +146,7 @@ export function verifyBondProof(proof: FidelityBondProof, nicks: BondNicks): voi
   const { certSignature: sig, utxoPubkey: pub } = proof;
   const raw = bondCertMessage(proof.certPubkey, proof.certExpiry, false);
   const ascii = bondCertMessage(proof.certPubkey, proof.certExpiry, true);
-  if (!verifyBitcoinMessage(raw, sig, pub) && !verifyBitcoinMessage(ascii, sig, pub)) {
+  if (!verifyBitcoinMessageBytes(raw, sig, pub) && !verifyBitcoinMessageBytes(ascii, sig, pub)) {
     throw new PeerwayError(
       ErrorCodes.ORDERBOOK_BOND_SIGNATURE,
       'bond certificate signature does not verify',
@@ -198,12 +198,12 @@ export function signBondCertificate(
   certPubkey: Uint8Array,
   certExpiry: number,
 ): Uint8Array {
-  return signBitcoinMessage(bondCertMessage(certPubkey, certExpiry), utxoSecretKey);
+  return signBitcoinMessageBytes(bondCertMessage(certPubkey, certExpiry), utxoSecretKey);
 }
 
 /** Builds the base64 `!tbond` proof a maker sends to one taker. */
 export function createBondProof(cert: BondCertificate, nicks: BondNicks): string {
   const { certSecretKey, ...rest } = cert;
-  const nickSignature = signBitcoinMessage(bondNickMessage(nicks), certSecretKey);
+  const nickSignature = signBitcoinMessageBytes(bondNickMessage(nicks), certSecretKey);
   return encodeBondProof({ ...rest, nickSignature });
 }

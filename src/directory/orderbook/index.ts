@@ -21,7 +21,7 @@
  * ```
  * Public offers go out as `M!PUBLIC!sw0reloffer …` and are withdrawn with `!cancel <oid>`. Message
  * signing (`<pub> <sig>`) and the envelope belong to the directory wire layer; here a message
- * body is the text after `FROM!TO`, starting with `!`.
+ * body is the text after `FROM!TO!` (no leading `!`), as in the directory layer's `MessageLine`.
  *
  * @module
  */
@@ -71,9 +71,9 @@ export {
   type BondCertificate,
 } from './fidelity-bond.js';
 export {
-  bitcoinMessageHash,
-  signBitcoinMessage,
-  verifyBitcoinMessage,
+  bitcoinMessageHashBytes,
+  signBitcoinMessageBytes,
+  verifyBitcoinMessageBytes,
   publicKeyOf,
 } from './bitcoin-message.js';
 export {
@@ -133,5 +133,5 @@ export {
   type SendPrivmsgOptions,
   type WaitForResponsesOptions,
 } from './multi-directory-options.js';
-export { type DirectoryPort, type DirectPort, type PeerlistEntry } from './ports.js';
+export { type DirectoryPort, type DirectPort, type PeerlistChange, type SendResult } from './ports.js';
 export { ResponseInbox, type ResponseInboxInit } from './response-inbox.js';

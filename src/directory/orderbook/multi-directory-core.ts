@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { TypedEmitter, type AbortOptions } from '../../core/index.js';
+import { ErrorCodes, PeerwayError, TypedEmitter, throwIfAborted } from '../../core/index.js';
 import { ChannelPolicy, directoryChannel, type Channel, type RouteView } from './channel-policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseOfferMessage, privmsgToBody } from './command-chain.js';
@@ -21,7 +21,7 @@ import type {
   SendPrivmsgOptions,
   WaitForResponsesOptions,
 } from './multi-directory-options.js';
-import type { DirectoryPort, DirectPort, PeerlistEntry } from './ports.js';
+import type { DirectoryPort, DirectPort, PeerlistChange, SendResult } from './ports.js';
 import { ResponseInbox } from './response-inbox.js';
 import { isOfferType } from './offer.js';
 import { NickTracker } from './nick-tracker.js';
@@ -113,16 +113,17 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     this.nicks.syncNicksWithPeerlist(server, listed);
   }
 
-  /** Applies incremental peerlist entries (joins, and `;D` departures). */
-  handlePeerlist(server: string, entries: readonly PeerlistEntry[]): void {
+  /** Applies incremental peerlist entries: a join marks the nick present there, `;D` gone. */
+  handlePeerlist(server: string, entries: readonly PeerlistChange[]): void {
     let listed = this.#listed.get(server);
     if (listed === undefined) this.#listed.set(server, (listed = new Set()));
-    for (const { nick, gone } of entries) {
-      if (gone) {
+    for (const { nick, disconnected } of entries) {
+      if (disconnected) {
         listed.delete(nick);
         this.nicks.markGone(nick, server);
       } else if (listed.size < MAX_TRACKED_NICKS) {
         listed.add(nick);
+        this.nicks.markPresent(nick, server);
       }
     }
   }
@@ -153,7 +154,8 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
 
   /**
    * Collects the orderbook: sends `!orderbook` through every connected directory at once and
-   * returns when the collection ends (early exit, timeout, or abort).
+   * returns when the collection ends (early exit, timeout, or abort: `signal` ends it early with
+   * what arrived, reason `aborted`).
    */
   fetchOrderbook(options: FetchOrderbookOptions = {}): Promise<OrderbookResult> {
     // Set up synchronously, so an answer arriving right after this call is never missed. A
@@ -167,19 +169,18 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     this.#checkedBonds.clear();
     collection.on('progress', (progress) => this.emit('orderbookProgress', progress));
     const done = collection.start();
-    return this.#requestOrderbook(collection, done, options);
+    return this.#requestOrderbook(collection, done);
   }
 
   async #requestOrderbook(
     collection: OrderbookCollector,
     done: Promise<OrderbookResult>,
-    options: FetchOrderbookOptions,
   ): Promise<OrderbookResult> {
     const sends = [...this.#directories.values()]
-      .filter((d) => d.isConnected())
-      .map((d) => d.sendPubmsg('!orderbook', pick(options, ['signal'])));
-    for (const r of await Promise.allSettled(sends)) {
-      if (r.status === 'rejected') this.stats.orderbookRequestFailures += 1;
+      .filter((d) => d.connected)
+      .map((d) => sent(() => d.sendPubmsg('orderbook')));
+    for (const ok of await Promise.all(sends)) {
+      if (!ok) this.stats.orderbookRequestFailures += 1;
     }
     try {
       return await done;
@@ -192,8 +193,8 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
    * Sends a private message on the session's channel and returns it (`direct` or
    * `directory:<host:port>`). An unforced send that fails is retried once on a fresh channel.
    *
-   * @throws PeerwayError ERR_ORDERBOOK_CHANNEL_* / ERR_ORDERBOOK_NO_ROUTE (see ChannelPolicy), or
-   *   the port's error when the retry fails too.
+   * @throws PeerwayError ERR_ORDERBOOK_CHANNEL_* / ERR_ORDERBOOK_NO_ROUTE (see ChannelPolicy),
+   *   ERR_ORDERBOOK_SEND_FAILED (cause: the port's error) when the retry fails too, ERR_ABORTED.
    */
   async sendPrivmsg(
     recipient: string,
@@ -211,15 +212,26 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
         !failed.has(directoryChannel(id)) && this.#routes.isDirectoryConnected(id),
     };
     for (let attempt = 1; ; attempt++) {
+      throwIfAborted(options.signal, 'sendPrivmsg');
       const channel = this.channels.choose(recipient, routes, options.forceChannel);
-      try {
-        await this.#send(channel, recipient, command, data, options);
-        return channel;
-      } catch (err) {
-        this.stats.sendFailures += 1;
-        this.channels.channelFailed(recipient, channel);
-        failed.add(channel);
-        if (attempt >= attempts) throw err;
+      let cause: unknown;
+      const ok = await sent(
+        () => this.#send(channel, recipient, command, data),
+        (err) => (cause = err),
+      );
+      if (ok) return channel;
+      this.stats.sendFailures += 1;
+      this.channels.channelFailed(recipient, channel);
+      failed.add(channel);
+      if (attempt >= attempts) {
+        throw new PeerwayError(
+          ErrorCodes.ORDERBOOK_SEND_FAILED,
+          `could not send to ${recipient} via ${channel}`,
+          {
+            cause,
+            details: { recipient, channel },
+          },
+        );
       }
     }
   }
@@ -269,20 +281,13 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
     hasDirect: (nick) => this.#direct?.isConnected(nick) === true,
     activeDirectories: (nick) => this.nicks.serversOf(nick),
     listedDirectories: (nick) => [...this.#listed].filter(([, set]) => set.has(nick)).map(([id]) => id),
-    isDirectoryConnected: (id) => this.#directories.get(id)?.isConnected() === true,
+    isDirectoryConnected: (id) => this.#directories.get(id)?.connected === true,
   };
 
-  async #send(
-    channel: Channel,
-    to: string,
-    command: string,
-    data: string,
-    options: AbortOptions,
-  ): Promise<void> {
-    const opts = pick(options, ['signal']);
-    if (channel === DIRECT_CHANNEL) return this.#direct!.sendPrivmsg(to, command, data, opts);
+  #send(channel: Channel, to: string, command: string, data: string): SendResult {
+    if (channel === DIRECT_CHANNEL) return this.#direct!.sendPrivmsg(to, command, data);
     const port = this.#directories.get(channel.slice(DIRECTORY_CHANNEL_PREFIX.length))!;
-    return port.sendPrivmsg(to, command, data, opts);
+    return port.sendPrivmsg(to, command, data);
   }
 
   #takeOffers(from: string, body: string, source: string, signed: boolean): void {
@@ -310,6 +315,16 @@ export class MultiDirectoryCore extends TypedEmitter<MultiDirectoryCoreEvents> {
         this.stats.badBonds += 1;
       }
     }
+  }
+}
+
+/** Runs a send; true when it was handed over (a port may answer false, throw or reject). */
+async function sent(send: () => SendResult, onError?: (err: unknown) => void): Promise<boolean> {
+  try {
+    return (await send()) !== false;
+  } catch (err) {
+    onError?.(err);
+    return false;
   }
 }
 

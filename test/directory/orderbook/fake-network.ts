@@ -39,6 +39,8 @@ export class FakeNetwork {
   readonly direct = new Set<string>();
   readonly sent: SentPrivmsg[] = [];
   readonly pubmsgs: Array<{ directory: string; body: string }> = [];
+  /** Directories that still claim to be up but refuse every privmsg (queue full, say). */
+  readonly refusing = new Set<string>();
   /** Direct sends throw while this holds (a link that died mid-write). */
   directBroken = false;
 
@@ -55,7 +57,8 @@ export class FakeNetwork {
 
   addMaker(maker: FakeMaker): void {
     this.makers.set(maker.nick, maker);
-    for (const d of maker.directories) this.core.handlePeerlist(d, [{ nick: maker.nick, gone: false }]);
+    for (const d of maker.directories)
+      this.core.handlePeerlist(d, [{ nick: maker.nick, disconnected: false }]);
   }
 
   /** Kills a directory: sends through it fail, nothing more arrives through it. */
@@ -65,23 +68,28 @@ export class FakeNetwork {
   }
 
   port(id: string): DirectoryPort {
+    const alive = this.alive;
     return {
       id,
-      isConnected: () => this.alive.has(id),
+      get connected() {
+        return alive.has(id);
+      },
       sendPubmsg: (body) => {
-        if (!this.alive.has(id)) return Promise.reject(new Error(`${id} is down`));
+        if (!this.alive.has(id)) return false;
         this.pubmsgs.push({ directory: id, body });
-        if (body === '!orderbook') {
+        if (body === 'orderbook') {
           for (const maker of this.makers.values()) {
             if (maker.directories.has(id)) this.#answerOrderbook(maker, `directory:${id}`);
           }
         }
-        return Promise.resolve();
+        return true;
       },
       sendPrivmsg: (to, command, data) => {
+        // A dead connection rejects; a refusing one answers false: both count as failures.
         if (!this.alive.has(id)) return Promise.reject(new Error(`${id} is down`));
+        if (this.refusing.has(id)) return false;
         this.#deliver(`directory:${id}`, to, command, data);
-        return Promise.resolve();
+        return true;
       },
     };
   }

@@ -11,7 +11,7 @@ import {
   encodeBondProof,
   parseBondProof,
   publicKeyOf,
-  signBitcoinMessage,
+  signBitcoinMessageBytes,
   signBondCertificate,
   verifyBondProof,
   type FidelityBondProof,
@@ -94,7 +94,7 @@ test('tbond: a changed expiry or utxo key fails the certificate signature', () =
 
 test('tbond: a certificate signed over the hex form of the key is accepted too', () => {
   const proof = decodeBondProof(fixture.proof);
-  const asciiCert = signBitcoinMessage(
+  const asciiCert = signBitcoinMessageBytes(
     bondCertMessage(proof.certPubkey, proof.certExpiry, true),
     secret(0xb0dn),
   );

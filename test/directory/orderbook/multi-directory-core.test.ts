@@ -85,7 +85,7 @@ test('core: a maker leaving one directory stays active; leaving all fires onNick
     channel: 'directory:b:5222',
     verified: true,
   });
-  core.handlePeerlist('a:5222', [{ nick: 'J5m', gone: true }]);
+  core.handlePeerlist('a:5222', [{ nick: 'J5m', disconnected: true }]);
   assert.equal(core.isNickActive('J5m'), true);
   assert.deepEqual(left, []);
   core.syncNicksWithPeerlist('b:5222', ['J5other']);
@@ -251,4 +251,23 @@ test('core: an answer arriving right after fetchOrderbook is called is not misse
     book.offers.map((o) => `${o.counterparty}/${o.oid}/${o.sources.join()}`),
     ['J5quick/3/direct'],
   );
+});
+
+test('core: a channel that refuses the send is replaced once, then the typed error carries on', async () => {
+  const { core, net } = setup(0);
+  net.addMaker({ nick: 'J5m', offers: [], directories: new Set(['a:5222', 'b:5222']) });
+  net.refusing.add('a:5222');
+  assert.equal(await core.sendPrivmsg('J5m', 'note', 'x'), 'directory:b:5222', 'a refused, b took it');
+  net.refusing.add('b:5222');
+  core.channels.endSession('J5m');
+  await assert.rejects(core.sendPrivmsg('J5m', 'note', 'y'), code(ErrorCodes.ORDERBOOK_SEND_FAILED));
+  await assert.rejects(
+    core.sendPrivmsg('J5m', 'note', 'z', { forceChannel: 'directory:b:5222' }),
+    code(ErrorCodes.ORDERBOOK_SEND_FAILED),
+  );
+  await assert.rejects(
+    core.sendPrivmsg('J5m', 'note', 'z', { signal: AbortSignal.abort() }),
+    code(ErrorCodes.ABORTED),
+  );
+  assert.equal(net.sent.length, 1);
 });

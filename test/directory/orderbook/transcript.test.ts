@@ -7,17 +7,17 @@ import {
   formatOfferMessage,
   parseOfferMessage,
   splitCommands,
-  verifyBitcoinMessage,
+  verifyBitcoinMessageBytes,
 } from '../../../src/directory/orderbook/index.js';
 
 const lines = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../fixtures/orderbook-transcript-lines.json'), 'utf8'),
 ) as Record<string, string>;
 
-/** What the directory layer will do: from, to, and the body after them with its leading `!`. */
+/** What the directory layer does: from, to, and the body after them. */
 function split(line: string): { from: string; to: string; body: string } {
   const [from = '', to = '', ...rest] = line.split('!');
-  return { from, to, body: '!' + rest.join('!') };
+  return { from, to, body: rest.join('!') };
 }
 
 /** Privmsg bodies end with `<pub> <sig>` over the data after the command word. */
@@ -48,10 +48,12 @@ test('transcript: the signed privmsg offer verifies and parses once the signatur
   assert.equal(to, 'J558BReKK6vTwxF4');
   const signed = unsign(body);
   const message = Buffer.from(signed.data + lines.hostid!, 'utf8');
-  assert.ok(verifyBitcoinMessage(message, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')));
+  assert.ok(
+    verifyBitcoinMessageBytes(message, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')),
+  );
   const tampered = Buffer.from(signed.data.replace('27300', '27301') + lines.hostid!, 'utf8');
   assert.ok(
-    !verifyBitcoinMessage(tampered, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')),
+    !verifyBitcoinMessageBytes(tampered, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')),
   );
   assert.equal(parseOfferMessage(signed.body).offers[0]!.maxsize, 1000000);
 });
@@ -59,7 +61,9 @@ test('transcript: the signed privmsg offer verifies and parses once the signatur
 test('transcript: the signed fill verifies and splits into its four arguments', () => {
   const signed = unsign(split(lines.takerFillPrivmsg!).body);
   const message = Buffer.from(signed.data + lines.hostid!, 'utf8');
-  assert.ok(verifyBitcoinMessage(message, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')));
+  assert.ok(
+    verifyBitcoinMessageBytes(message, Buffer.from(signed.sig, 'base64'), Buffer.from(signed.pub, 'hex')),
+  );
   const [fill] = splitCommands(signed.body);
   assert.equal(fill!.name, 'fill');
   assert.equal(fill!.args.length, 4);
