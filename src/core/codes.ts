@@ -87,6 +87,34 @@ export const ErrorCodes = {
   /** A directory server string (`host[:port]`) could not be parsed. */
   DIRECTORY_BAD_ADDRESS: 'ERR_DIRECTORY_BAD_ADDRESS',
 
+  // directory orderbook and end-to-end encryption
+  /** An offer command (sw0reloffer, absoffer, ...) has a bad field count, number or fee format. */
+  ORDERBOOK_OFFER_INVALID: 'ERR_ORDERBOOK_OFFER_INVALID',
+  /** A chained orderbook message is longer, or has more commands, than the limits allow. */
+  ORDERBOOK_MESSAGE_TOO_LONG: 'ERR_ORDERBOOK_MESSAGE_TOO_LONG',
+  /** A `!tbond` fidelity-bond proof is not valid base64 of the 252-byte layout. */
+  ORDERBOOK_BOND_INVALID: 'ERR_ORDERBOOK_BOND_INVALID',
+  /** A fidelity-bond proof's nick signature or certificate signature does not verify. */
+  ORDERBOOK_BOND_SIGNATURE: 'ERR_ORDERBOOK_BOND_SIGNATURE',
+  /** A channel name is neither `direct` nor `directory:<host:port>`. */
+  ORDERBOOK_CHANNEL_INVALID: 'ERR_ORDERBOOK_CHANNEL_INVALID',
+  /** A forced channel (direct link or directory) is not available for that recipient. */
+  ORDERBOOK_CHANNEL_UNAVAILABLE: 'ERR_ORDERBOOK_CHANNEL_UNAVAILABLE',
+  /** A forced channel differs from the session's pinned one and is not a directory-to-direct upgrade. */
+  ORDERBOOK_CHANNEL_CONFLICT: 'ERR_ORDERBOOK_CHANNEL_CONFLICT',
+  /** A private message could not be handed to its channel (and the retry failed too). */
+  ORDERBOOK_SEND_FAILED: 'ERR_ORDERBOOK_SEND_FAILED',
+  /** No direct link and no directory can reach the recipient. */
+  ORDERBOOK_NO_ROUTE: 'ERR_ORDERBOOK_NO_ROUTE',
+  /** A NaCl public key is not 32 bytes of hex. */
+  ENCRYPTION_BAD_KEY: 'ERR_ENCRYPTION_BAD_KEY',
+  /** Encryption or decryption was attempted before the counterparty's key was set. */
+  ENCRYPTION_NOT_READY: 'ERR_ENCRYPTION_NOT_READY',
+  /** A ciphertext is not base64, too short, or fails authentication. */
+  ENCRYPTION_DECRYPT_FAILED: 'ERR_ENCRYPTION_DECRYPT_FAILED',
+  /** A ciphertext or plaintext exceeds the size limit. */
+  ENCRYPTION_TOO_LONG: 'ERR_ENCRYPTION_TOO_LONG',
+
   // --- discovery ---
   /** A JSON-RPC message could not be parsed or broke the JSON-RPC 2.0 rules. */
   DISCOVERY_BAD_MESSAGE: 'ERR_DISCOVERY_BAD_MESSAGE',

@@ -95,3 +95,120 @@ export type {
   DirectoryMessage,
 } from './client-options.js';
 export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
+
+// Orderbook, offers, fidelity bonds, end-to-end encryption and the multi-directory taker logic.
+export {
+  OFFER_TYPES,
+  SW0_OFFER_TYPES,
+  ENCRYPTED_COMMANDS,
+  MAX_SATS,
+  DEFAULT_ORDERBOOK_TIMEOUT_MS,
+  DEFAULT_ORDERBOOK_MIN_WAIT_MS,
+  DEFAULT_ORDERBOOK_QUIET_PERIOD_MS,
+  DEFAULT_RESPONSE_TIMEOUT_MS,
+} from './orderbook/constants.js';
+export {
+  parseOffer,
+  parseOfferWords,
+  validateOffer,
+  formatOffer,
+  isOfferType,
+  isRelativeOffer,
+  type Offer,
+  type OfferType,
+} from './orderbook/offer.js';
+export {
+  splitCommands,
+  joinCommands,
+  parseOfferMessage,
+  formatOfferMessage,
+  formatCancelMessage,
+  bodyToPrivmsg,
+  privmsgToBody,
+  type PrivmsgParts,
+  type Command,
+  type OfferMessage,
+} from './orderbook/command-chain.js';
+export {
+  decodeBondProof,
+  encodeBondProof,
+  verifyBondProof,
+  parseBondProof,
+  createBondProof,
+  signBondCertificate,
+  bondNickMessage,
+  bondCertMessage,
+  type FidelityBondProof,
+  type BondNicks,
+  type BondCertificate,
+} from './orderbook/fidelity-bond.js';
+export {
+  bitcoinMessageHashBytes,
+  signBitcoinMessageBytes,
+  verifyBitcoinMessageBytes,
+  publicKeyOf,
+} from './orderbook/bitcoin-message.js';
+export {
+  EncryptionSession,
+  isEncryptedCommand,
+  parsePublicKeyHex,
+  type EncryptionSessionInit,
+  type EncryptedCommand,
+} from './orderbook/encryption.js';
+export { EncryptionSessions, type EncryptionSessionsInit } from './orderbook/encryption-sessions.js';
+export { systemClock, type Clock, type TimerHandle } from './orderbook/clock.js';
+export {
+  NickTracker,
+  type NickTrackerInit,
+  type NickTrackerEvents,
+  type NickTrackerStats,
+} from './orderbook/nick-tracker.js';
+export {
+  OrderbookCollector,
+  type OrderbookCollectorInit,
+  type OrderbookCollectorEvents,
+  type OrderbookCollectorStats,
+  type OrderbookEntry,
+  type OrderbookResult,
+  type OrderbookEndReason,
+  type OrderbookProgress,
+  type OfferOutcome,
+} from './orderbook/orderbook-collector.js';
+export {
+  ResponseCollector,
+  type ResponseCollectorInit,
+  type ResponseCollectorStats,
+  type IncomingPrivmsg,
+  type MakerResponse,
+  type PushOutcome,
+} from './orderbook/response-collector.js';
+export {
+  RequestDeduplicator,
+  type RequestDeduplicatorInit,
+  type RequestDeduplicatorStats,
+} from './orderbook/request-deduplicator.js';
+export {
+  ChannelPolicy,
+  parseChannel,
+  directoryChannel,
+  type Channel,
+  type RouteView,
+  type ChannelPolicyInit,
+  type ChannelPolicyStats,
+} from './orderbook/channel-policy.js';
+export { MultiDirectoryCore } from './orderbook/multi-directory-core.js';
+export {
+  type MultiDirectoryCoreInit,
+  type MultiDirectoryCoreEvents,
+  type MultiDirectoryCoreStats,
+  type FetchOrderbookOptions,
+  type SendPrivmsgOptions,
+  type WaitForResponsesOptions,
+} from './orderbook/multi-directory-options.js';
+export {
+  type DirectoryPort,
+  type DirectPort,
+  type PeerlistChange,
+  type SendResult,
+} from './orderbook/ports.js';
+export { ResponseInbox, type ResponseInboxInit } from './orderbook/response-inbox.js';

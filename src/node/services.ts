@@ -1,3 +1,4 @@
+import { directoryServiceDefinition } from './directory-service.js';
 import { discoveryServiceDefinition } from './discovery-service.js';
 import { overlayServiceDefinition } from './overlay-service.js';
 import type { ServiceDefinition } from './service.js';
@@ -7,6 +8,7 @@ import type { ServiceDefinition } from './service.js';
  * (`directoryService`, `discoveryService`...); the config schema gets one section per entry.
  */
 export const serviceDefinitions: readonly ServiceDefinition[] = [
+  directoryServiceDefinition,
   discoveryServiceDefinition,
   overlayServiceDefinition,
 ];

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDirectoryCommands } from './directory.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerNodeCommand } from './node.js';
 import { registerOverlayCommands } from './overlay.js';

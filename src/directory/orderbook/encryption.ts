@@ -1,0 +1,162 @@
+/**
+ * End-to-end encryption of `auth`, `ioauth`, `tx` and `sig`: NaCl box (X25519 key agreement,
+ * XSalsa20-Poly1305) between two ephemeral keys, one per side, exchanged in the clear:
+ *
+ * ```
+ *  taker                                    maker
+ *   !fill <oid> <amount> <taker_pub_hex> <commitment>  ->
+ *                                      <-   !pubkey <maker_pub_hex>
+ *   !auth  base64(nonce24 ‖ box(revelation))          ->
+ *                                      <-   !ioauth base64(nonce24 ‖ box(…))
+ *   !tx    base64(nonce24 ‖ box(tx))                  ->
+ *                                      <-   !sig   base64(nonce24 ‖ box(sig))  (one per input)
+ * ```
+ * The payloads are opaque here. The directory layer signs the base64 ciphertext like any other
+ * privmsg data.
+ *
+ * @module
+ */
+import nacl from 'tweetnacl';
+import { ErrorCodes, PeerwayError } from '../../core/index.js';
+import {
+  BOX_OVERHEAD,
+  ENCRYPTED_COMMANDS,
+  MAX_CIPHERTEXT_B64_LENGTH,
+  NONCE_LENGTH,
+  PUBLIC_KEY_LENGTH,
+} from './constants.js';
+
+/** One of the commands whose payload is encrypted. */
+export type EncryptedCommand = (typeof ENCRYPTED_COMMANDS)[number];
+
+const ENCRYPTED: ReadonlySet<string> = new Set(ENCRYPTED_COMMANDS);
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** True for `auth`, `ioauth`, `tx` and `sig` (with or without the leading `!`). */
+export function isEncryptedCommand(command: string): boolean {
+  return ENCRYPTED.has(command.startsWith('!') ? command.slice(1) : command);
+}
+
+/** Parses a NaCl public key sent as 64 hex characters. */
+export function parsePublicKeyHex(hex: string): Uint8Array {
+  if (!HEX_KEY.test(hex)) {
+    throw new PeerwayError(ErrorCodes.ENCRYPTION_BAD_KEY, 'NaCl public key must be 64 hex characters');
+  }
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+/** Options for {@link EncryptionSession}. */
+export interface EncryptionSessionInit {
+  /**
+   * Our ephemeral 32-byte secret key. Tests pass one for repeatable keys.
+   * @default a fresh random key per session
+   */
+  secretKey?: Uint8Array;
+  /**
+   * The counterparty's public key as hex, when already known (a maker learns it from `!fill`).
+   * @default undefined: set it later with {@link EncryptionSession.setCounterpartyKey}
+   */
+  counterpartyKeyHex?: string;
+}
+
+/**
+ * The encryption state with one counterparty for one CoinJoin: our ephemeral key pair and, once
+ * the `!fill`/`!pubkey` exchange is done, the shared box key.
+ *
+ * @example
+ * ```ts
+ * const taker = new EncryptionSession();
+ * const maker = new EncryptionSession({ counterpartyKeyHex: taker.publicKeyHex });
+ * taker.setCounterpartyKey(maker.publicKeyHex);
+ * maker.decrypt(taker.encrypt('txid:0|P|P2|s|e')); // 'txid:0|P|P2|s|e'
+ * ```
+ */
+export class EncryptionSession {
+  /** Our public key as 64 hex characters, sent in `!fill` (taker) or `!pubkey` (maker). */
+  readonly publicKeyHex: string;
+  readonly #keyPair: nacl.BoxKeyPair;
+  #shared: Uint8Array | undefined;
+  #counterpartyKeyHex: string | undefined;
+
+  constructor(init: EncryptionSessionInit = {}) {
+    this.#keyPair =
+      init.secretKey === undefined ? nacl.box.keyPair() : nacl.box.keyPair.fromSecretKey(init.secretKey);
+    this.publicKeyHex = Buffer.from(this.#keyPair.publicKey).toString('hex');
+    if (init.counterpartyKeyHex !== undefined) this.setCounterpartyKey(init.counterpartyKeyHex);
+  }
+
+  /** The counterparty's key as hex, once set. */
+  get counterpartyKeyHex(): string | undefined {
+    return this.#counterpartyKeyHex;
+  }
+
+  /** True once the counterparty's key is set and messages can flow. */
+  get ready(): boolean {
+    return this.#shared !== undefined;
+  }
+
+  /**
+   * Sets the counterparty's public key (from its `!fill` or `!pubkey`) and derives the box key.
+   *
+   * @throws PeerwayError ERR_ENCRYPTION_BAD_KEY
+   */
+  setCounterpartyKey(hex: string): void {
+    const key = parsePublicKeyHex(hex);
+    if (key.length !== PUBLIC_KEY_LENGTH) throw new PeerwayError(ErrorCodes.ENCRYPTION_BAD_KEY, 'bad key');
+    this.#shared = nacl.box.before(key, this.#keyPair.secretKey);
+    this.#counterpartyKeyHex = hex.toLowerCase();
+  }
+
+  /**
+   * Encrypts a plaintext payload: base64 of a fresh 24-byte nonce followed by the box.
+   *
+   * @throws PeerwayError ERR_ENCRYPTION_NOT_READY before the counterparty key is set,
+   *   ERR_ENCRYPTION_TOO_LONG when the result would not fit one line.
+   */
+  encrypt(plaintext: string): string {
+    const shared = this.#requireShared();
+    const message = Buffer.from(plaintext, 'utf8');
+    const encodedLength = 4 * Math.ceil((NONCE_LENGTH + BOX_OVERHEAD + message.length) / 3);
+    if (encodedLength > MAX_CIPHERTEXT_B64_LENGTH) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_TOO_LONG, 'plaintext too long for one message', {
+        details: { length: message.length },
+      });
+    }
+    const nonce = nacl.randomBytes(NONCE_LENGTH);
+    const box = nacl.box.after(message, nonce, shared);
+    return Buffer.concat([nonce, box]).toString('base64');
+  }
+
+  /**
+   * Decrypts a base64 `nonce ‖ box` payload from the counterparty.
+   *
+   * @throws PeerwayError ERR_ENCRYPTION_NOT_READY, ERR_ENCRYPTION_TOO_LONG, or
+   *   ERR_ENCRYPTION_DECRYPT_FAILED for bad base64, a short input or a failed authenticator.
+   */
+  decrypt(ciphertext: string): string {
+    const shared = this.#requireShared();
+    if (ciphertext.length > MAX_CIPHERTEXT_B64_LENGTH) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_TOO_LONG, 'ciphertext too long');
+    }
+    if (!BASE64.test(ciphertext)) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_DECRYPT_FAILED, 'ciphertext is not base64');
+    }
+    const bytes = new Uint8Array(Buffer.from(ciphertext, 'base64'));
+    if (bytes.length < NONCE_LENGTH + BOX_OVERHEAD) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_DECRYPT_FAILED, 'ciphertext too short');
+    }
+    const opened = nacl.box.open.after(bytes.subarray(NONCE_LENGTH), bytes.subarray(0, NONCE_LENGTH), shared);
+    if (opened === null) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_DECRYPT_FAILED, 'ciphertext failed authentication');
+    }
+    return Buffer.from(opened).toString('utf8');
+  }
+
+  #requireShared(): Uint8Array {
+    if (this.#shared === undefined) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_NOT_READY, 'counterparty key not set yet');
+    }
+    return this.#shared;
+  }
+}
