@@ -19,6 +19,13 @@ export interface LineDecoderOptions {
   maxLineLength: number;
   /** Strip one `\r` before the `\n` (accept CRLF as well as LF). @default true */
   acceptCRLF?: boolean;
+  /**
+   * What a line over the limit does: `'fail'` throws ERR_FRAME_TOO_LONG and leaves the decoder
+   * failed (right for handshakes and strict protocols); `'skip'` discards that line up to its
+   * `\n`, counts it in {@link LineDecoder.dropped} and carries on (JSON-RPC servers do this).
+   * @default 'fail'
+   */
+  onOverflow?: 'fail' | 'skip';
 }
 
 /**
@@ -29,7 +36,8 @@ export interface LineDecoderOptions {
  * Bytes behind a returned line are never overwritten, so a line stays valid after later calls;
  * copy it (`Buffer.from(line)`) only to keep it long-term without pinning the slab.
  * A line longer than `maxLineLength` throws ERR_FRAME_TOO_LONG as soon as it is detected, and the
- * decoder then stays failed (the connection should be dropped).
+ * decoder then stays failed (the connection should be dropped); with `onOverflow: 'skip'` the line
+ * is dropped and counted instead, and decoding carries on after its `\n`.
  *
  * @example
  * ```ts
@@ -52,10 +60,16 @@ export class LineDecoder {
   private direct: Buffer | null = null;
   private directPos = 0;
   private failed: PeerwayError | undefined;
+  private readonly skipOverflow: boolean;
+  // Skipping the rest of an overlong line up to its LF.
+  private discarding = false;
+  /** Lines dropped for being over the limit (only with `onOverflow: 'skip'`). */
+  dropped = 0;
 
   constructor(options: LineDecoderOptions) {
     this.maxLineLength = options.maxLineLength;
     this.acceptCRLF = options.acceptCRLF ?? true;
+    this.skipOverflow = options.onOverflow === 'skip';
   }
 
   /** Bytes buffered and not yet returned. */
@@ -66,8 +80,15 @@ export class LineDecoder {
   /** Queues a received chunk. */
   push(chunk: Buffer): void {
     if (this.failed !== undefined) throw this.failedError();
-    if (chunk.length === 0) return;
     if (this.direct !== null) this.spillDirect();
+    if (this.discarding) {
+      // Nothing is pending while discarding: drop up to the overlong line's LF.
+      const at = chunk.indexOf(LF);
+      if (at === -1) return;
+      this.discarding = false;
+      chunk = chunk.subarray(at + 1);
+    }
+    if (chunk.length === 0) return;
     if (chunk.length >= DIRECT_MIN) {
       if (this.start === this.end) {
         this.direct = chunk;
@@ -91,35 +112,41 @@ export class LineDecoder {
   /** The next complete line (without its terminator), or null when more bytes are needed. */
   next(): Buffer | null {
     if (this.failed !== undefined) throw this.failedError();
-    // Slab lines come first: a direct chunk only ever follows a completed slab line.
-    if (this.start !== this.end) {
-      const at = this.find();
-      if (at !== -1) {
-        const line = this.cut(this.slab, this.start, at);
-        this.start = this.scan = at + 1;
-        return line;
+    for (;;) {
+      // Slab lines come first: a direct chunk only ever follows a completed slab line.
+      if (this.start !== this.end) {
+        const at = this.find();
+        if (at !== -1) {
+          const from = this.start;
+          this.start = this.scan = at + 1;
+          const line = this.cut(this.slab, from, at);
+          if (line === null) continue;
+          return line;
+        }
+        this.scan = this.end;
+        this.checkPending();
+        return null;
       }
-      this.scan = this.end;
-      this.checkPending();
+      const direct = this.direct;
+      if (direct !== null) {
+        const at = direct.indexOf(LF, this.directPos);
+        if (at !== -1) {
+          const from = this.directPos;
+          this.directPos = at + 1;
+          if (this.directPos === direct.length) this.direct = null;
+          const line = this.cut(direct, from, at);
+          if (line === null) continue;
+          return line;
+        }
+        this.spillDirect();
+        this.scan = this.end;
+        this.checkPending();
+        return null;
+      }
+      // Nothing pending and the slab nearly used up: let it go rather than pin it while idle.
+      if (this.slab.length - this.end < 256) this.reset();
       return null;
     }
-    const direct = this.direct;
-    if (direct !== null) {
-      const at = direct.indexOf(LF, this.directPos);
-      if (at !== -1) {
-        const line = this.cut(direct, this.directPos, at);
-        this.directPos = at + 1;
-        if (this.directPos === direct.length) this.direct = null;
-        return line;
-      }
-      this.spillDirect();
-      this.scan = this.end;
-      this.checkPending();
-      return null;
-    }
-    // Nothing pending and the slab nearly used up: let it go rather than pin it while idle.
-    if (this.slab.length - this.end < 256) this.reset();
-    return null;
   }
 
   /** Removes and returns the bytes buffered after the last complete line. */
@@ -153,11 +180,18 @@ export class LineDecoder {
     return slab.indexOf(LF, this.scan);
   }
 
-  /** The line in buf[from, lfAt) with an optional trailing CR removed, checked against the limit. */
-  private cut(buf: Buffer, from: number, lfAt: number): Buffer {
+  /**
+   * The line in buf[from, lfAt) with an optional trailing CR removed, checked against the limit;
+   * null when it was over the limit and skipped.
+   */
+  private cut(buf: Buffer, from: number, lfAt: number): Buffer | null {
     let stop = lfAt;
     if (this.acceptCRLF && stop > from && buf[stop - 1] === CR) stop--;
-    if (stop - from > this.maxLineLength) this.fail(stop - from);
+    if (stop - from > this.maxLineLength) {
+      if (!this.skipOverflow) this.fail(stop - from);
+      this.dropped++;
+      return null;
+    }
     return buf.subarray(from, stop);
   }
 
@@ -196,7 +230,12 @@ export class LineDecoder {
     // One trailing CR may still turn out to be part of a CRLF terminator.
     const allowance = this.acceptCRLF ? 1 : 0;
     const pending = this.end - this.start;
-    if (pending > this.maxLineLength + allowance) this.fail(pending);
+    if (pending <= this.maxLineLength + allowance) return;
+    if (!this.skipOverflow) this.fail(pending);
+    // Drop what we hold of the overlong line and skip the rest of it as it arrives.
+    this.dropped++;
+    this.discarding = true;
+    this.start = this.scan = this.end;
   }
 
   private fail(length: number): never {

@@ -39,7 +39,6 @@ export {
   type RpcId,
   type RpcParams,
 } from './rpc-message.js';
-export { LineFramer } from './line-framer.js';
 export { RpcServer, type RpcServerInit, type SessionLimits, type TlsIdentity } from './rpc-server.js';
 export { negotiateVersion, parseVersion, compareVersions, type Negotiation } from './protocol-version.js';
 export {

@@ -10,6 +10,7 @@ import {
   type Deferred,
   type Logger,
   silentLogger,
+  LineDecoder,
 } from '../core/index.js';
 import {
   MAX_BATCH,
@@ -19,7 +20,6 @@ import {
   REQUEST_TIMEOUT_MS,
   SESSION_IDLE_MS,
 } from './constants.js';
-import { LineFramer } from './line-framer.js';
 import { RpcError } from './rpc-error.js';
 import { newRpcStats, type RpcStats } from './rpc-stats.js';
 import {
@@ -81,7 +81,7 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
   /** Per-connection state a handler may keep (server.version negotiated, client name...). */
   readonly state: Record<string, unknown> = {};
   private readonly socket: Socket;
-  private readonly framer: LineFramer;
+  private readonly lines: LineDecoder;
   private readonly pending = new Map<RpcId, Deferred<unknown>>();
   private readonly queue: Buffer[] = [];
   private readonly opts: Required<Omit<RpcConnectionInit, 'socket' | 'handler' | 'stats' | 'logger'>>;
@@ -109,7 +109,8 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
       requestTimeout: init.requestTimeout ?? REQUEST_TIMEOUT_MS,
     };
     this.remoteAddress = this.socket.remoteAddress ?? '';
-    this.framer = new LineFramer(this.opts.maxLine);
+    // ElectrumX's tolerance: an overlong line is skipped and counted, the connection carries on.
+    this.lines = new LineDecoder({ maxLineLength: this.opts.maxLine, onOverflow: 'skip' });
     if (this.opts.idleTimeout > 0) {
       this.idleTimer = setTimeout(() => {
         this.logger.debug({ remote: this.remoteAddress }, 'idle timeout');
@@ -186,10 +187,10 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    const before = this.framer.dropped;
-    const lines = this.framer.push(chunk);
-    this.stats.oversize += this.framer.dropped - before;
-    for (const line of lines) this.queue.push(line);
+    const before = this.lines.dropped;
+    this.lines.push(chunk);
+    for (let line; (line = this.lines.next()) !== null;) this.queue.push(line);
+    this.stats.oversize += this.lines.dropped - before;
     this.pump();
   };
 

@@ -146,3 +146,38 @@ test('line decoder: returned lines stay intact after later pushes', () => {
   for (let i = 0; i < 2000; i++)
     for (let r = 0; r <= i % 3; r++) assert.equal(kept[n++]!.toString(), `line-${i}`);
 });
+
+test("line decoder, onOverflow 'skip': any chunking gives the lines within the limit, the rest counted", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', ' '), maxLength: 40 }), {
+        maxLength: 20,
+      }),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      fc.integer({ min: 1, max: 30 }),
+      (lines, cuts, limit) => {
+        const data = Buffer.from(lines.map((l) => l + '\n').join(''), 'latin1');
+        const d = new LineDecoder({ maxLineLength: limit, onOverflow: 'skip' });
+        assert.deepEqual(
+          decodeAll(d, chunk(data, cuts)),
+          lines.filter((l) => l.length <= limit),
+        );
+        assert.equal(d.dropped, lines.filter((l) => l.length > limit).length);
+      },
+    ),
+  );
+});
+
+test("line decoder, onOverflow 'skip': an unterminated flood stays bounded and decoding resumes", () => {
+  const d = new LineDecoder({ maxLineLength: 100, onOverflow: 'skip' });
+  for (let i = 0; i < 100; i++) decodeAll(d, [Buffer.alloc(1000, 0x61)]);
+  assert.ok(d.buffered <= 101);
+  assert.deepEqual(decodeAll(d, [Buffer.from('tail\nnext\n')]), ['next']);
+  assert.equal(d.dropped, 1);
+  // Small chunks and a large chunk that completes the overlong line take the same path.
+  assert.deepEqual(
+    decodeAll(d, [Buffer.alloc(150, 0x62), Buffer.from('x\r\n' + 'ok\n'.repeat(200))]).length,
+    200,
+  );
+  assert.equal(d.dropped, 2);
+});
