@@ -66,7 +66,15 @@ export {
 export { DiscoveryNode, ElectrumClient, RpcServer, crawl, createSqlitePeerStore } from './discovery/index.js';
 
 // overlay: IPv8-compatible communities
-export { Endpoint, Community, Network, PrivateKey, RandomWalk, EdgeWalk, AddressBootstrapper } from './overlay/index.js';
+export {
+  Endpoint,
+  Community,
+  Network,
+  PrivateKey,
+  RandomWalk,
+  EdgeWalk,
+  AddressBootstrapper,
+} from './overlay/index.js';
 
 // node: the daemon
 export { PeerwayNode, loadConfig, type Service, type ServiceDefinition } from './node/index.js';
