@@ -1,0 +1,208 @@
+/**
+ * One negotiation over a Node Duplex, driven synchronously from its 'data' events. Subclasses
+ * (dialer, listener, ls) decide what to write and how to answer each message; this class owns
+ * the stream while they run: listeners, deadline, abort, errors, and the hand-back.
+ *
+ * Hand-back: the stream is returned in the read mode it was found in (flowing, paused, or not yet
+ * read), and bytes that arrived behind the last negotiation message are put back at the front of
+ * its read buffer with `unshift()`, so the protocol reads them first and exactly once. All of that
+ * happens inside the 'data' callback that completed the negotiation, before an 'end' that arrived
+ * in the same read can be emitted.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
+import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
+import { multistreamError, withContext } from './errors.js';
+import { MessageReader } from './message-reader.js';
+
+/** Options shared by every negotiation call. */
+export interface NegotiateOptions extends AbortOptions {
+  /** Give up after this many milliseconds; 0 disables the deadline. @default 10000 */
+  timeout?: number | undefined;
+}
+
+const noop = (): void => {};
+
+/** Base of every negotiation state machine. */
+export abstract class Exchange<T> {
+  protected readonly reader = new MessageReader();
+  /** Cap for the next message; a subclass raises it for an `ls` reply. */
+  protected maxLength = MAX_MESSAGE_LENGTH;
+  protected maxLengthBytes = MAX_LENGTH_BYTES;
+  protected singleLine = true;
+  /** Set by the subclass before `onMessage` returns true. */
+  protected result: T | undefined;
+  private readonly out: Buffer[] = [];
+  private resolve: (value: T) => void = noop;
+  private reject: (reason: unknown) => void = noop;
+  private timer: NodeJS.Timeout | undefined;
+  private prevFlowing: boolean | null = null;
+  private done = false;
+
+  constructor(
+    protected readonly stream: Duplex,
+    private readonly options: NegotiateOptions,
+  ) {}
+
+  /** Starts the negotiation; resolves with the result once the stream has been handed back. */
+  run(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const { stream } = this;
+      const signal = this.options.signal;
+      if (signal?.aborted === true) {
+        this.fail(abortError(signal, 'multistream negotiation'));
+        return;
+      }
+      if (stream.destroyed || stream.readableEnded) {
+        this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
+        return;
+      }
+      this.prevFlowing = stream.readableFlowing;
+      stream.on('data', this.onData);
+      stream.on('end', this.onEnd);
+      stream.on('close', this.onClose);
+      stream.on('error', this.onError);
+      if (this.prevFlowing === false) stream.resume();
+      signal?.addEventListener('abort', this.onAbort);
+      const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
+      if (timeout > 0 && Number.isFinite(timeout)) this.timer = setTimeout(this.onTimeout, timeout);
+      try {
+        this.begin();
+        this.flush();
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /** Writes the opening messages (queue them with `send`). */
+  protected abstract begin(): void;
+
+  /** Handles one message; returns true when the negotiation is complete. */
+  protected abstract onMessage(message: Buffer): boolean;
+
+  /** Facts about the negotiation for error details (role, protocols tried). */
+  protected abstract context(): Record<string, unknown>;
+
+  /** Queues bytes; everything queued while handling one chunk goes out in one write. */
+  protected send(frame: Buffer): void {
+    this.out.push(frame);
+  }
+
+  /** Replaces the queued bytes (to swap header + answer for one cached buffer). */
+  protected queued(): Buffer[] {
+    return this.out;
+  }
+
+  private flush(): void {
+    const out = this.out;
+    if (out.length === 0) return;
+    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
+    out.length = 0;
+    // A write error (the peer closed after a lazy "write then close") must not break the exchange:
+    // it surfaces as 'error'/'close' on the stream, which the listeners below handle.
+    this.stream.write(bytes);
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    if (this.done) return;
+    if (typeof chunk === 'string') {
+      this.fail(
+        new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'stream has an encoding set; multistream needs bytes'),
+      );
+      return;
+    }
+    this.reader.push(chunk);
+    try {
+      for (;;) {
+        const message = this.reader.next(this.maxLength, this.maxLengthBytes, this.singleLine);
+        if (message === null) break;
+        if (this.onMessage(message)) {
+          this.flush();
+          this.finish();
+          return;
+        }
+      }
+      this.flush();
+    } catch (err) {
+      this.fail(err);
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream ended during negotiation'));
+  };
+
+  private readonly onClose = (): void => {
+    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream closed during negotiation'));
+  };
+
+  private readonly onError = (err: unknown): void => {
+    this.fail(
+      multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream failed during negotiation', undefined, err),
+    );
+  };
+
+  private readonly onAbort = (): void => {
+    this.fail(abortError(this.options.signal!, 'multistream negotiation'));
+  };
+
+  private readonly onTimeout = (): void => {
+    this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
+  };
+
+  private detach(): void {
+    const { stream } = this;
+    stream.off('data', this.onData);
+    stream.off('end', this.onEnd);
+    stream.off('close', this.onClose);
+    stream.off('error', this.onError);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.detach();
+    const { stream } = this;
+    const rest = this.reader.takeRemainder();
+    // Stop the flow we started, or the next chunk would be emitted to nobody and lost.
+    if (this.prevFlowing !== true) stream.pause();
+    if (rest.length > 0) stream.unshift(rest);
+    if (this.prevFlowing === null) {
+      // Back to "never read": a later on('data') resumes by itself, as on a fresh socket. Node
+      // resets readableFlowing to null when the last 'readable' listener goes away.
+      stream.on('readable', noop);
+      stream.off('readable', noop);
+    }
+    this.resolve(this.result as T);
+  }
+
+  private fail(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.detach();
+    // Keep a late socket error from becoming an uncaught exception once our listener is gone.
+    this.stream.on('error', noop);
+    resetStream(this.stream);
+    this.reject(withContext(err, this.context()));
+  }
+}
+
+/** Resets a stream: RST for a TCP socket, a plain destroy for anything else. */
+export function resetStream(stream: Duplex): void {
+  const socket = stream as Duplex & { resetAndDestroy?: () => void };
+  if (typeof socket.resetAndDestroy === 'function') {
+    try {
+      socket.resetAndDestroy();
+      return;
+    } catch {
+      // Not a TCP handle (TLS, a pipe): fall through to destroy().
+    }
+  }
+  stream.destroy();
+}
