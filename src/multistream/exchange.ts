@@ -23,7 +23,11 @@ export interface NegotiateOptions extends AbortOptions {
   timeout?: number | undefined;
 }
 
-const noop = (): void => {};
+function noop(): void {}
+
+function onDeadline(exchange: { timedOut(): void }): void {
+  exchange.timedOut();
+}
 
 /** Base of every negotiation state machine. */
 export abstract class Exchange<T> {
@@ -64,12 +68,15 @@ export abstract class Exchange<T> {
       this.prevFlowing = stream.readableFlowing;
       stream.on('data', this.onData);
       stream.on('end', this.onEnd);
-      stream.on('close', this.onClose);
+      stream.on('close', this.onEnd);
       stream.on('error', this.onError);
       if (this.prevFlowing === false) stream.resume();
-      signal?.addEventListener('abort', this.onAbort);
+      if (signal !== undefined) {
+        this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
+        signal.addEventListener('abort', this.onAbort);
+      }
       const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
-      if (timeout > 0 && Number.isFinite(timeout)) this.timer = setTimeout(this.onTimeout, timeout);
+      if (timeout > 0 && Number.isFinite(timeout)) this.timer = setTimeout(onDeadline, timeout, this);
       try {
         this.begin();
         this.flush();
@@ -108,7 +115,13 @@ export abstract class Exchange<T> {
     this.stream.write(bytes);
   }
 
-  private readonly onData = (chunk: Buffer | string): void => {
+  // Bound once per exchange: prototype methods plus bind() are cheaper than arrow-function fields.
+  private readonly onData = this.handleData.bind(this);
+  private readonly onEnd = this.handleEnd.bind(this);
+  private readonly onError = this.handleError.bind(this);
+  private onAbort: (() => void) | undefined;
+
+  private handleData(chunk: Buffer | string): void {
     if (this.done) return;
     if (typeof chunk === 'string') {
       this.fail(
@@ -131,37 +144,30 @@ export abstract class Exchange<T> {
     } catch (err) {
       this.fail(err);
     }
-  };
+  }
 
-  private readonly onEnd = (): void => {
-    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream ended during negotiation'));
-  };
+  private handleEnd(): void {
+    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream ended or closed during negotiation'));
+  }
 
-  private readonly onClose = (): void => {
-    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream closed during negotiation'));
-  };
-
-  private readonly onError = (err: unknown): void => {
+  private handleError(err: unknown): void {
     this.fail(
       multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream failed during negotiation', undefined, err),
     );
-  };
+  }
 
-  private readonly onAbort = (): void => {
-    this.fail(abortError(this.options.signal!, 'multistream negotiation'));
-  };
-
-  private readonly onTimeout = (): void => {
+  /** Called by the deadline timer. */
+  timedOut(): void {
     this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
-  };
+  }
 
   private detach(): void {
     const { stream } = this;
     stream.off('data', this.onData);
     stream.off('end', this.onEnd);
-    stream.off('close', this.onClose);
+    stream.off('close', this.onEnd);
     stream.off('error', this.onError);
-    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
