@@ -3,11 +3,13 @@
  * (dialer, listener, ls) decide what to write and how to answer each message; this class owns
  * the stream while they run: listeners, deadline, abort, errors, and the hand-back.
  *
- * Hand-back: the stream is returned in the read mode it was found in (flowing, paused, or not yet
- * read), and bytes that arrived behind the last negotiation message are put back at the front of
- * its read buffer with `unshift()`, so the protocol reads them first and exactly once. All of that
- * happens inside the 'data' callback that completed the negotiation, before an 'end' that arrived
- * in the same read can be emitted.
+ * Reading: in paused mode ('readable' + `read(n)` of exactly what is buffered), so Node never
+ * emits an 'end' nobody is listening to yet, and leaving needs no internal state: removing the
+ * listener returns the stream to the read mode it was found in.
+ *
+ * Hand-back: bytes that arrived behind the last negotiation message are put back at the front of
+ * its read buffer with `unshift()`, so the protocol reads them first and exactly once, before an
+ * EOF that arrived in the same read.
  *
  * @module
  */
@@ -66,11 +68,10 @@ export abstract class Exchange<T> {
         return;
       }
       this.prevFlowing = stream.readableFlowing;
-      stream.on('data', this.onData);
+      stream.on('readable', this.onReadable);
       stream.on('end', this.onEnd);
       stream.on('close', this.onEnd);
       stream.on('error', this.onError);
-      if (this.prevFlowing === false) stream.resume();
       if (signal !== undefined) {
         this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
         signal.addEventListener('abort', this.onAbort);
@@ -116,13 +117,28 @@ export abstract class Exchange<T> {
   }
 
   // Bound once per exchange: prototype methods plus bind() are cheaper than arrow-function fields.
-  private readonly onData = this.handleData.bind(this);
+  private readonly onReadable = this.handleReadable.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
   private onAbort: (() => void) | undefined;
 
+  private handleReadable(): void {
+    const { stream } = this;
+    while (!this.done) {
+      const n = stream.readableLength;
+      // Nothing buffered: read() lets a pending EOF surface as 'end' (and otherwise asks for more).
+      if (n === 0) {
+        stream.read();
+        return;
+      }
+      // Reading exactly what is buffered never schedules 'end' behind our back.
+      const chunk = stream.read(n) as Buffer | string | null;
+      if (chunk === null) return;
+      this.handleData(chunk);
+    }
+  }
+
   private handleData(chunk: Buffer | string): void {
-    if (this.done) return;
     if (typeof chunk === 'string') {
       this.fail(
         new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'stream has an encoding set; multistream needs bytes'),
@@ -163,7 +179,7 @@ export abstract class Exchange<T> {
 
   private detach(): void {
     const { stream } = this;
-    stream.off('data', this.onData);
+    stream.off('readable', this.onReadable);
     stream.off('end', this.onEnd);
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
@@ -176,15 +192,11 @@ export abstract class Exchange<T> {
     this.detach();
     const { stream } = this;
     const rest = this.reader.takeRemainder();
-    // Stop the flow we started, or the next chunk would be emitted to nobody and lost.
-    if (this.prevFlowing !== true) stream.pause();
     if (rest.length > 0) stream.unshift(rest);
-    if (this.prevFlowing === null) {
-      // Back to "never read": a later on('data') resumes by itself, as on a fresh socket. Node
-      // resets readableFlowing to null when the last 'readable' listener goes away.
-      stream.on('readable', noop);
-      stream.off('readable', noop);
-    }
+    // Removing our 'readable' listener hands the stream back unread (Node resets readableFlowing
+    // to null on the next tick, or resumes it for 'data' listeners that were there before); a
+    // stream the caller had paused is paused again right after that, before its code runs.
+    if (this.prevFlowing === false) process.nextTick(pauseStream, stream);
     this.resolve(this.result as T);
   }
 
@@ -211,4 +223,8 @@ export function resetStream(stream: Duplex): void {
     }
   }
   stream.destroy();
+}
+
+function pauseStream(stream: Duplex): void {
+  stream.pause();
 }
