@@ -18,7 +18,7 @@ import { ErrorCodes, PeerwayError, abortError } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
 import { HEADER_TEXT, NA_TEXT, protocolFrames, sameBytes, type ProtocolFrames } from './codec.js';
 import { multistreamError, preview, withContext } from './errors.js';
-import type { NegotiateOptions } from './exchange.js';
+import { resetStream, type NegotiateOptions } from './exchange.js';
 import { MessageReader } from './message-reader.js';
 
 /** A stream whose negotiation is still being checked in the background. */
@@ -82,7 +82,8 @@ class LazyStream extends Duplex {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.detach();
-    if (err !== null || !this.inner.writableFinished || !this.inner.readableEnded) this.inner.destroy();
+    if (err !== null) resetStream(this.inner);
+    else if (!this.inner.writableFinished || !this.inner.readableEnded) this.inner.destroy();
     callback(err);
   }
 
