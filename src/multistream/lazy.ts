@@ -82,8 +82,9 @@ class LazyStream extends Duplex {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this.detach();
-    if (err !== null) resetStream(this.inner);
-    else if (!this.inner.writableFinished || !this.inner.readableEnded) this.inner.destroy();
+    // Our negotiation errors reset the transport; a caller's abort or early return just closes it.
+    if (err instanceof PeerwayError) resetStream(this.inner);
+    else if (err !== null || !this.inner.writableFinished || !this.inner.readableEnded) this.inner.destroy();
     callback(err);
   }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Duplex } from 'node:stream';
+import { once } from 'node:events';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
 import { Multiselect, MultiselectClient, handle } from '../../src/multistream/index.js';
 import { connect, tcpPair, testServer } from './tcp-pair.js';
@@ -38,7 +39,7 @@ test('Multiselect: handle runs the chosen handler and counts na, ls and successe
   assert.deepEqual(await client.ls(socket), ['/echo/1.0.0']);
   assert.equal(await client.selectOneOf(socket, ['/x', '/echo/1.0.0'], { handshake: false }), '/echo/1.0.0');
   socket.write('ping');
-  const [reply] = (await import('node:events').then((e) => e.once(socket, 'data'))) as [Buffer];
+  const [reply] = (await once(socket, 'data')) as [Buffer];
   assert.equal(String(reply), 'ping');
   socket.destroy();
   assert.deepEqual(seen, ['/echo/1.0.0']);
@@ -114,7 +115,13 @@ test('handle: a handler map and a Multiselect both work in the one-call form', a
 
 test('MultiselectClient: handshake, trySelect and lazySelect on one connection', async () => {
   await using pair = await tcpPair();
-  const mss = new Multiselect({ handlers: { '/x': (s) => s.end('bye') } });
+  const mss = new Multiselect({
+    handlers: {
+      '/x': (s) => {
+        s.end('bye');
+      },
+    },
+  });
   const listening = mss.handle(pair.listener);
   const client = new MultiselectClient();
   await client.handshake(pair.dialer);
