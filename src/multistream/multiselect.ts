@@ -16,8 +16,9 @@ import { multistreamError } from './errors.js';
 import { ListenExchange, ProtocolTable, type ListenOptions, type Negotiated } from './negotiate.js';
 
 /**
- * Runs a negotiated protocol on its stream. A rejection or throw resets the stream; the
- * stream's other errors are the handler's to handle.
+ * Runs a negotiated protocol on its stream. A rejection or throw destroys the stream. From the
+ * moment it is called the stream is the handler's, errors included: attach an 'error' listener
+ * (a peer that writes and resets, as lazy dialers may, makes the echo's write fail).
  */
 export type ProtocolHandler = (stream: Duplex, protocol: string) => void | Promise<void>;
 

@@ -209,7 +209,7 @@ export function handshake(stream: Duplex, options: NegotiateOptions = {}): Promi
 
 /** Options for {@link ls}. */
 export interface LsOptions extends SelectOptions {
-  /** Largest reply accepted, in bytes. @default 65536 */
+  /** Largest reply accepted, in bytes (at most 2^21 - 1, what a 3-byte prefix holds). @default 65536 */
   maxReplyLength?: number;
 }
 
@@ -225,6 +225,7 @@ export interface LsOptions extends SelectOptions {
  * ```
  */
 export function ls(stream: Duplex, options: LsOptions = {}): Promise<string[] | undefined> {
-  const max = options.maxReplyLength ?? DEFAULT_MAX_LS_REPLY_LENGTH;
+  // A 3-byte prefix tops out at 2^21 - 1.
+  const max = Math.min(options.maxReplyLength ?? DEFAULT_MAX_LS_REPLY_LENGTH, 2 ** 21 - 1);
   return new LsExchange(stream, options.handshake ?? true, max, options).run();
 }

@@ -67,6 +67,16 @@ test('ours -> js: ls in the spec format, then select on the same stream', async 
   assert.equal(await theirs, '/noise');
 });
 
+test('ours -> js: an ls reply over 1024 bytes (js does not cap what it sends) is read in full', async () => {
+  await using pair = await tcpPair();
+  const many = Array.from({ length: 100 }, (_, i) => `/app/protocol-number-${i}/1.0.0`);
+  void js.handle(new SocketConnection(pair.listener, 'inbound'), many).catch(() => {});
+  assert.deepEqual(await ls(pair.dialer), many);
+  await assert.rejects(ls(pair.dialer, { handshake: false, maxReplyLength: 1024 }), (err) =>
+    isPeerwayError(err, ErrorCodes.MULTISTREAM_TOO_LONG),
+  );
+});
+
 test('ours -> js: lazy select with early data; js re-delivers it to the protocol', async () => {
   await using pair = await tcpPair();
   const theirs = jsEchoListener(pair.listener);
