@@ -101,7 +101,7 @@ export abstract class Exchange<T> {
     this.out.push(frame);
   }
 
-  /** Replaces the queued bytes (to swap header + answer for one cached buffer). */
+  /** The bytes queued so far; a subclass may swap an entry (header + answer as one cached buffer). */
   protected queued(): Buffer[] {
     return this.out;
   }
@@ -111,12 +111,12 @@ export abstract class Exchange<T> {
     if (out.length === 0) return;
     const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
     out.length = 0;
-    // A write error (the peer closed after a lazy "write then close") must not break the exchange:
-    // it surfaces as 'error'/'close' on the stream, which the listeners below handle.
+    // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
+    // synchronously, so a dialer that writes and closes at once (lazy) is still served.
     this.stream.write(bytes);
   }
 
-  // Bound once per exchange: prototype methods plus bind() are cheaper than arrow-function fields.
+  // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
   private readonly onReadable = this.handleReadable.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
