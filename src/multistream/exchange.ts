@@ -67,6 +67,17 @@ export abstract class Exchange<T> {
         this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
         return;
       }
+      if (stream.listenerCount('data') > 0 || stream.listenerCount('readable') > 0) {
+        // Another reader would see the negotiation bytes and then the early bytes a second time.
+        this.done = true;
+        reject(
+          new PeerwayError(
+            ErrorCodes.INVALID_ARGUMENT,
+            "stream already has 'data' or 'readable' listeners; negotiation must be its only reader",
+          ),
+        );
+        return;
+      }
       this.prevFlowing = stream.readableFlowing;
       stream.on('readable', this.onReadable);
       stream.on('end', this.onEnd);

@@ -1,13 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
 import { encodeMessage, handle, handshake, ls, select, trySelect } from '../../src/multistream/index.js';
-import { collect, readBytes, tcpPair } from './tcp-pair.js';
+import { readBytes, tcpPair } from './tcp-pair.js';
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const NA = encodeMessage('na');
 const m = (text: string): Buffer => encodeMessage(text);
+
+/** Records every write on `socket` (what the peer reads, and how it was grouped). */
+function recordWrites(socket: Socket): Buffer[] {
+  const writes: Buffer[] = [];
+  const write = socket.write.bind(socket);
+  const spy = (chunk: Buffer): boolean => {
+    writes.push(Buffer.from(chunk));
+    return write(chunk);
+  };
+  Object.assign(socket, { write: spy });
+  return writes;
+}
 
 function hasCode(code: ErrorCode): (err: unknown) => boolean {
   return (err) => isPeerwayError(err, code);
@@ -15,17 +28,17 @@ function hasCode(code: ErrorCode): (err: unknown) => boolean {
 
 test('select: our dialer against our listener, na then accept, bytes on the wire', async () => {
   await using pair = await tcpPair();
-  const dialerSaw = collect(pair.dialer);
-  const listenerSaw = collect(pair.listener);
+  const dialerSent = recordWrites(pair.dialer);
+  const listenerSent = recordWrites(pair.listener);
   const [chosen, handled] = await Promise.all([
     select(pair.dialer, ['/a/1.0.0', '/b/1.0.0']),
     handle(pair.listener, ['/b/1.0.0', '/c/1.0.0']),
   ]);
   assert.equal(chosen, '/b/1.0.0');
   assert.equal(handled, '/b/1.0.0');
-  pair.dialer.destroy();
-  assert.deepEqual(await listenerSaw, Buffer.concat([HEADER, m('/a/1.0.0'), m('/b/1.0.0')]));
-  assert.deepEqual(await dialerSaw, Buffer.concat([HEADER, NA, m('/b/1.0.0')]));
+  // Header + first proposal in one write; header + na in one write.
+  assert.deepEqual(dialerSent, [Buffer.concat([HEADER, m('/a/1.0.0')]), m('/b/1.0.0')]);
+  assert.deepEqual(listenerSent, [Buffer.concat([HEADER, NA]), m('/b/1.0.0')]);
 });
 
 test('select: every proposal refused is ERR_MULTISTREAM_NA listing what was tried; both ends reset', async () => {
@@ -229,4 +242,19 @@ test('repeated negotiations on one connection hand every byte to the right owner
   const serving = serve();
   for (let i = 0; i < 50; i++) assert.equal(await select(pair.dialer, [`/n/${i}`]), `/n/${i}`);
   await serving;
+});
+
+test('handle: a stream that already has a reader is refused untouched (it would see bytes twice)', async () => {
+  await using pair = await tcpPair();
+  const seen: string[] = [];
+  const reader = (d: Buffer): number => seen.push(String(d));
+  pair.listener.on('data', reader);
+  await assert.rejects(handle(pair.listener, ['/p']), hasCode(ErrorCodes.INVALID_ARGUMENT));
+  assert.ok(!pair.listener.destroyed);
+  pair.listener.off('data', reader);
+  pair.listener.pause();
+  pair.dialer.write(Buffer.concat([HEADER, m('/p'), Buffer.from('early')]));
+  assert.equal(await handle(pair.listener, ['/p']), '/p');
+  assert.equal(String(pair.listener.read()), 'early');
+  assert.deepEqual(seen, []);
 });
