@@ -20,9 +20,10 @@
  *  ls (optional):  03 ls\n  ->  <- len [ 09 /a/1.0.0\n 09 /b/1.0.0\n ] \n
  * ```
  *
- * Works on any Node `Duplex` (TCP, TLS, SOCKS sockets). After a negotiation the caller keeps the
- * same stream; bytes that arrived behind the last negotiation message are put back at the front
- * of its read buffer and are read first, exactly once.
+ * Works on any Node `Duplex` (TCP, TLS, SOCKS sockets) that has no other reader while it
+ * negotiates. After a negotiation the caller keeps the same stream; bytes that arrived behind the
+ * last negotiation message are put back at the front of its read buffer and are read first,
+ * exactly once.
  *
  * @example
  * ```ts
