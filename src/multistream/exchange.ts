@@ -40,7 +40,8 @@ export abstract class Exchange<T> {
   protected singleLine = true;
   /** Set by the subclass before `onMessage` returns true. */
   protected result: T | undefined;
-  private readonly out: Buffer[] = [];
+  // Bytes to write: usually one cached frame, an array only when a chunk needs several answers.
+  private out: Buffer | Buffer[] | undefined;
   private resolve: (value: T) => void = noop;
   private reject: (reason: unknown) => void = noop;
   private timer: NodeJS.Timeout | undefined;
@@ -79,10 +80,13 @@ export abstract class Exchange<T> {
         return;
       }
       this.prevFlowing = stream.readableFlowing;
-      stream.on('readable', this.onReadable);
       stream.on('end', this.onEnd);
       stream.on('close', this.onEnd);
       stream.on('error', this.onError);
+      // Ask for data first: with a read already pending, adding the 'readable' listener below
+      // does not schedule one more tick to start reading (an EOF already seen surfaces as 'end').
+      stream.read(0);
+      stream.on('readable', this.onReadable);
       if (signal !== undefined) {
         this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
         signal.addEventListener('abort', this.onAbort);
@@ -109,22 +113,26 @@ export abstract class Exchange<T> {
 
   /** Queues bytes; everything queued while handling one chunk goes out in one write. */
   protected send(frame: Buffer): void {
-    this.out.push(frame);
+    const out = this.out;
+    if (out === undefined) this.out = frame;
+    else if (Array.isArray(out)) out.push(frame);
+    else this.out = [out, frame];
   }
 
-  /** The bytes queued so far; a subclass may swap an entry (header + answer as one cached buffer). */
-  protected queued(): Buffer[] {
-    return this.out;
+  /** Replaces the queue when it holds exactly `only` (to send header + answer as one cached buffer). */
+  protected replaceQueued(only: Buffer, replacement: Buffer): boolean {
+    if (this.out !== only) return false;
+    this.out = replacement;
+    return true;
   }
 
   private flush(): void {
     const out = this.out;
-    if (out.length === 0) return;
-    const bytes = out.length === 1 ? out[0]! : Buffer.concat(out);
-    out.length = 0;
+    if (out === undefined) return;
+    this.out = undefined;
     // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
     // synchronously, so a dialer that writes and closes at once (lazy) is still served.
-    this.stream.write(bytes);
+    this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
   }
 
   // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).

@@ -13,7 +13,13 @@ import {
   type Logger,
 } from '../core/index.js';
 import { multistreamError } from './errors.js';
-import { ListenExchange, ProtocolTable, type ListenOptions, type Negotiated } from './negotiate.js';
+import {
+  ListenExchange,
+  ProtocolTable,
+  type ListenOptions,
+  type Negotiated,
+  type TableEntry,
+} from './negotiate.js';
 
 /**
  * Runs a negotiated protocol on its stream. A rejection or throw destroys the stream. From the
@@ -100,6 +106,7 @@ export class Multiselect {
       this.table,
       this.stats,
       options.eagerHeader ?? this.eagerHeader,
+      pickNegotiated,
       {
         signal: options.signal,
         timeout: options.timeout ?? this.timeout,
@@ -148,11 +155,21 @@ function runHandler(
   }
 }
 
+function pickNegotiated(entry: TableEntry<ProtocolHandler>): Negotiated<ProtocolHandler> {
+  return entry.negotiated;
+}
+
+function pickProtocol(entry: TableEntry<undefined>): string {
+  return entry.frames.protocol;
+}
+
 const tables = new Map<string, ProtocolTable<undefined>>();
 const TABLE_CACHE_LIMIT = 256;
 const NO_COUNTERS = { na: 0, ls: 0 };
 
 function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
+  // A server passes the same list every time: check it element by element before joining a key.
+  if (last !== undefined && sameList(last.list, protocols)) return last.table;
   const key = protocols.join('\n');
   let table = tables.get(key);
   if (table === undefined) {
@@ -161,7 +178,16 @@ function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
     if (tables.size >= TABLE_CACHE_LIMIT) tables.clear();
     tables.set(key, table);
   }
+  last = { list: [...protocols], table };
   return table;
+}
+
+let last: { list: readonly string[]; table: ProtocolTable<undefined> } | undefined;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -194,8 +220,14 @@ export function handle(
     } catch (err) {
       return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
     }
-    const exchange = new ListenExchange(stream, table, NO_COUNTERS, options.eagerHeader ?? false, options);
-    return exchange.run().then((r) => r.protocol);
+    return new ListenExchange(
+      stream,
+      table,
+      NO_COUNTERS,
+      options.eagerHeader ?? false,
+      pickProtocol,
+      options,
+    ).run();
   }
   return new Multiselect({ handlers: protocols as Record<string, ProtocolHandler> }).handle(stream, options);
 }

@@ -23,15 +23,25 @@ import { Exchange, type NegotiateOptions } from './exchange.js';
 /** Most refused proposals kept for an error's details. */
 const TRIED_KEPT = 16;
 
+/** One offered protocol: its frames, its handler, and the result handed out when it is chosen. */
+export interface TableEntry<H> {
+  readonly frames: ProtocolFrames;
+  readonly handler: H;
+  readonly negotiated: Negotiated<H>;
+}
+
+/** What a negotiation resolves with, picked from the chosen entry (no allocation per call). */
+export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
+
 /** The protocols a listener offers, indexed by their exact bytes. */
 export class ProtocolTable<H> {
-  private readonly byKey = new Map<string, { frames: ProtocolFrames; handler: H }>();
+  private readonly byKey = new Map<string, TableEntry<H>>();
   private lsReply: Buffer | undefined;
 
   /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
   set(protocol: string, handler: H): void {
     const frames = protocolFrames(protocol);
-    this.byKey.set(frames.key, { frames, handler });
+    this.byKey.set(frames.key, { frames, handler, negotiated: { protocol, handler } });
     this.lsReply = undefined;
   }
 
@@ -43,7 +53,7 @@ export class ProtocolTable<H> {
   }
 
   /** The entry whose bytes equal `text`, if any. */
-  lookup(text: Buffer): { frames: ProtocolFrames; handler: H } | undefined {
+  lookup(text: Buffer): TableEntry<H> | undefined {
     return this.byKey.get(text.toString('latin1'));
   }
 
@@ -82,16 +92,17 @@ export interface ListenerCounters {
   ls: number;
 }
 
-export class ListenExchange<H> extends Exchange<Negotiated<H>> {
+export class ListenExchange<H, R> extends Exchange<R> {
   private gotHeader = false;
   private headerSent = false;
-  private readonly tried: string[] = [];
+  private tried: string[] | undefined;
 
   constructor(
     stream: Duplex,
     private readonly table: ProtocolTable<H>,
     private readonly counters: ListenerCounters,
     private readonly eagerHeader: boolean,
+    private readonly pick: ResultPicker<H, R>,
     options: NegotiateOptions,
   ) {
     super(stream, options);
@@ -124,11 +135,9 @@ export class ListenExchange<H> extends Exchange<Negotiated<H>> {
     }
     const entry = this.table.lookup(message);
     if (entry !== undefined) {
-      const queue = this.queued();
       // The common pipelined case: header + echo as one cached buffer.
-      if (queue.length === 1 && queue[0] === HEADER_FRAME) queue[0] = entry.frames.withHeader;
-      else this.send(entry.frames.frame);
-      this.result = { protocol: entry.frames.protocol, handler: entry.handler };
+      if (!this.replaceQueued(HEADER_FRAME, entry.frames.withHeader)) this.send(entry.frames.frame);
+      this.result = this.pick(entry);
       return true;
     }
     if (sameBytes(message, LS_TEXT)) {
@@ -137,12 +146,13 @@ export class ListenExchange<H> extends Exchange<Negotiated<H>> {
       return false;
     }
     this.counters.na++;
+    this.tried ??= [];
     if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8'));
     this.send(NA_FRAME);
     return false;
   }
 
   protected context(): Record<string, unknown> {
-    return { role: 'listener', protocols: this.table.protocols(), tried: this.tried };
+    return { role: 'listener', protocols: this.table.protocols(), tried: this.tried ?? [] };
   }
 }
