@@ -68,15 +68,10 @@ export abstract class Exchange<T> {
         this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
         return;
       }
-      if (stream.listenerCount('data') > 0 || stream.listenerCount('readable') > 0) {
-        // Another reader would see the negotiation bytes and then the early bytes a second time.
+      const misuse = unusable(stream);
+      if (misuse !== undefined) {
         this.done = true;
-        reject(
-          new PeerwayError(
-            ErrorCodes.INVALID_ARGUMENT,
-            "stream already has 'data' or 'readable' listeners; negotiation must be its only reader",
-          ),
-        );
+        reject(new PeerwayError(ErrorCodes.INVALID_ARGUMENT, misuse));
         return;
       }
       this.prevFlowing = stream.readableFlowing;
@@ -246,6 +241,18 @@ export function resetStream(stream: Duplex): void {
     }
   }
   stream.destroy();
+}
+
+/** Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched. */
+function unusable(stream: Duplex): string | undefined {
+  if (stream.readableObjectMode || stream.readableEncoding !== null) {
+    return 'stream must deliver raw bytes (no object mode, no encoding)';
+  }
+  if (stream.listenerCount('data') > 0 || stream.listenerCount('readable') > 0) {
+    // Another reader would see the negotiation bytes and then the early bytes a second time.
+    return "stream already has 'data' or 'readable' listeners; negotiation must be its only reader";
+  }
+  return undefined;
 }
 
 function pauseStream(stream: Duplex): void {

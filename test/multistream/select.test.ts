@@ -258,3 +258,10 @@ test('handle: a stream that already has a reader is refused untouched (it would 
   assert.equal(String(pair.listener.read()), 'early');
   assert.deepEqual(seen, []);
 });
+
+test('select: a stream that decodes to strings is refused untouched', async () => {
+  await using pair = await tcpPair();
+  pair.dialer.setEncoding('utf8');
+  await assert.rejects(select(pair.dialer, '/p'), hasCode(ErrorCodes.INVALID_ARGUMENT));
+  assert.ok(!pair.dialer.destroyed);
+});
