@@ -10,7 +10,9 @@ import { AbstractMultiaddrConnection } from '@libp2p/utils';
 import type { SendResult } from '@libp2p/utils';
 import { defaultLogger } from '@libp2p/logger';
 import { multiaddr } from '@multiformats/multiaddr';
-import type { Uint8ArrayList } from 'uint8arraylist';
+
+/** The byte list js-libp2p hands to `sendData` (named without importing its transitive package). */
+type Uint8ArrayList = Parameters<AbstractMultiaddrConnection['sendData']>[0];
 
 const log = defaultLogger().forComponent('peerway:test:libp2p-socket');
 
