@@ -66,6 +66,22 @@ export const ErrorCodes = {
   CONFIG_READ_FAILED: 'ERR_CONFIG_READ_FAILED',
 
   // --- multistream ---
+  /** The peer answered `na` to every protocol we proposed. */
+  MULTISTREAM_NA: 'ERR_MULTISTREAM_NA',
+  /** The first message was not the `/multistream/1.0.0` header. */
+  MULTISTREAM_BAD_HEADER: 'ERR_MULTISTREAM_BAD_HEADER',
+  /** A message's length prefix exceeded the size cap or took more than 2 bytes. */
+  MULTISTREAM_TOO_LONG: 'ERR_MULTISTREAM_TOO_LONG',
+  /** A message's length prefix was not minimally encoded. */
+  MULTISTREAM_NOT_MINIMAL: 'ERR_MULTISTREAM_NOT_MINIMAL',
+  /** A message was empty, lacked its trailing newline or held another newline. */
+  MULTISTREAM_MALFORMED: 'ERR_MULTISTREAM_MALFORMED',
+  /** The listener answered with something that is neither our proposal nor `na`. */
+  MULTISTREAM_UNEXPECTED_RESPONSE: 'ERR_MULTISTREAM_UNEXPECTED_RESPONSE',
+  /** The stream ended, closed or failed before negotiation finished. */
+  MULTISTREAM_EOF: 'ERR_MULTISTREAM_EOF',
+  /** An `ls` reply did not follow the spec's list format. */
+  MULTISTREAM_BAD_LS: 'ERR_MULTISTREAM_BAD_LS',
 
   // --- directory ---
   /** A directory envelope line was not `{"type": int, "line": string}` JSON, or broke a limit. */

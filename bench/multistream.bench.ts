@@ -1,0 +1,208 @@
+/**
+ * multistream-select negotiations per second, ours against js-libp2p's
+ * (@libp2p/multistream-select) in the same process and harness, plus the physical limit for the
+ * repeated-TCP case: a raw socket ping-pong of the same bytes. The dialer proposes one protocol;
+ * the listener offers two and matches the second. Run: node --import tsx bench/multistream.bench.ts
+ */
+import '../test/helpers/libp2p-polyfill.js';
+import net from 'node:net';
+import { once } from 'node:events';
+import * as js from '@libp2p/multistream-select';
+import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-socket.js';
+import { memoryPair } from '../test/multistream/memory-pair.js';
+import { handle, select, encodeMessage, PROTOCOL_ID } from '../src/multistream/index.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const WANTED = '/a/1.0.0';
+const OFFERED = ['/x/1.0.0', WANTED];
+
+/** Runs `step` back to back for SECONDS (after a short warm-up); returns operations per second. */
+async function rate(step: () => Promise<unknown>): Promise<number> {
+  const warmUntil = performance.now() + 100;
+  while (performance.now() < warmUntil) await step();
+  let n = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) await step();
+    n += 100;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function server(onSocket: (s: net.Socket) => void): Promise<{ port: number; close: () => void }> {
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer({ noDelay: true }, (s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.once('close', () => sockets.delete(s));
+    onSocket(s);
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as net.AddressInfo).port;
+  return {
+    port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    },
+  };
+}
+
+async function connect(port: number): Promise<net.Socket> {
+  const s = net.connect({ port, host: '127.0.0.1', noDelay: true });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}
+
+// ---- in-memory pair, fresh pair per negotiation
+function oursMemory(): Promise<unknown> {
+  const [a, b] = memoryPair();
+  return Promise.all([select(a, WANTED), handle(b, OFFERED)]);
+}
+
+function jsMemory(): Promise<unknown> {
+  const [a, b] = memoryConnectionPair();
+  return Promise.all([js.select(a, WANTED), js.handle(b, OFFERED)]);
+}
+
+// ---- one TCP connection, repeated negotiations
+async function oursRepeated(): Promise<number> {
+  const srv = await server((s) => {
+    const loop = (): void => {
+      handle(s, OFFERED).then(loop, () => {});
+    };
+    loop();
+  });
+  const s = await connect(srv.port);
+  try {
+    return await rate(() => select(s, WANTED));
+  } finally {
+    s.destroy();
+    srv.close();
+  }
+}
+
+async function jsRepeated(): Promise<number> {
+  const srv = await server((s) => {
+    const conn = new SocketConnection(s, 'inbound');
+    const loop = (): void => {
+      js.handle(conn, OFFERED).then(loop, () => {});
+    };
+    loop();
+  });
+  const s = await connect(srv.port);
+  const conn = new SocketConnection(s, 'outbound');
+  try {
+    return await rate(() => js.select(conn, WANTED));
+  } finally {
+    s.destroy();
+    srv.close();
+  }
+}
+
+async function rawRepeated(): Promise<number> {
+  const request = Buffer.concat([encodeMessage(PROTOCOL_ID), encodeMessage(WANTED)]);
+  const reply = Buffer.from(request);
+  const srv = await server((s) => {
+    let got = 0;
+    s.on('data', (d: Buffer) => {
+      got += d.length;
+      while (got >= request.length) {
+        got -= request.length;
+        s.write(reply);
+      }
+    });
+  });
+  const s = await connect(srv.port);
+  let got = 0;
+  let wake: (() => void) | undefined;
+  s.on('data', (d: Buffer) => {
+    got += d.length;
+    if (got >= reply.length) {
+      got -= reply.length;
+      wake?.();
+    }
+  });
+  try {
+    return await rate(
+      () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          s.write(request);
+        }),
+    );
+  } finally {
+    s.destroy();
+    srv.close();
+  }
+}
+
+// ---- a new TCP connection per negotiation
+async function oursFresh(): Promise<number> {
+  const srv = await server((s) => {
+    handle(s, OFFERED).then(
+      () => s.destroy(),
+      () => {},
+    );
+  });
+  try {
+    return await rate(async () => {
+      const s = await connect(srv.port);
+      await select(s, WANTED);
+      s.destroy();
+    });
+  } finally {
+    srv.close();
+  }
+}
+
+async function jsFresh(): Promise<number> {
+  const srv = await server((s) => {
+    js.handle(new SocketConnection(s, 'inbound'), OFFERED).then(
+      () => s.destroy(),
+      () => {},
+    );
+  });
+  try {
+    return await rate(async () => {
+      const s = await connect(srv.port);
+      await js.select(new SocketConnection(s, 'outbound'), WANTED);
+      s.destroy();
+    });
+  } finally {
+    srv.close();
+  }
+}
+
+const fmt = (n: number): string => `${(n / 1000).toFixed(1)} k/s`.padStart(10);
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/** Runs each contender ROUNDS times, interleaved so load drift on a shared box hits all alike. */
+async function compare(cases: Array<() => Promise<number>>): Promise<number[]> {
+  const results: number[][] = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < cases.length; i++) results[i]!.push(await cases[i]!());
+  }
+  return results.map(median);
+}
+
+function row(name: string, ours: number, theirs: number, label: string): void {
+  console.log(
+    `${name.padEnd(32)} ours ${fmt(ours)}   ${label.padEnd(13)} ${fmt(theirs)}   ratio ${(ours / theirs).toFixed(2)}x`,
+  );
+}
+
+console.log(
+  `multistream-select negotiations per second: median of ${ROUNDS} interleaved rounds of ${SECONDS} s (node ${process.version})`,
+);
+const [memOurs, memJs] = await compare([() => rate(oursMemory), () => rate(jsMemory)]);
+row('in-memory pair, fresh each', memOurs!, memJs!, 'js-libp2p');
+const [repOurs, repJs, repRaw] = await compare([oursRepeated, jsRepeated, rawRepeated]);
+row('TCP, one connection, repeated', repOurs!, repJs!, 'js-libp2p');
+row('TCP, one connection, repeated', repOurs!, repRaw!, 'raw ping-pong');
+const [freshOurs, freshJs] = await compare([oursFresh, jsFresh]);
+row('TCP, new connection each', freshOurs!, freshJs!, 'js-libp2p');

@@ -1,0 +1,260 @@
+/**
+ * One negotiation over a Node Duplex, driven synchronously from its 'data' events. Subclasses
+ * (dialer, listener, ls) decide what to write and how to answer each message; this class owns
+ * the stream while they run: listeners, deadline, abort, errors, and the hand-back.
+ *
+ * Reading: in paused mode ('readable' + `read(n)` of exactly what is buffered), so Node never
+ * emits an 'end' nobody is listening to yet, and leaving needs no internal state: removing the
+ * listener returns the stream to the read mode it was found in.
+ *
+ * Hand-back: bytes that arrived behind the last negotiation message are put back at the front of
+ * its read buffer with `unshift()`, so the protocol reads them first and exactly once, before an
+ * EOF that arrived in the same read.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
+import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
+import { multistreamError, withContext } from './errors.js';
+import { MessageReader } from './message-reader.js';
+
+/** Options shared by every negotiation call. */
+export interface NegotiateOptions extends AbortOptions {
+  /** Give up after this many milliseconds; 0 disables the deadline. @default 10000 */
+  timeout?: number | undefined;
+}
+
+function noop(): void {}
+
+function onDeadline(exchange: { timedOut(): void }): void {
+  exchange.timedOut();
+}
+
+/** Base of every negotiation state machine. */
+export abstract class Exchange<T> {
+  protected readonly reader = new MessageReader();
+  /** Cap for the next message; a subclass raises it for an `ls` reply. */
+  protected maxLength = MAX_MESSAGE_LENGTH;
+  protected maxLengthBytes = MAX_LENGTH_BYTES;
+  protected singleLine = true;
+  /** Set by the subclass before `onMessage` returns true. */
+  protected result: T | undefined;
+  // Bytes to write: usually one cached frame, an array only when a chunk needs several answers.
+  private out: Buffer | Buffer[] | undefined;
+  private resolve: (value: T) => void = noop;
+  private reject: (reason: unknown) => void = noop;
+  private timer: NodeJS.Timeout | undefined;
+  private prevFlowing: boolean | null = null;
+  private done = false;
+
+  constructor(
+    protected readonly stream: Duplex,
+    private readonly options: NegotiateOptions,
+  ) {}
+
+  /** Starts the negotiation; resolves with the result once the stream has been handed back. */
+  run(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const { stream } = this;
+      const signal = this.options.signal;
+      if (signal?.aborted === true) {
+        this.fail(abortError(signal, 'multistream negotiation'));
+        return;
+      }
+      if (stream.destroyed || stream.readableEnded) {
+        this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
+        return;
+      }
+      const misuse = unusable(stream);
+      if (misuse !== undefined) {
+        this.done = true;
+        reject(new PeerwayError(ErrorCodes.INVALID_ARGUMENT, misuse));
+        return;
+      }
+      this.prevFlowing = stream.readableFlowing;
+      stream.on('end', this.onEnd);
+      stream.on('close', this.onEnd);
+      stream.on('error', this.onError);
+      // Ask for data first: with a read already pending, adding the 'readable' listener below
+      // does not schedule one more tick to start reading (an EOF already seen surfaces as 'end').
+      stream.read(0);
+      stream.on('readable', this.onReadable);
+      if (signal !== undefined) {
+        this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
+        signal.addEventListener('abort', this.onAbort);
+      }
+      const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
+      if (timeout > 0 && Number.isFinite(timeout)) this.timer = setTimeout(onDeadline, timeout, this);
+      try {
+        this.begin();
+        this.flush();
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /** Writes the opening messages (queue them with `send`). */
+  protected abstract begin(): void;
+
+  /** Handles one message; returns true when the negotiation is complete. */
+  protected abstract onMessage(message: Buffer): boolean;
+
+  /** Facts about the negotiation for error details (role, protocols tried). */
+  protected abstract context(): Record<string, unknown>;
+
+  /** Queues bytes; everything queued while handling one chunk goes out in one write. */
+  protected send(frame: Buffer): void {
+    const out = this.out;
+    if (out === undefined) this.out = frame;
+    else if (Array.isArray(out)) out.push(frame);
+    else this.out = [out, frame];
+  }
+
+  /** Replaces the queue when it holds exactly `only` (to send header + answer as one cached buffer). */
+  protected replaceQueued(only: Buffer, replacement: Buffer): boolean {
+    if (this.out !== only) return false;
+    this.out = replacement;
+    return true;
+  }
+
+  private flush(): void {
+    const out = this.out;
+    if (out === undefined) return;
+    this.out = undefined;
+    // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
+    // synchronously, so a dialer that writes and closes at once (lazy) is still served.
+    this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
+  }
+
+  // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
+  private readonly onReadable = this.handleReadable.bind(this);
+  private readonly onEnd = this.handleEnd.bind(this);
+  private readonly onError = this.handleError.bind(this);
+  private onAbort: (() => void) | undefined;
+
+  private handleReadable(): void {
+    const { stream } = this;
+    while (!this.done) {
+      const n = stream.readableLength;
+      // Nothing buffered: read() lets a pending EOF surface as 'end' (and otherwise asks for more).
+      if (n === 0) {
+        stream.read();
+        return;
+      }
+      // Reading exactly what is buffered never schedules 'end' behind our back.
+      const chunk = stream.read(n) as Buffer | string | null;
+      if (chunk === null) return;
+      this.handleData(chunk);
+    }
+  }
+
+  private handleData(chunk: Buffer | string): void {
+    if (typeof chunk === 'string') {
+      this.fail(
+        new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'stream has an encoding set; multistream needs bytes'),
+      );
+      return;
+    }
+    this.reader.push(chunk);
+    try {
+      for (;;) {
+        const message = this.reader.next(this.maxLength, this.maxLengthBytes, this.singleLine);
+        if (message === null) break;
+        if (this.onMessage(message)) {
+          this.flush();
+          this.finish();
+          return;
+        }
+      }
+      this.flush();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private handleEnd(): void {
+    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream ended or closed during negotiation'));
+  }
+
+  private handleError(err: unknown): void {
+    this.fail(
+      multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream failed during negotiation', undefined, err),
+    );
+  }
+
+  /** Called by the deadline timer. */
+  timedOut(): void {
+    this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
+  }
+
+  private detach(): void {
+    const { stream } = this;
+    stream.off('readable', this.onReadable);
+    stream.off('end', this.onEnd);
+    stream.off('close', this.onEnd);
+    stream.off('error', this.onError);
+    if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.detach();
+    const { stream } = this;
+    const rest = this.reader.takeRemainder();
+    if (rest.length > 0) stream.unshift(rest);
+    // Removing our 'readable' listener hands the stream back unread (Node resets readableFlowing
+    // to null on the next tick, or resumes it for 'data' listeners that were there before); a
+    // stream the caller had paused is paused again right after that, before its code runs.
+    if (this.prevFlowing === false) process.nextTick(pauseStream, stream);
+    this.resolve(this.result as T);
+  }
+
+  private fail(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.detach();
+    // Keep a late socket error from becoming an uncaught exception once our listener is gone.
+    this.stream.on('error', noop);
+    resetStream(this.stream);
+    this.reject(withContext(err, this.context()));
+  }
+}
+
+/**
+ * Resets a stream: RST for a TCP socket, a plain destroy for anything else. A socket whose write
+ * side is already ending (a shutdown is in flight, as after a FIN from a peer on a socket that
+ * does not allow half-open) is only destroyed: resetting it then leaves the handle unclosed.
+ */
+export function resetStream(stream: Duplex): void {
+  const socket = stream as Duplex & { resetAndDestroy?: () => void };
+  if (typeof socket.resetAndDestroy === 'function' && !stream.writableEnded && !stream.destroyed) {
+    try {
+      socket.resetAndDestroy();
+      return;
+    } catch {
+      // Not a TCP handle (TLS, a pipe): fall through to destroy().
+    }
+  }
+  stream.destroy();
+}
+
+/** Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched. */
+function unusable(stream: Duplex): string | undefined {
+  if (stream.readableObjectMode || stream.readableEncoding !== null) {
+    return 'stream must deliver raw bytes (no object mode, no encoding)';
+  }
+  if (stream.listenerCount('data') > 0 || stream.listenerCount('readable') > 0) {
+    // Another reader would see the negotiation bytes and then the early bytes a second time.
+    return "stream already has 'data' or 'readable' listeners; negotiation must be its only reader";
+  }
+  return undefined;
+}
+
+function pauseStream(stream: Duplex): void {
+  stream.pause();
+}

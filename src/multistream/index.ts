@@ -1,0 +1,59 @@
+/**
+ * multistream-select 1.0: how libp2p peers agree on a protocol at the start of every connection
+ * and stream. Every message is `uvarint(len) || utf8(text) || '\n'` (len counts the newline, at
+ * most 1024, a minimal prefix of at most 2 bytes). Both sides first send the header
+ * `/multistream/1.0.0`; the dialer then proposes one protocol at a time and the listener echoes
+ * the one it accepts or answers `na`. After the echo the same stream carries the protocol.
+ *
+ * ```
+ *  dialer                                             listener
+ *    | 13 /multistream/1.0.0\n  09 /a/1.0.0\n  (one write) |
+ *    |---------------------------------------------------->|
+ *    |          13 /multistream/1.0.0\n  03 na\n (one write)|
+ *    |<----------------------------------------------------|
+ *    | 09 /b/1.0.0\n                                       |
+ *    |---------------------------------------------------->|
+ *    |                                        09 /b/1.0.0\n|  echo: /b/1.0.0 agreed
+ *    |<----------------------------------------------------|
+ *    | ...protocol bytes, both ways...                     |
+ *
+ *  ls (optional):  03 ls\n  ->  <- len [ 09 /a/1.0.0\n 09 /b/1.0.0\n ] \n
+ * ```
+ *
+ * Works on any Node `Duplex` (TCP, TLS, SOCKS sockets) that has no other reader while it
+ * negotiates. After a negotiation the caller keeps the same stream; bytes that arrived behind the
+ * last negotiation message are put back at the front of its read buffer and are read first,
+ * exactly once.
+ *
+ * @example
+ * ```ts
+ * import { Multiselect, select } from 'peerway/multistream';
+ * const mss = new Multiselect({ handlers: { '/echo/1.0.0': (s) => s.pipe(s) } });
+ * const server = await listenTcp((socket) => void mss.handle(socket).catch(() => {}));
+ * const socket = await dialTcp('127.0.0.1', server.port);
+ * await select(socket, ['/echo/2.0.0', '/echo/1.0.0']); // '/echo/1.0.0'
+ * ```
+ *
+ * @module
+ */
+export {
+  PROTOCOL_ID,
+  MAX_MESSAGE_LENGTH,
+  MAX_PROTOCOL_LENGTH,
+  DEFAULT_MAX_LS_REPLY_LENGTH,
+  DEFAULT_NEGOTIATION_TIMEOUT,
+} from './constants.js';
+export { encodeMessage, encodeLsReply, decodeLsReply } from './codec.js';
+export { MessageReader } from './message-reader.js';
+export type { NegotiateOptions } from './exchange.js';
+export { select, trySelect, handshake, ls, type SelectOptions, type LsOptions } from './select.js';
+export { MultiselectClient, type MultiselectClientInit, type MultiselectClientStats } from './client.js';
+export type { ListenOptions, Negotiated } from './negotiate.js';
+export {
+  Multiselect,
+  handle,
+  type MultiselectInit,
+  type MultiselectStats,
+  type ProtocolHandler,
+} from './multiselect.js';
+export { lazySelect } from './lazy.js';

@@ -1,0 +1,231 @@
+/**
+ * The dialer: handshake, proposals one at a time, `ls`. Every exchange writes the header together
+ * with its first message (the spec's pipelining recommendation) and accepts the listener's header
+ * whether it arrives before, with, or apart from the answer.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, toPeerwayError } from '../core/index.js';
+import { DEFAULT_MAX_LS_REPLY_LENGTH, MAX_LS_LENGTH_BYTES } from './constants.js';
+import {
+  HEADER_FRAME,
+  HEADER_TEXT,
+  LS_FRAME,
+  NA_TEXT,
+  decodeLsReply,
+  protocolFrames,
+  sameBytes,
+  type ProtocolFrames,
+} from './codec.js';
+import { multistreamError, preview } from './errors.js';
+import { Exchange, type NegotiateOptions } from './exchange.js';
+
+/** Options for {@link select}. */
+export interface SelectOptions extends NegotiateOptions {
+  /**
+   * Send and expect the `/multistream/1.0.0` header. Turn off to propose on a stream whose
+   * handshake was already done (what {@link trySelect} does). @default true
+   */
+  handshake?: boolean;
+}
+
+class SelectExchange extends Exchange<string> {
+  private index = 0;
+  private needHeader: boolean;
+
+  constructor(
+    stream: Duplex,
+    private readonly frames: readonly ProtocolFrames[],
+    private readonly handshake: boolean,
+    options: NegotiateOptions,
+  ) {
+    super(stream, options);
+    this.needHeader = handshake;
+  }
+
+  protected begin(): void {
+    const first = this.frames[0]!;
+    this.send(this.handshake ? first.withHeader : first.frame);
+  }
+
+  protected onMessage(message: Buffer): boolean {
+    if (this.needHeader) {
+      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+      this.needHeader = false;
+      return false;
+    }
+    const current = this.frames[this.index]!;
+    if (sameBytes(message, current.text)) {
+      this.result = current.protocol;
+      return true;
+    }
+    if (!sameBytes(message, NA_TEXT)) {
+      throw multistreamError(
+        ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE,
+        'listener answered neither the proposal nor na',
+        {
+          proposal: current.protocol,
+          response: preview(message),
+        },
+      );
+    }
+    this.index++;
+    const next = this.frames[this.index];
+    if (next === undefined) {
+      throw multistreamError(ErrorCodes.MULTISTREAM_NA, 'listener supports none of the proposed protocols');
+    }
+    this.send(next.frame);
+    return false;
+  }
+
+  protected context(): Record<string, unknown> {
+    return {
+      role: 'dialer',
+      protocols: this.frames.map((f) => f.protocol),
+      tried: this.frames.slice(0, this.index + 1).map((f) => f.protocol),
+    };
+  }
+}
+
+class HandshakeExchange extends Exchange<void> {
+  protected begin(): void {
+    this.send(HEADER_FRAME);
+  }
+
+  protected onMessage(message: Buffer): boolean {
+    if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+    return true;
+  }
+
+  protected context(): Record<string, unknown> {
+    return { role: 'dialer', protocols: [] };
+  }
+}
+
+class LsExchange extends Exchange<string[] | undefined> {
+  private needHeader: boolean;
+
+  constructor(
+    stream: Duplex,
+    private readonly handshake: boolean,
+    private readonly maxReplyLength: number,
+    options: NegotiateOptions,
+  ) {
+    super(stream, options);
+    this.needHeader = handshake;
+    if (!handshake) this.expectReply();
+  }
+
+  protected begin(): void {
+    this.send(this.handshake ? Buffer.concat([HEADER_FRAME, LS_FRAME]) : LS_FRAME);
+  }
+
+  protected onMessage(message: Buffer): boolean {
+    if (this.needHeader) {
+      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+      this.needHeader = false;
+      this.expectReply();
+      return false;
+    }
+    // go removed `ls` and answers na: report "not supported" instead of failing.
+    this.result = sameBytes(message, NA_TEXT) ? undefined : decodeLsReply(message);
+    return true;
+  }
+
+  private expectReply(): void {
+    this.maxLength = this.maxReplyLength;
+    this.maxLengthBytes = MAX_LS_LENGTH_BYTES;
+    this.singleLine = false;
+  }
+
+  protected context(): Record<string, unknown> {
+    return { role: 'dialer', protocols: ['ls'] };
+  }
+}
+
+function badHeader(message: Buffer): Error {
+  return multistreamError(ErrorCodes.MULTISTREAM_BAD_HEADER, 'first message was not /multistream/1.0.0', {
+    received: preview(message),
+  });
+}
+
+/**
+ * Negotiates one of `protocols` as the dialer, in order of preference: header and first proposal
+ * in one write, then the next proposal after each `na`. Resolves with the protocol the listener
+ * echoed; the stream then carries that protocol, with any bytes that came behind the echo
+ * delivered first. On failure the stream is reset and the promise rejects with a PeerwayError
+ * (`ERR_MULTISTREAM_NA` when every proposal was refused) whose details list the protocols tried.
+ *
+ * @example
+ * ```ts
+ * const socket = await dialTcp('127.0.0.1', port);
+ * const protocol = await select(socket, ['/noise', '/tls/1.0.0'], { timeout: 5000 });
+ * ```
+ */
+export function select(
+  stream: Duplex,
+  protocols: string | readonly string[],
+  options: SelectOptions = {},
+): Promise<string> {
+  const list = typeof protocols === 'string' ? [protocols] : protocols;
+  if (list.length === 0)
+    return Promise.reject(multistreamError(ErrorCodes.INVALID_ARGUMENT, 'no protocols to select'));
+  let frames: ProtocolFrames[];
+  try {
+    frames = list.map(protocolFrames);
+  } catch (err) {
+    return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
+  }
+  return new SelectExchange(stream, frames, options.handshake ?? true, options).run();
+}
+
+/**
+ * Proposes one protocol on a stream whose handshake is done (see {@link handshake}). Resolves with
+ * the protocol, or rejects with ERR_MULTISTREAM_NA.
+ *
+ * @example
+ * ```ts
+ * await handshake(socket);
+ * await trySelect(socket, '/echo/1.0.0');
+ * ```
+ */
+export function trySelect(stream: Duplex, protocol: string, options: NegotiateOptions = {}): Promise<string> {
+  return select(stream, [protocol], { ...options, handshake: false });
+}
+
+/**
+ * Sends the header and waits for the listener's. Only needed before {@link trySelect}, or for
+ * a dialer that wants to learn early whether the peer speaks multistream at all.
+ *
+ * @example
+ * ```ts
+ * await handshake(socket, { timeout: 5000 });
+ * ```
+ */
+export function handshake(stream: Duplex, options: NegotiateOptions = {}): Promise<void> {
+  return new HandshakeExchange(stream, options).run();
+}
+
+/** Options for {@link ls}. */
+export interface LsOptions extends SelectOptions {
+  /** Largest reply accepted, in bytes (at most 2^21 - 1, what a 3-byte prefix holds). @default 65536 */
+  maxReplyLength?: number;
+}
+
+/**
+ * Asks the listener for its protocols (`ls`, optional in the spec). Resolves with the list, or
+ * with `undefined` when the peer answered `na` (go dropped `ls`). Never rely on it for anything
+ * functional: py-libp2p answers in another format (parsed as a fallback) and go not at all.
+ *
+ * @example
+ * ```ts
+ * const protocols = await ls(socket); // then, on the same stream:
+ * await select(socket, protocols?.[0] ?? '/noise', { handshake: false });
+ * ```
+ */
+export function ls(stream: Duplex, options: LsOptions = {}): Promise<string[] | undefined> {
+  // A 3-byte prefix tops out at 2^21 - 1.
+  const max = Math.min(options.maxReplyLength ?? DEFAULT_MAX_LS_REPLY_LENGTH, 2 ** 21 - 1);
+  return new LsExchange(stream, options.handshake ?? true, max, options).run();
+}
