@@ -53,6 +53,9 @@ export {
 // store: SQLite with per-family migrations
 export { openStore, openStoreOrRecover, type Store } from './store/index.js';
 
+// multistream: libp2p protocol negotiation (select/handle/ls live in 'peerway/multistream')
+export { Multiselect, MultiselectClient, lazySelect } from './multistream/index.js';
+
 // directory: JoinMarket directory nodes
 export {
   DirectoryServer,
