@@ -95,6 +95,26 @@ export type {
   DirectoryMessage,
 } from './client-options.js';
 export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
+export {
+  MultiDirectoryClient,
+  type MultiDirectoryClientInit,
+  type MultiSendOptions,
+} from './multi-directory-client.js';
+export {
+  MakerClient,
+  type MakerClientInit,
+  type MakerClientEvents,
+  type MakerClientStats,
+  type MakerRequest,
+} from './maker-client.js';
+export {
+  PeerLinks,
+  MAX_PEER_LINKS,
+  type PeerLinksInit,
+  type PeerLinksEvents,
+  type PeerLinksStats,
+} from './peer-links.js';
+export { PeerLink, type PeerLinkInit, type PeerLinkEvents, type PeerLinkStats } from './peer-link.js';
 
 // Orderbook, offers, fidelity bonds, end-to-end encryption and the multi-directory taker logic.
 export {
