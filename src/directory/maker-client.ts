@@ -12,7 +12,12 @@ import { TypedEmitter } from '../core/index.js';
 import type { DirectoryClient } from './client.js';
 import { NOT_SERVING_ONION } from './constants.js';
 import type { MessageLine, VerifiedPrivmsg } from './message-line.js';
-import { bodyToPrivmsg, formatCancelMessage, formatOfferMessage, parseOfferMessage } from './orderbook/command-chain.js';
+import {
+  bodyToPrivmsg,
+  formatCancelMessage,
+  formatOfferMessage,
+  parseOfferMessage,
+} from './orderbook/command-chain.js';
 import { DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX } from './orderbook/constants.js';
 import { createBondProof, type BondCertificate } from './orderbook/fidelity-bond.js';
 import type { Offer } from './orderbook/offer.js';
@@ -105,7 +110,9 @@ export class MakerClient extends DirectoryClientPool {
     this.#offers = [...(init.offers ?? [])];
     this.#bond = init.bond;
     this.#serve = init.serve;
-    this.#dedup = new RequestDeduplicator(init.dedupWindow === undefined ? {} : { windowMs: init.dedupWindow });
+    this.#dedup = new RequestDeduplicator(
+      init.dedupWindow === undefined ? {} : { windowMs: init.dedupWindow },
+    );
     this.links = new PeerLinks({
       identity: init.identity,
       network: this.network,
@@ -146,7 +153,8 @@ export class MakerClient extends DirectoryClientPool {
   cancel(oids: readonly number[]): void {
     const gone = new Set(oids);
     this.#offers = this.#offers.filter((o) => !gone.has(o.oid));
-    for (const client of this.clients.values()) void sendSafely(() => client.sendPubmsg(formatCancelMessage(oids)));
+    for (const client of this.clients.values())
+      void sendSafely(() => client.sendPubmsg(formatCancelMessage(oids)));
   }
 
   /** Announces a new or changed offer set on every directory. */
@@ -229,7 +237,9 @@ export class MakerClient extends DirectoryClientPool {
     }
     this.#channels.set(m.from, channel);
     const proof =
-      this.#bond === undefined ? undefined : createBondProof(this.#bond, { takerNick: m.from, makerNick: this.nick });
+      this.#bond === undefined
+        ? undefined
+        : createBondProof(this.#bond, { takerNick: m.from, makerNick: this.nick });
     const { command, data } = bodyToPrivmsg(formatOfferMessage(this.#offers, proof));
     if (this.#sendOn(channel, m.from, command, data)) {
       this.stats.orderbookAnswers += 1;

@@ -218,7 +218,8 @@ export class MultiDirectoryClient extends DirectoryClientPool {
       sendPrivmsg: (to, command, data) => client.sendPrivmsg(to, command, data),
     };
     const channel = `${DIRECTORY_CHANNEL_PREFIX}${nodeId}`;
-    const onPubmsg = (m: { from: string; body: string }): void => this.core.handlePubmsg(nodeId, m.from, m.body);
+    const onPubmsg = (m: { from: string; body: string }): void =>
+      this.core.handlePubmsg(nodeId, m.from, m.body);
     const onPrivmsg = (m: VerifiedPrivmsg): void => this.core.handlePrivmsg(incoming(m, channel));
     const onPeerlist = (entries: PeerlistEntry[]): void => {
       this.#learnLocations(entries);
@@ -253,7 +254,10 @@ export class MultiDirectoryClient extends DirectoryClientPool {
 /** Most remembered nick locations. */
 const MAX_LOCATIONS = 100_000;
 
-function incoming(m: VerifiedPrivmsg, channel: string): {
+function incoming(
+  m: VerifiedPrivmsg,
+  channel: string,
+): {
   from: string;
   command: string;
   data: string;

@@ -116,7 +116,10 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
   /** Signs and sends `OURNICK!to!command data pub sig`. False when the link is down or full. */
   sendPrivmsg(to: string, command: string, data: string): boolean {
     if (!this.connected) return false;
-    return this.#channel.send(MessageType.PRIVMSG, formatSignedPrivmsg(this.#init.identity, to, command, data));
+    return this.#channel.send(
+      MessageType.PRIVMSG,
+      formatSignedPrivmsg(this.#init.identity, to, command, data),
+    );
   }
 
   /** Closes the link. Idempotent. */

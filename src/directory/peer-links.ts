@@ -173,7 +173,9 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements DirectPo
         timeout,
         category: this.#init.isolationCategory ?? 'peer',
       });
-      const link = this.#track(new PeerLink({ ...this.#linkInit(), stream, outbound: true, expectedNick: nick }));
+      const link = this.#track(
+        new PeerLink({ ...this.#linkInit(), stream, outbound: true, expectedNick: nick }),
+      );
       await link.handshake(signal);
       this.#register(nick, link);
       return true;
