@@ -111,6 +111,11 @@ export class MultiDirectoryClient extends DirectoryClientPool {
     this.links.on('privmsg', (m) => this.core.handlePrivmsg(incoming(m, DIRECT_CHANNEL)));
   }
 
+  /** Our nick. */
+  get nick(): string {
+    return this.identity.nick;
+  }
+
   /** Connects every directory in parallel; returns how many are connected now. */
   async connectAll(options: AbortOptions = {}): Promise<number> {
     await this.connectAllParallel(options);
