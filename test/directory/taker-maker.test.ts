@@ -112,7 +112,7 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
     // The link dies: the session falls back to a directory.
     taker.links.drop(maker.nick);
     await until(() => !taker.links.isConnected(maker.nick), 3000, 'link down');
-    const fallback = await taker.sendPrivmsg(maker.nick, 'auth', 'c2', { forceChannel: undefined });
+    const fallback = await taker.sendPrivmsg(maker.nick, 'auth', 'c2');
     assert.match(fallback, /^directory:/);
     await until(() => seen.length === 3, 3000, 'fallback request');
     assert.match(seen[2]!, /^directory:/);
