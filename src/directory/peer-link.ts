@@ -5,8 +5,8 @@
  *
  * ```
  *  taker (dialler)                        maker (serving host:port)
+ *                                     <----  793 {nick M, host:port}   (on accept)
  *    793 {nick T, NOT-SERVING-ONION}  ---->
- *                                     <----  793 {nick M, host:port}
  *    685 T!M!fill ... pub sig         ---->
  *                                     <----  685 M!T!pubkey ... pub sig
  * ```
@@ -41,7 +41,10 @@ export interface PeerLinkInit {
   network: string;
   /** Our location string (`NOT-SERVING-ONION` for a taker). */
   location: string;
-  /** True when we dialled: we send our 793 first; an accepting side answers the peer's. */
+  /**
+   * True when we dialled. Both ends send their 793 at once (the recorded reference maker sends
+   * its own as soon as it accepts); `outbound` only decides whether `expectedNick` applies.
+   */
   outbound: boolean;
   /** For outbound links: the nick we meant to reach; another nick fails the handshake. */
   expectedNick?: string;
@@ -86,7 +89,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       },
       { maxLineLength: MAX_LINE_LENGTH, maxWriteBuffer: MAX_WRITE_BUFFER, counters: this.stats },
     );
-    if (init.outbound) this.#sendHandshake();
+    this.#sendHandshake();
   }
 
   /** The peer's nick (after the handshake). */
@@ -159,7 +162,6 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
         return this.close();
       }
       this.remote = hs;
-      if (!this.#init.outbound) this.#sendHandshake();
       this.#handshake.resolve(hs);
       return;
     }
