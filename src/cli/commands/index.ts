@@ -11,6 +11,7 @@ export type RegisterCommand = (program: Command) => void;
 /** Every command group, in help order. Protocol modules add theirs here. */
 export const commands: readonly RegisterCommand[] = [
   registerNodeCommand,
+  registerDirectoryCommands,
   registerDiscoveryCommands,
   registerOverlayCommands,
   registerOrderbookCommands,
