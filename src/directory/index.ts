@@ -114,6 +114,7 @@ export {
   type PeerLinksEvents,
   type PeerLinksStats,
 } from './peer-links.js';
+export { VerifiedLineCache, DEFAULT_VERIFIED_LINES, type VerifiedLineCacheStats } from './verified-lines.js';
 export { PeerLink, type PeerLinkInit, type PeerLinkEvents, type PeerLinkStats } from './peer-link.js';
 
 // Orderbook, offers, fidelity bonds, end-to-end encryption and the multi-directory taker logic.

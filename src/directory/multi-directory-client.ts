@@ -26,6 +26,7 @@ import type { DirectoryPort } from './orderbook/ports.js';
 import type { PeerlistEntry } from './peerlist.js';
 import { PeerLinks } from './peer-links.js';
 import { DirectoryClientPool, type DirectoryClientPoolInit } from './pool.js';
+import { VerifiedLineCache } from './verified-lines.js';
 
 /** Options for {@link MultiDirectoryClient}. */
 export interface MultiDirectoryClientInit extends DirectoryClientPoolInit {
@@ -72,6 +73,8 @@ export class MultiDirectoryClient extends DirectoryClientPool {
   /** Last known location of each nick, from peerlists (bounded by the nick tracker's limits). */
   readonly locations = new Map<string, string>();
   readonly preferDirectConnections: boolean;
+  /** Privmsg lines already verified, shared by every directory client of this taker. */
+  readonly verifiedLines: VerifiedLineCache;
   readonly #detach = new Map<string, () => void>();
 
   constructor(init: MultiDirectoryClientInit) {
@@ -80,6 +83,7 @@ export class MultiDirectoryClient extends DirectoryClientPool {
       (init.socksHost !== undefined && init.socksPort !== undefined
         ? socksDialer(createSocksDialer({ host: init.socksHost, port: init.socksPort }), { onionOnly: true })
         : undefined);
+    const verifiedLines = init.clientOptions?.verifiedLines ?? new VerifiedLineCache();
     const features: Features = { peerlist_features: true, ping: true };
     if (init.neutrinoCompat === true) features['neutrino_compat'] = true;
     super({
@@ -89,8 +93,10 @@ export class MultiDirectoryClient extends DirectoryClientPool {
         features,
         location: init.ourLocation ?? NOT_SERVING_ONION,
         ...init.clientOptions,
+        verifiedLines,
       },
     });
+    this.verifiedLines = verifiedLines;
     this.preferDirectConnections = init.preferDirectConnections ?? true;
     this.core = new MultiDirectoryCore({
       nick: init.identity.nick,

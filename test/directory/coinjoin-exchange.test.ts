@@ -127,6 +127,8 @@ test('responses: !error ends one wait, !sig counts per maker, copies through sev
       data: 'offer gone',
       channel: result.get(failing.nick)!.channel,
     });
+    // The copies through the second directory were the same bytes: no second signature check.
+    await until(() => taker.verifiedLines.stats.hits === 3, 3000, 'copies seen');
     // A maker that never answers leaves the wait with what arrived at the timeout.
     const silent = await taker.waitForResponse(good.nick, '!ioauth', { timeout: 200 });
     assert.equal(silent, undefined);
