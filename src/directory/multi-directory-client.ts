@@ -30,7 +30,10 @@ import { VerifiedLineCache } from './verified-lines.js';
 
 /** Options for {@link MultiDirectoryClient}. */
 export interface MultiDirectoryClientInit extends DirectoryClientPoolInit {
-  /** SOCKS5 proxy host (Tor); with `socksPort`, every dial goes through it. @default undefined (direct TCP) */
+  /**
+   * SOCKS5 proxy host (Tor); with `socksPort`, `.onion` hosts are dialled through it (others
+   * directly) and `streamIsolation` defaults to true. @default undefined (direct TCP)
+   */
   socksHost?: string;
   /** SOCKS5 proxy port. @default undefined */
   socksPort?: number;
@@ -88,6 +91,8 @@ export class MultiDirectoryClient extends DirectoryClientPool {
     if (init.neutrinoCompat === true) features['neutrino_compat'] = true;
     super({
       ...init,
+      // Behind a proxy, directory and peer dials go out under separate isolation categories.
+      streamIsolation: init.streamIsolation ?? init.socksHost !== undefined,
       ...(dialer === undefined ? {} : { dialer }),
       clientOptions: {
         features,

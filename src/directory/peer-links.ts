@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import { deadline, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
 import { listenTcp, type TcpListener } from '../transport/index.js';
-import { CONNECT_TIMEOUT_MS, NOT_SERVING_ONION } from './constants.js';
+import { CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, NOT_SERVING_ONION } from './constants.js';
 import { tcpDialer, type Dialer } from './dialer.js';
 import { parseLocation } from './location.js';
 import type { VerifiedPrivmsg } from './message-line.js';
@@ -194,7 +194,10 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements DirectPo
     }
     this.stats.accepted += 1;
     const link = this.#track(new PeerLink({ ...this.#linkInit(), stream: socket, outbound: false }));
-    const signal = AbortSignal.timeout(this.#init.timeout ?? CONNECT_TIMEOUT_MS);
+    // An accepted socket has only the handshake left to do: the directory's handshake deadline.
+    const signal = AbortSignal.timeout(
+      Math.min(this.#init.timeout ?? CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS),
+    );
     link.handshake(signal).then(
       (hs) => this.#register(hs.nick, link),
       () => (this.stats.refused += 1),

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tcpDialer, type Dialer } from '../../src/directory/index.js';
 import { until } from './net.js';
 import { addr, bondCertificate, QUICK_BOOK, startDirectories, startMaker, startTaker } from './market.js';
 
@@ -91,8 +92,14 @@ test('taker: channel pinned per maker, forced-channel errors are typed', async (
 test('taker: upgrades to a direct link after the first message, falls back to a directory when it dies', async () => {
   const [d1, d2] = await startDirectories(2);
   const maker = await startMaker([d1!, d2!], 0, { serve: { host: '127.0.0.1' } });
-  const taker = await startTaker([d1!, d2!]);
+  const categories: string[] = [];
+  const dialer: Dialer = (host, port, options) => {
+    categories.push(options.category);
+    return tcpDialer(host, port, options);
+  };
+  const taker = await startTaker([d1!, d2!], { dialer, streamIsolation: true });
   try {
+    assert.deepEqual(categories, ['directory', 'directory']);
     assert.match(maker.location, /^127\.0\.0\.1:\d+$/);
     await taker.fetchOrderbook(QUICK_BOOK);
     assert.equal(taker.locations.get(maker.nick), maker.location, 'location learnt from the peerlist');
@@ -105,6 +112,11 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
     assert.match(first, /^directory:/);
     assert.equal((await taker.waitForResponse(maker.nick, '!pubkey', { timeout: 3000 }))?.channel, first);
     await until(() => taker.links.isConnected(maker.nick), 3000, 'direct link');
+    assert.deepEqual(
+      categories,
+      ['directory', 'directory', 'peer'],
+      'the peer dial is isolated from directories',
+    );
     assert.equal(await taker.sendPrivmsg(maker.nick, 'auth', 'c1'), 'direct');
     const answer = await taker.waitForResponse(maker.nick, '!ioauth', { timeout: 3000 });
     assert.equal(answer?.channel, 'direct', 'the maker answers on the channel the taker used');
