@@ -25,6 +25,9 @@ import { RequestDeduplicator } from './orderbook/request-deduplicator.js';
 import { PeerLinks } from './peer-links.js';
 import { DirectoryClientPool, type DirectoryClientPoolInit } from './pool.js';
 
+/** Takers whose reply channel is remembered (most recent kept). */
+const MAX_TAKER_CHANNELS = 10_000;
+
 /** Options for {@link MakerClient}. */
 export interface MakerClientInit extends DirectoryClientPoolInit {
   /** The offers to announce. @default [] */
@@ -104,6 +107,7 @@ export class MakerClient extends DirectoryClientPool {
   readonly #detach = new Map<string, () => void>();
   #offers: Offer[];
   #location: string = NOT_SERVING_ONION;
+  #stopping: Promise<void> | undefined;
 
   constructor(init: MakerClientInit) {
     super(init);
@@ -179,7 +183,7 @@ export class MakerClient extends DirectoryClientPool {
       if (channel !== preferred && this.#sendOn(channel, taker, name, data)) {
         this.stats.replies += 1;
         this.stats.replyFallbacks += 1;
-        this.#channels.set(taker, channel);
+        this.#remember(taker, channel);
         return channel;
       }
     }
@@ -187,10 +191,13 @@ export class MakerClient extends DirectoryClientPool {
     return undefined;
   }
 
-  /** Closes links, the listener and every directory. Idempotent. */
-  override async stop(): Promise<void> {
-    await this.links.close();
-    await super.stop();
+  /** Closes links, the listener and every directory. Idempotent: a second call returns the same promise. */
+  override stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.links.close();
+      await super.stop();
+    })();
+    return this.#stopping;
   }
 
   protected override onDirectoryConnected(nodeId: string, client: DirectoryClient): void {
@@ -235,7 +242,7 @@ export class MakerClient extends DirectoryClientPool {
       this.stats.duplicates += 1;
       return;
     }
-    this.#channels.set(m.from, channel);
+    this.#remember(m.from, channel);
     const proof =
       this.#bond === undefined
         ? undefined
@@ -254,9 +261,15 @@ export class MakerClient extends DirectoryClientPool {
       return;
     }
     // The taker moved (an upgrade to a direct link, or a directory it lost): answer it there now.
-    this.#channels.set(m.from, channel);
+    this.#remember(m.from, channel);
     this.stats.requests += 1;
     this.events.emit('request', { from: m.from, command, data: m.data, channel });
+  }
+
+  #remember(taker: string, channel: string): void {
+    this.#channels.delete(taker);
+    if (this.#channels.size >= MAX_TAKER_CHANNELS) this.#channels.delete(this.#channels.keys().next().value!);
+    this.#channels.set(taker, channel);
   }
 
   #sendOn(channel: string, to: string, command: string, data: string): boolean {

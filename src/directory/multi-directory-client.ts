@@ -79,6 +79,7 @@ export class MultiDirectoryClient extends DirectoryClientPool {
   /** Privmsg lines already verified, shared by every directory client of this taker. */
   readonly verifiedLines: VerifiedLineCache;
   readonly #detach = new Map<string, () => void>();
+  #stopping: Promise<void> | undefined;
 
   constructor(init: MultiDirectoryClientInit) {
     const dialer =
@@ -215,6 +216,22 @@ export class MultiDirectoryClient extends DirectoryClientPool {
     options: WaitForResponsesOptions = {},
   ): Promise<MakerResponse | undefined> {
     return this.core.waitForResponse(nick, command, options);
+  }
+
+  /** Counters of the parts: taker logic, direct links, verified-line cache. */
+  get stats(): Record<string, Readonly<Record<string, number>>> {
+    return {
+      core: this.core.stats,
+      channels: this.core.channels.stats,
+      links: this.links.stats,
+      verifiedLines: this.verifiedLines.stats,
+    };
+  }
+
+  /** Stops reconnecting and closes everything. Idempotent: a second call returns the same promise. */
+  override stop(): Promise<void> {
+    this.#stopping ??= super.stop();
+    return this.#stopping;
   }
 
   /** Closes every directory and every direct link, and ends collections and waits. */

@@ -83,8 +83,12 @@ test('taker: channel pinned per maker, forced-channel errors are typed', async (
     await until(() => requests.length === 3, 3000, 'requests at the maker');
     assert.deepEqual(requests, [`fill@${channel}`, `auth@${channel}`, `tx@${channel}`]);
   } finally {
-    await taker.stop();
-    await maker.stop();
+    const stopping = taker.stop();
+    assert.equal(taker.stop(), stopping, 'stop() is idempotent');
+    await stopping;
+    const makerStopping = maker.stop();
+    assert.equal(maker.stop(), makerStopping);
+    await makerStopping;
     for (const d of [d1!, d2!]) await d.stop();
   }
 });
@@ -121,6 +125,7 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
     const answer = await taker.waitForResponse(maker.nick, '!ioauth', { timeout: 3000 });
     assert.equal(answer?.channel, 'direct', 'the maker answers on the channel the taker used');
     assert.deepEqual(seen, [first, 'direct']);
+    assert.equal(taker.stats['channels']!['upgrades'], 1);
     // The link dies: the session falls back to a directory.
     taker.links.drop(maker.nick);
     await until(() => !taker.links.isConnected(maker.nick), 3000, 'link down');
