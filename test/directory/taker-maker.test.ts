@@ -139,3 +139,29 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
     for (const d of [d1!, d2!]) await d.stop();
   }
 });
+
+function handles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) {
+    if (r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout') counts[r] = (counts[r] ?? 0) + 1;
+  }
+  return counts;
+}
+
+test('taker and makers: stop() leaves no socket, listener or timer behind', async () => {
+  await new Promise((r) => setTimeout(r, 50));
+  const before = handles();
+  const [d1, d2] = await startDirectories(2);
+  const maker = await startMaker([d1!, d2!], 0, { serve: { host: '127.0.0.1' } });
+  const taker = await startTaker([d1!, d2!]);
+  await taker.fetchOrderbook(QUICK_BOOK);
+  await taker.sendPrivmsg(maker.nick, 'fill', '0 1 aa bb');
+  await until(() => taker.links.isConnected(maker.nick), 3000, 'direct link');
+  // A wait still running when the taker stops ends with it.
+  const pending = taker.waitForResponses([maker.nick], '!pubkey', { timeout: 60_000 });
+  await taker.stop();
+  await pending.catch(() => undefined);
+  await maker.stop();
+  for (const d of [d1!, d2!]) await d.stop();
+  await until(() => JSON.stringify(handles()) === JSON.stringify(before), 3000, 'handles released');
+});
