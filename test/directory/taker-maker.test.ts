@@ -165,3 +165,38 @@ test('taker and makers: stop() leaves no socket, listener or timer behind', asyn
   for (const d of [d1!, d2!]) await d.stop();
   await until(() => JSON.stringify(handles()) === JSON.stringify(before), 3000, 'handles released');
 });
+
+test('maker: announces its offers when it joins a directory, withdraws them with !cancel', async () => {
+  const [d1] = await startDirectories(1);
+  const taker = await startTaker([d1!]);
+  let late: Awaited<ReturnType<typeof startMaker>> | undefined;
+  try {
+    const progress: number[] = [];
+    const collecting = taker.fetchOrderbook({
+      timeout: 5000,
+      minWait: 1200,
+      quietPeriod: 400,
+      onProgress: (p) => progress.push(p.offers),
+    });
+    // Joins after the !orderbook request went out: only its public announcement reaches the taker.
+    late = await startMaker([d1!], 7);
+    assert.equal(late.stats.announced, 1);
+    await until(() => progress.at(-1) === 2, 3000, 'announced offers');
+    assert.equal(late.stats.orderbookAnswers, 0);
+    late.cancel([1]);
+    assert.deepEqual(
+      late.offers.map((o) => o.oid),
+      [0],
+    );
+    await until(() => progress.at(-1) === 1, 3000, 'cancel seen');
+    const book = await collecting;
+    assert.deepEqual(
+      book.offers.map((o) => [o.counterparty, o.oid]),
+      [[late.nick, 0]],
+    );
+  } finally {
+    await taker.stop();
+    await late?.stop();
+    await d1!.stop();
+  }
+});
