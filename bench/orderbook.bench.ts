@@ -1,7 +1,6 @@
-// Orderbook layer costs without sockets: what a taker spends on each message its directories
-// deliver. The directory wire layer is not on this branch, so the per-message signature check is
-// done here the way it will be (Bitcoin-message ECDSA over data + "onion-network"); the nick-hash
-// check and the envelope JSON are not included.
+// Orderbook layer costs, first without sockets: what a taker spends on each message its
+// directories deliver (the signature check done here as the directory client does it:
+// Bitcoin-message ECDSA over data + "onion-network"; no envelope JSON, no nick-hash check).
 //
 //   1. 500 makers x 3 directories answer !orderbook (2 offers each, every 5th with a bond proof)
 //      through MultiDirectoryCore: time until every offer is in the book, early exit, CPU per
