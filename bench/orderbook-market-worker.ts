@@ -24,6 +24,8 @@ const servers: DirectoryServer[] = [];
 const makers: MakerClient[] = [];
 let takerNick = '';
 let perMaker = 0;
+const signed = new Map<MakerClient, string[]>();
+const identities = new Map<MakerClient, NickIdentity>();
 
 function offers(i: number): Offer[] {
   return [
@@ -55,15 +57,16 @@ async function start(count: number, nick: string): Promise<void> {
     });
     maker.events.on('request', (r) => {
       if (r.command !== 'fill' || r.from !== takerNick || perMaker === 0) return;
-      // Signed once, sent through every directory: the taker must drop the copies.
-      for (let k = 0; k < perMaker; k++) {
-        const line = formatSignedPrivmsg(identity, takerNick, 'sig', `sig-${k}-${'A'.repeat(120)}`);
+      // Signed once (beforehand, so the burst measures the taker, not our signing), sent through
+      // every directory: the taker must drop the copies.
+      for (const line of signed.get(maker) ?? []) {
         for (const client of maker.clients.values()) client.sendRawPrivmsg(line);
       }
       sigSenders += 1;
       if (sigSenders === count) process.send!({ lastSent: now() });
     });
     makers.push(maker);
+    identities.set(maker, identity);
   }
   // Connect in batches so 1,500 handshakes do not all queue at once.
   for (let i = 0; i < makers.length; i += 50)
@@ -75,6 +78,13 @@ process.on('message', (msg: Command) => {
   if (msg.cmd === 'start') void start(msg.makers, msg.takerNick);
   else if (msg.cmd === 'sigs') {
     perMaker = msg.perMaker;
+    for (const maker of makers) {
+      const identity = identities.get(maker)!;
+      const lines = Array.from({ length: perMaker }, (_, k) =>
+        formatSignedPrivmsg(identity, takerNick, 'sig', `sig-${k}-${'A'.repeat(120)}`),
+      );
+      signed.set(maker, lines);
+    }
     process.send!({ armed: true });
   } else if (msg.cmd === 'stop') {
     void (async () => {
