@@ -10,7 +10,7 @@
  */
 import { TypedEmitter } from '../core/index.js';
 import type { DirectoryClient } from './client.js';
-import { NOT_SERVING_ONION } from './constants.js';
+import { MAX_TAKER_CHANNELS, NOT_SERVING_ONION } from './constants.js';
 import type { MessageLine, VerifiedPrivmsg } from './message-line.js';
 import {
   bodyToPrivmsg,
@@ -24,9 +24,6 @@ import type { Offer } from './orderbook/offer.js';
 import { RequestDeduplicator } from './orderbook/request-deduplicator.js';
 import { PeerLinks } from './peer-links.js';
 import { DirectoryClientPool, type DirectoryClientPoolInit } from './pool.js';
-
-/** Takers whose reply channel is remembered (most recent kept). */
-const MAX_TAKER_CHANNELS = 10_000;
 
 /** Options for {@link MakerClient}. */
 export interface MakerClientInit extends DirectoryClientPoolInit {

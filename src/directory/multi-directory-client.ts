@@ -8,7 +8,7 @@
 import type { AbortOptions } from '../core/index.js';
 import { createSocksDialer } from '../transport/index.js';
 import type { DirectoryClient } from './client.js';
-import { NOT_SERVING_ONION } from './constants.js';
+import { MAX_KNOWN_LOCATIONS, NOT_SERVING_ONION } from './constants.js';
 import { socksDialer } from './dialer.js';
 import type { Features } from './handshake.js';
 import type { VerifiedPrivmsg } from './message-line.js';
@@ -47,6 +47,12 @@ export interface MultiDirectoryClientInit extends DirectoryClientPoolInit {
   ourLocation?: string;
   /** Picks among equal directories for a new session (tests pass a fixed one). @default random */
   pick?: (candidates: readonly string[]) => number;
+}
+
+/** Options of {@link MultiDirectoryClient.fetchOrderbook}. */
+export interface MultiFetchOptions extends FetchOrderbookOptions {
+  /** Called after every change of the book being collected. @default undefined */
+  onProgress?: (progress: OrderbookProgress) => void;
 }
 
 /** Options of {@link MultiDirectoryClient.sendPrivmsg}. */
@@ -149,9 +155,7 @@ export class MultiDirectoryClient extends DirectoryClientPool {
    * directory's peerlist is fetched alongside and synced when it arrives. `onProgress` sees the
    * offers so far and the directories that answered.
    */
-  async fetchOrderbook(
-    options: FetchOrderbookOptions & { onProgress?: (progress: OrderbookProgress) => void } = {},
-  ): Promise<OrderbookResult> {
+  async fetchOrderbook(options: MultiFetchOptions = {}): Promise<OrderbookResult> {
     const { onProgress, ...rest } = options;
     const listener = onProgress;
     if (listener !== undefined) this.core.on('orderbookProgress', listener);
@@ -278,14 +282,11 @@ export class MultiDirectoryClient extends DirectoryClientPool {
   #learnLocations(entries: readonly PeerlistEntry[]): void {
     for (const e of entries) {
       if (e.disconnected || e.location === NOT_SERVING_ONION) continue;
-      if (this.locations.size >= MAX_LOCATIONS && !this.locations.has(e.nick)) continue;
+      if (this.locations.size >= MAX_KNOWN_LOCATIONS && !this.locations.has(e.nick)) continue;
       this.locations.set(e.nick, e.location);
     }
   }
 }
-
-/** Most remembered nick locations. */
-const MAX_LOCATIONS = 100_000;
 
 function incoming(
   m: VerifiedPrivmsg,

@@ -46,7 +46,7 @@ export interface PeerLinkInit {
    * its own as soon as it accepts); `outbound` only decides whether `expectedNick` applies.
    */
   outbound: boolean;
-  /** For outbound links: the nick we meant to reach; another nick fails the handshake. */
+  /** For outbound links: the nick we meant to reach; another nick fails the handshake. @default undefined (any nick) */
   expectedNick?: string;
 }
 

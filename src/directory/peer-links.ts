@@ -8,16 +8,13 @@
 import type { Socket } from 'node:net';
 import { deadline, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
 import { listenTcp, type TcpListener } from '../transport/index.js';
-import { CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, NOT_SERVING_ONION } from './constants.js';
+import { CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS, MAX_PEER_LINKS, NOT_SERVING_ONION } from './constants.js';
 import { tcpDialer, type Dialer } from './dialer.js';
 import { parseLocation } from './location.js';
 import type { VerifiedPrivmsg } from './message-line.js';
 import type { NickIdentity } from './nick.js';
 import type { DirectPort } from './orderbook/ports.js';
 import { PeerLink } from './peer-link.js';
-
-/** Most direct links kept at once (a taker talks to a few dozen makers per CoinJoin). */
-export const MAX_PEER_LINKS = 1_000;
 
 /** Options for {@link PeerLinks}. */
 export interface PeerLinksInit {

@@ -7,9 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-
-/** Lines remembered by default: a few directories' worth of one CoinJoin or orderbook round. */
-export const DEFAULT_VERIFIED_LINES = 10_000;
+import { DEFAULT_VERIFIED_LINES } from './constants.js';
 
 /** Counters of a {@link VerifiedLineCache}. */
 export interface VerifiedLineCacheStats {
