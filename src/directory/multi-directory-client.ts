@@ -238,7 +238,10 @@ export class MultiDirectoryClient extends DirectoryClientPool {
     return this.#stopping;
   }
 
-  /** Closes every directory and every direct link, and ends collections and waits. */
+  /**
+   * Closes every directory and every direct link, and ends collections and waits (they resolve
+   * with what arrived). The taker is single-use afterwards: direct links are not reopened.
+   */
   override async closeAll(): Promise<void> {
     await this.core.close();
     await this.links.close();
