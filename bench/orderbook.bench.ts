@@ -1,7 +1,6 @@
-// Orderbook layer costs without sockets: what a taker spends on each message its directories
-// deliver. The directory wire layer is not on this branch, so the per-message signature check is
-// done here the way it will be (Bitcoin-message ECDSA over data + "onion-network"); the nick-hash
-// check and the envelope JSON are not included.
+// Orderbook layer costs, first without sockets: what a taker spends on each message its
+// directories deliver (the signature check done here as the directory client does it:
+// Bitcoin-message ECDSA over data + "onion-network"; no envelope JSON, no nick-hash check).
 //
 //   1. 500 makers x 3 directories answer !orderbook (2 offers each, every 5th with a bond proof)
 //      through MultiDirectoryCore: time until every offer is in the book, early exit, CPU per
@@ -9,7 +8,17 @@
 //   2. waitForResponses over 100 makers x 3 directories: !ioauth (1 each) and encrypted !sig
 //      (3 each): messages per second with signature checks and deduplication.
 //   Anchor: bare signature verifications per second on this machine.
+//
+// Then the same two claims over real sockets: three directories and the makers run in a separate
+// process (bench/orderbook-market-worker.ts), the taker is a MultiDirectoryClient here.
+//   3. 500 makers x 3 directories: fetchOrderbook() to every offer (early exit), delay after the
+//      last maker's answer left, taker CPU per 1,000 offers, duplicates.
+//   4. waitForResponses over 100 makers x 3 directories, 10 signed !sig each sent through every
+//      directory: messages per second the taker takes in (envelope, signature, deduplication).
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { MultiDirectoryClient, NickIdentity } from '../src/directory/index.js';
 import {
   EncryptionSession,
   bodyToPrivmsg,
@@ -234,6 +243,138 @@ function anchor(): void {
   row('anchor: bare secp256k1 message verifications/s', String(Math.round((n / ms) * 1000)));
 }
 
+type WorkerReply = Record<string, unknown>;
+
+function startWorker(): ChildProcess {
+  return fork(join(import.meta.dirname, 'orderbook-market-worker.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function reply(worker: ChildProcess, key: string): Promise<WorkerReply> {
+  return new Promise((resolve) => {
+    const on = (msg: WorkerReply): void => {
+      if (!(key in msg)) return;
+      worker.off('message', on);
+      resolve(msg);
+    };
+    worker.on('message', on);
+  });
+}
+
+async function market(
+  makers: number,
+  taker: NickIdentity,
+): Promise<{ worker: ChildProcess; dirs: string[] }> {
+  const worker = startWorker();
+  const ready = reply(worker, 'ready');
+  worker.send({ cmd: 'start', makers, takerNick: taker.nick });
+  const dirs = (await ready)['directories'] as string[];
+  return { worker, dirs };
+}
+
+async function closeMarket(worker: ChildProcess): Promise<void> {
+  const stopped = reply(worker, 'stopped');
+  worker.send({ cmd: 'stop' });
+  await stopped;
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+async function socketOrderbookBench(): Promise<void> {
+  const identity = NickIdentity.generate();
+  const setup = now();
+  const { worker, dirs } = await market(500, identity);
+  row('sockets: 3 directories + 500 makers up (other process)', `${((now() - setup) / 1000).toFixed(1)} s`);
+  const taker = new MultiDirectoryClient({
+    directoryServers: dirs,
+    identity,
+    network: 'signet',
+    preferDirectConnections: false,
+    clientOptions: { getpeerlistChunkGap: 500 },
+  });
+  try {
+    await taker.connectAll();
+    const lastSent = reply(worker, 'lastSent');
+    let allAt = 0;
+    let cpuAll = 0;
+    const t0 = now();
+    const cpu = process.cpuUsage();
+    taker.core.on('orderbookProgress', (p) => {
+      if (p.offers === 1000 && allAt === 0) {
+        allAt = now();
+        cpuAll = cpuMs(cpu);
+      }
+    });
+    const book = await taker.fetchOrderbook({ timeout: 30_000, minWait: 1000, quietPeriod: 500 });
+    const returned = now();
+    const sentAt = (await lastSent)['lastSent'] as number;
+    const keys = new Set(book.offers.map((o) => `${o.counterparty}:${o.oid}`));
+    row('sockets orderbook: merged offers (expect 1000) / distinct', `${book.offers.length} / ${keys.size}`);
+    row('sockets orderbook: fetchOrderbook() -> all 1,000 offers', `${(allAt - t0).toFixed(0)} ms`);
+    row('sockets orderbook: last maker answer sent -> all offers in', `${(allAt - sentAt).toFixed(1)} ms`);
+    row(
+      'sockets orderbook: returned (minWait 1000, quiet 500), end reason',
+      `${(returned - t0).toFixed(0)} ms, ${book.reason}`,
+    );
+    row('sockets orderbook: taker CPU per 1,000 offers (socket to book)', `${cpuAll.toFixed(0)} ms`);
+    if (allAt === 0 || keys.size !== book.offers.length) throw new Error('offers missing or duplicated');
+  } finally {
+    await taker.stop();
+    await closeMarket(worker);
+  }
+}
+
+async function socketResponsesBench(): Promise<void> {
+  const identity = NickIdentity.generate();
+  const { worker, dirs } = await market(100, identity);
+  const perMaker = 10;
+  const taker = new MultiDirectoryClient({
+    directoryServers: dirs,
+    identity,
+    network: 'signet',
+    preferDirectConnections: false,
+  });
+  try {
+    await taker.connectAll();
+    const book = await taker.fetchOrderbook({ timeout: 10_000, minWait: 500, quietPeriod: 300 });
+    const nicks = [...new Set(book.offers.map((o) => o.counterparty))];
+    const armed = reply(worker, 'armed');
+    worker.send({ cmd: 'sigs', perMaker });
+    await armed;
+    const received = (): number =>
+      [...taker.clients.values()].reduce((n, c) => n + (c.stats.received['privmsg'] ?? 0), 0);
+    const before = received();
+    const t0 = now();
+    const cpu = process.cpuUsage();
+    const wait = taker.waitForResponses(nicks, '!sig', {
+      timeout: 30_000,
+      expectedCounts: Object.fromEntries(nicks.map((n) => [n, perMaker])),
+    });
+    await Promise.all(nicks.map((n) => taker.sendPrivmsg(n, 'fill', `0 100000 ${'ab'.repeat(32)} Pcommit`)));
+    const answers = await wait;
+    const ms = now() - t0;
+    const cpuUsed = cpuMs(cpu);
+    const handled = received() - before;
+    const complete = [...answers.values()].filter((a) => !a.error && a.messages.length === perMaker).length;
+    row(
+      `sockets waitForResponses: ${nicks.length} makers x 3 directories, ${perMaker} !sig each`,
+      `${complete} complete`,
+    );
+    row('  messages taken in before the wait ended', String(handled));
+    row('  messages/s (fill sent -> all complete)', String(Math.round((handled / ms) * 1000)));
+    row('  taker CPU per message', `${((cpuUsed / handled) * 1000).toFixed(0)} us`);
+  } finally {
+    await taker.stop();
+    await closeMarket(worker);
+  }
+}
+
 anchor();
 await orderbookBench();
 await responsesBench();
+await socketOrderbookBench();
+await socketResponsesBench();

@@ -7,6 +7,7 @@
 import type { DirectoryMessage } from './client-options.js';
 import { PUBLIC_TARGET } from './constants.js';
 import { parseMessageLine, splitPrivmsg, verifyPrivmsg } from './message-line.js';
+import type { VerifiedLineCache } from './verified-lines.js';
 
 /** A message, or a drop reason for the client's counters. */
 export type Inbound = { message: DirectoryMessage } | { drop: string };
@@ -18,13 +19,30 @@ export function decodePubmsg(line: string): Inbound {
   return { message: { kind: 'pubmsg', message: msg } };
 }
 
-/** Decodes a 685 line addressed to `nick`, verifying it unless `verify` is false. */
-export function decodePrivmsg(line: string, nick: string, verify: boolean): Inbound {
+/**
+ * Decodes a 685 line addressed to `nick`, verifying it unless `verify` is false. With a cache, a
+ * line that verified before (a copy through another directory) is only split.
+ */
+export function decodePrivmsg(
+  line: string,
+  nick: string,
+  verify: boolean,
+  cache?: VerifiedLineCache,
+): Inbound {
   const msg = parseMessageLine(line);
   if (msg === undefined) return { drop: 'bad_message' };
   if (msg.to !== nick) return { drop: 'not_for_us' };
   try {
-    return { message: { kind: 'privmsg', message: verify ? verifyPrivmsg(msg) : splitPrivmsg(msg) } };
+    if (!verify) return { message: { kind: 'privmsg', message: splitPrivmsg(msg) } };
+    if (cache?.has(line) === true) {
+      const split = splitPrivmsg(msg);
+      return {
+        message: { kind: 'privmsg', message: { ...split, publicKey: split.publicKey.toLowerCase() } },
+      };
+    }
+    const verified = verifyPrivmsg(msg);
+    cache?.add(line);
+    return { message: { kind: 'privmsg', message: verified } };
   } catch {
     return { drop: verify ? 'bad_signature' : 'bad_message' };
   }

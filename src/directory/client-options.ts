@@ -9,6 +9,7 @@ import type { Features } from './handshake.js';
 import type { MessageLine, VerifiedPrivmsg } from './message-line.js';
 import type { NickIdentity } from './nick.js';
 import type { PeerlistEntry } from './peerlist.js';
+import type { VerifiedLineCache } from './verified-lines.js';
 
 /** Options for {@link DirectoryClient}. */
 export interface DirectoryClientInit {
@@ -45,6 +46,11 @@ export interface DirectoryClientInit {
   getpeerlistChunkGap?: number;
   /** Verify privmsg signatures and drop bad ones. @default true */
   verifySignatures?: boolean;
+  /**
+   * Lines verified before, shared by the clients of one pool: a byte-identical copy through
+   * another directory skips the signature check. @default undefined (every line is checked)
+   */
+  verifiedLines?: VerifiedLineCache;
   /** Logger. @default silent */
   logger?: Logger;
 }

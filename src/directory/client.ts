@@ -248,7 +248,9 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
       case MessageType.PUBMSG:
         return this.accept(decodePubmsg(env.line));
       case MessageType.PRIVMSG:
-        return this.accept(decodePrivmsg(env.line, this.nick, this.init.verifySignatures ?? true));
+        return this.accept(
+          decodePrivmsg(env.line, this.nick, this.init.verifySignatures ?? true, this.init.verifiedLines),
+        );
       case MessageType.PEERLIST: {
         const entries = this.peerlist.onPeerlist(env.line);
         this.emit('peerlist', entries);

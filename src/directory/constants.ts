@@ -122,3 +122,14 @@ export const GETPEERLIST_CHUNK_GAP_MS = 5_000;
 export const CONNECT_TIMEOUT_MS = 120_000;
 /** Messages a client buffers for its async iterator before dropping the oldest (ours). */
 export const CLIENT_QUEUE_LIMIT = 10_000;
+/** Direct peer links kept at once: a taker talks to a few dozen makers per CoinJoin (ours). */
+export const MAX_PEER_LINKS = 1_000;
+/** Takers whose reply channel a maker remembers, most recent kept (ours). */
+export const MAX_TAKER_CHANNELS = 10_000;
+/** Maker locations a taker remembers from peerlists (the orderbook layer's nick bound). */
+export const MAX_KNOWN_LOCATIONS = 100_000;
+/**
+ * Verified privmsg lines a taker remembers to skip re-checking copies: several directories'
+ * worth of one orderbook round (500 makers x 3) or CoinJoin (ours).
+ */
+export const DEFAULT_VERIFIED_LINES = 10_000;

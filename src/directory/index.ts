@@ -27,6 +27,11 @@
  *    |                              |------------------------------>|
  * ```
  *
+ * On top of the wire: `MultiDirectoryClient` (the taker: nick tracking across directories, the
+ * merged orderbook, one pinned channel per maker, responses from many makers at once) and
+ * `MakerClient` (offers, `!orderbook` answers, replies on the taker's channel), both pools, and
+ * direct peer links between them (`PeerLinks`: both ends send 793, then signed privmsgs).
+ *
  * Extensions from joinmarket-ng, used only with peers that advertise them: getpeerlist answers
  * (791 -> 789 chunks, `;F:` feature suffixes with `peerlist_features`), ping/pong (798/799 with
  * `ping`), nick authentication (803/805/807 with `nick_auth`). 801 is never sent.
@@ -95,6 +100,22 @@ export type {
   DirectoryMessage,
 } from './client-options.js';
 export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
+export {
+  MultiDirectoryClient,
+  type MultiDirectoryClientInit,
+  type MultiSendOptions,
+  type MultiFetchOptions,
+} from './multi-directory-client.js';
+export {
+  MakerClient,
+  type MakerClientInit,
+  type MakerClientEvents,
+  type MakerClientStats,
+  type MakerRequest,
+} from './maker-client.js';
+export { PeerLinks, type PeerLinksInit, type PeerLinksEvents, type PeerLinksStats } from './peer-links.js';
+export { VerifiedLineCache, type VerifiedLineCacheStats } from './verified-lines.js';
+export { PeerLink, type PeerLinkInit, type PeerLinkEvents, type PeerLinkStats } from './peer-link.js';
 
 // Orderbook, offers, fidelity bonds, end-to-end encryption and the multi-directory taker logic.
 export {

@@ -4,8 +4,11 @@ import {
   createTorOnionPublisher,
   DirectoryServer,
   loadOrCreateNickIdentity,
+  MakerClient,
   parseDirectoryAddress,
+  parseOffer,
   type DirectoryServerInit,
+  type MakerClientInit,
 } from '../directory/index.js';
 import type { Service, ServiceDefinition } from './service.js';
 
@@ -44,6 +47,35 @@ const limitsSchema = z.object({
   evictAfterIdleSec: z.number().positive().default(1500),
 });
 
+const offerText = z.string().refine((s) => {
+  try {
+    parseOffer(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an offer such as "sw0reloffer 0 27300 1000000 0 0.00002"');
+
+/**
+ * `services.directory.maker`: a maker announcer for tests and demos. It joins the listed
+ * directories (default: this node's own), announces its offers and answers `!orderbook`; it
+ * holds no wallet, so CoinJoin requests are only logged.
+ */
+export const makerConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Offers as the wire writes them (`sw0reloffer <oid> <min> <max> <txfee> <cjfee>`). */
+  offers: z.array(offerText).min(1).max(100).default(['sw0reloffer 0 27300 1000000 0 0.00002']),
+  /** Directories to join (`host:port`); empty means this node's own directory. */
+  directories: z.array(z.string()).default([]),
+  /** Nick key file (hex), relative to the data directory. */
+  nickKeyFile: z.string().default('maker-nick.key'),
+  /** Serve direct links on this `host:port` (port 0: any free one). */
+  serve: listenAddress.optional(),
+});
+
+/** The validated `services.directory.maker` config. */
+export type MakerConfig = z.infer<typeof makerConfigSchema>;
+
 /** The `services.directory` config section. */
 export const directoryConfigSchema = z.object({
   enabled: z.boolean().default(false),
@@ -73,6 +105,8 @@ export const directoryConfigSchema = z.object({
   /** Onion service key file, relative to the data directory; the address stays the same. */
   onionKeyFile: z.string().default('directory-onion.key'),
   limits: limitsSchema.prefault({}),
+  /** A maker announcer run beside the directory. */
+  maker: makerConfigSchema.prefault({}),
 });
 
 /** The validated `services.directory` config. */
@@ -112,6 +146,25 @@ export function directoryServerOptions(config: DirectoryConfig, dataDir: string)
   return init;
 }
 
+/** Turns the maker section into client options; `ownDirectory` is used when none are listed. */
+export function makerClientOptions(
+  config: DirectoryConfig,
+  dataDir: string,
+  ownDirectory: string,
+): MakerClientInit {
+  const m = config.maker;
+  const keyFile = isAbsolute(m.nickKeyFile) ? m.nickKeyFile : join(dataDir, m.nickKeyFile);
+  const init: MakerClientInit = {
+    directoryServers: m.directories.length > 0 ? m.directories : [ownDirectory],
+    identity: loadOrCreateNickIdentity(keyFile),
+    network: config.network,
+    offers: m.offers.map(parseOffer),
+    connectionTimeout: 30_000,
+  };
+  if (m.serve !== undefined) init.serve = parseListen(m.serve);
+  return init;
+}
+
 /**
  * The node's JoinMarket directory: a `DirectoryServer` on the configured address, optionally
  * published as an onion service, with a nick that survives restarts.
@@ -119,7 +172,8 @@ export function directoryServerOptions(config: DirectoryConfig, dataDir: string)
  * @example
  * ```json
  * { "services": { "directory": { "enabled": true, "listen": "127.0.0.1:5222", "onion": true,
- *   "network": "signet", "motd": "hello" } } }
+ *   "network": "signet", "motd": "hello",
+ *   "maker": { "enabled": true, "offers": ["sw0reloffer 0 27300 1000000 0 0.00002"] } } } }
  * ```
  */
 export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
@@ -127,19 +181,34 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
   schema: directoryConfigSchema,
   create(config, ctx): Service {
     let server: DirectoryServer | undefined;
+    let maker: MakerClient | undefined;
     let stopping: Promise<void> | undefined;
     return {
       name: 'directory',
       async start() {
         server = new DirectoryServer({ ...directoryServerOptions(config, ctx.dataDir), logger: ctx.logger });
         await server.start();
+        if (config.maker.enabled) {
+          const own = `${server.address.host}:${server.address.port}`;
+          maker = new MakerClient({ ...makerClientOptions(config, ctx.dataDir, own), logger: ctx.logger });
+          maker.events.on('request', (r) =>
+            ctx.logger.info({ from: r.from, command: r.command, channel: r.channel }, 'maker request'),
+          );
+          await maker.start();
+          // Directories that were not up yet are retried in the background.
+          maker.startPeriodicReconnect(30_000);
+        }
       },
       stop() {
-        stopping ??= server?.stop() ?? Promise.resolve();
+        stopping ??= (async () => {
+          await maker?.stop();
+          await server?.stop();
+        })();
         return stopping;
       },
       get stats() {
-        return server?.stats ?? {};
+        if (server === undefined) return {};
+        return maker === undefined ? server.stats : { ...server.stats, maker: maker.stats };
       },
       info() {
         if (server === undefined) return {};
@@ -149,6 +218,16 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
           network: server.options.network,
           peers: server.peers.size,
           connections: server.connections.size,
+          ...(maker === undefined
+            ? {}
+            : {
+                maker: {
+                  nick: maker.nick,
+                  location: maker.location,
+                  directories: [...maker.clients.keys()],
+                  offers: maker.offers.length,
+                },
+              }),
         };
       },
     };

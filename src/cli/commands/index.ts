@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDirectoryCommands } from './directory.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerNodeCommand } from './node.js';
+import { registerOrderbookCommands } from './orderbook.js';
 import { registerOverlayCommands } from './overlay.js';
 
 /** Adds one command (or command group) to the program. */
@@ -13,6 +14,7 @@ export const commands: readonly RegisterCommand[] = [
   registerDirectoryCommands,
   registerDiscoveryCommands,
   registerOverlayCommands,
+  registerOrderbookCommands,
 ];
 
 /** Registers every command group on `program`. */

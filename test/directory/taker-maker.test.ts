@@ -1,0 +1,202 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tcpDialer, type Dialer } from '../../src/directory/index.js';
+import { until } from './net.js';
+import { addr, bondCertificate, QUICK_BOOK, startDirectories, startMaker, startTaker } from './market.js';
+
+test('taker: orderbook from several directories is merged, bonds verified, nicks tracked across directories', async () => {
+  const [d1, d2] = await startDirectories(2);
+  const both = await startMaker([d1!, d2!], 0);
+  const onlyOne = await startMaker([d1!], 1);
+  const bonded = await startMaker([d2!], 2, { bond: bondCertificate() });
+  const left: string[] = [];
+  const taker = await startTaker([d1!, d2!], { onNickLeave: (n) => left.push(n) });
+  try {
+    assert.equal(taker.clients.size, 2);
+    const progress: number[] = [];
+    const book = await taker.fetchOrderbook({ ...QUICK_BOOK, onProgress: (p) => progress.push(p.offers) });
+    assert.equal(book.reason, 'quiet');
+    assert.equal(book.offers.length, 6, 'two offers from each of three makers, none twice');
+    assert.equal(new Set(book.offers.map((o) => `${o.counterparty}:${o.oid}`)).size, 6);
+    assert.deepEqual(
+      book.directoriesAnswered.sort(),
+      [`directory:${addr(d1!)}`, `directory:${addr(d2!)}`].sort(),
+    );
+    const fromBoth = book.offers.filter((o) => o.counterparty === both.nick);
+    // The request reached that maker through both directories; it answered once.
+    assert.equal(fromBoth[0]!.sources.length, 1);
+    assert.equal(both.stats.orderbookAnswers, 1);
+    assert.equal(both.stats.duplicates, 1);
+    assert.ok(
+      book.offers.filter((o) => o.counterparty === bonded.nick).every((o) => o.bond?.certExpiry === 52),
+    );
+    assert.ok(book.offers.filter((o) => o.counterparty === onlyOne.nick).every((o) => o.bond === undefined));
+    assert.equal(progress.at(-1), 6);
+
+    for (const m of [both, onlyOne, bonded]) assert.ok(taker.isNickActive(m.nick));
+    // The maker leaves one directory: still active through the other.
+    await both.clients.get(addr(d1!))!.close();
+    await until(() => !taker.core.nicks.serversOf(both.nick).includes(addr(d1!)), 3000, 'departure seen');
+    assert.ok(taker.isNickActive(both.nick));
+    assert.deepEqual(left, []);
+    // And the other one too: now it is gone, and onNickLeave fires once.
+    await both.stop();
+    await until(() => !taker.isNickActive(both.nick), 3000, 'maker gone');
+    assert.deepEqual(left, [both.nick]);
+    // A full peerlist sync that omits a nick removes it from that directory only.
+    taker.syncNicksWithPeerlist(addr(d1!), []);
+    assert.equal(taker.isNickActive(onlyOne.nick), false);
+    assert.deepEqual(left, [both.nick, onlyOne.nick]);
+  } finally {
+    await taker.stop();
+    for (const m of [both, onlyOne, bonded]) await m.stop();
+    for (const d of [d1!, d2!]) await d.stop();
+  }
+});
+
+test('taker: channel pinned per maker, forced-channel errors are typed', async () => {
+  const [d1, d2] = await startDirectories(2);
+  const maker = await startMaker([d1!], 0);
+  const taker = await startTaker([d1!, d2!]);
+  try {
+    await taker.fetchOrderbook(QUICK_BOOK);
+    const requests: string[] = [];
+    maker.events.on('request', (r) => requests.push(`${r.command}@${r.channel}`));
+    const channel = await taker.sendPrivmsg(maker.nick, 'fill', '0 100000 aa bb', { logRouting: true });
+    assert.equal(channel, `directory:${addr(d1!)}`);
+    assert.equal(await taker.sendPrivmsg(maker.nick, '!auth', 'ciphertext1'), channel, 'pinned');
+    await assert.rejects(taker.sendPrivmsg(maker.nick, 'tx', 'x', { forceChannel: 'direct' }), {
+      code: 'ERR_ORDERBOOK_CHANNEL_UNAVAILABLE',
+    });
+    await assert.rejects(
+      taker.sendPrivmsg(maker.nick, 'tx', 'x', { forceChannel: `directory:${addr(d2!)}` }),
+      (err: { code: string }) =>
+        ['ERR_ORDERBOOK_CHANNEL_UNAVAILABLE', 'ERR_ORDERBOOK_CHANNEL_CONFLICT'].includes(err.code),
+    );
+    await assert.rejects(taker.sendPrivmsg(maker.nick, 'tx', 'x', { forceChannel: 'somewhere' }), {
+      code: 'ERR_ORDERBOOK_CHANNEL_INVALID',
+    });
+    await assert.rejects(taker.sendPrivmsg('J5nobodyOOOOOOOO', 'fill', 'x'), {
+      code: 'ERR_ORDERBOOK_NO_ROUTE',
+    });
+    assert.equal(await taker.sendPrivmsg(maker.nick, 'tx', 'y', { forceChannel: channel }), channel);
+    await until(() => requests.length === 3, 3000, 'requests at the maker');
+    assert.deepEqual(requests, [`fill@${channel}`, `auth@${channel}`, `tx@${channel}`]);
+  } finally {
+    const stopping = taker.stop();
+    assert.equal(taker.stop(), stopping, 'stop() is idempotent');
+    await stopping;
+    const makerStopping = maker.stop();
+    assert.equal(maker.stop(), makerStopping);
+    await makerStopping;
+    for (const d of [d1!, d2!]) await d.stop();
+  }
+});
+
+test('taker: upgrades to a direct link after the first message, falls back to a directory when it dies', async () => {
+  const [d1, d2] = await startDirectories(2);
+  const maker = await startMaker([d1!, d2!], 0, { serve: { host: '127.0.0.1' } });
+  const categories: string[] = [];
+  const dialer: Dialer = (host, port, options) => {
+    categories.push(options.category);
+    return tcpDialer(host, port, options);
+  };
+  const taker = await startTaker([d1!, d2!], { dialer, streamIsolation: true });
+  try {
+    assert.deepEqual(categories, ['directory', 'directory']);
+    assert.match(maker.location, /^127\.0\.0\.1:\d+$/);
+    await taker.fetchOrderbook(QUICK_BOOK);
+    assert.equal(taker.locations.get(maker.nick), maker.location, 'location learnt from the peerlist');
+    const seen: string[] = [];
+    maker.events.on('request', (r) => {
+      seen.push(r.channel);
+      maker.reply(r.from, r.command === 'fill' ? 'pubkey' : 'ioauth', `answer-${seen.length}`);
+    });
+    const first = await taker.sendPrivmsg(maker.nick, 'fill', '0 100000 aa bb');
+    assert.match(first, /^directory:/);
+    assert.equal((await taker.waitForResponse(maker.nick, '!pubkey', { timeout: 3000 }))?.channel, first);
+    await until(() => taker.links.isConnected(maker.nick), 3000, 'direct link');
+    assert.deepEqual(
+      categories,
+      ['directory', 'directory', 'peer'],
+      'the peer dial is isolated from directories',
+    );
+    assert.equal(await taker.sendPrivmsg(maker.nick, 'auth', 'c1'), 'direct');
+    const answer = await taker.waitForResponse(maker.nick, '!ioauth', { timeout: 3000 });
+    assert.equal(answer?.channel, 'direct', 'the maker answers on the channel the taker used');
+    assert.deepEqual(seen, [first, 'direct']);
+    assert.equal(taker.stats['channels']!['upgrades'], 1);
+    // The link dies: the session falls back to a directory.
+    taker.links.drop(maker.nick);
+    await until(() => !taker.links.isConnected(maker.nick), 3000, 'link down');
+    const fallback = await taker.sendPrivmsg(maker.nick, 'auth', 'c2');
+    assert.match(fallback, /^directory:/);
+    await until(() => seen.length === 3, 3000, 'fallback request');
+    assert.match(seen[2]!, /^directory:/);
+  } finally {
+    await taker.stop();
+    await maker.stop();
+    for (const d of [d1!, d2!]) await d.stop();
+  }
+});
+
+function handles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) {
+    if (r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout') counts[r] = (counts[r] ?? 0) + 1;
+  }
+  return counts;
+}
+
+test('taker and makers: stop() leaves no socket, listener or timer behind', async () => {
+  await new Promise((r) => setTimeout(r, 50));
+  const before = handles();
+  const [d1, d2] = await startDirectories(2);
+  const maker = await startMaker([d1!, d2!], 0, { serve: { host: '127.0.0.1' } });
+  const taker = await startTaker([d1!, d2!]);
+  await taker.fetchOrderbook(QUICK_BOOK);
+  await taker.sendPrivmsg(maker.nick, 'fill', '0 1 aa bb');
+  await until(() => taker.links.isConnected(maker.nick), 3000, 'direct link');
+  // A wait still running when the taker stops ends with it.
+  const pending = taker.waitForResponses([maker.nick], '!pubkey', { timeout: 60_000 });
+  await taker.stop();
+  await pending.catch(() => undefined);
+  await maker.stop();
+  for (const d of [d1!, d2!]) await d.stop();
+  await until(() => JSON.stringify(handles()) === JSON.stringify(before), 3000, 'handles released');
+});
+
+test('maker: announces its offers when it joins a directory, withdraws them with !cancel', async () => {
+  const [d1] = await startDirectories(1);
+  const taker = await startTaker([d1!]);
+  let late: Awaited<ReturnType<typeof startMaker>> | undefined;
+  try {
+    const progress: number[] = [];
+    const collecting = taker.fetchOrderbook({
+      timeout: 5000,
+      minWait: 1200,
+      quietPeriod: 400,
+      onProgress: (p) => progress.push(p.offers),
+    });
+    // Joins after the !orderbook request went out: only its public announcement reaches the taker.
+    late = await startMaker([d1!], 7);
+    assert.equal(late.stats.announced, 1);
+    await until(() => progress.at(-1) === 2, 3000, 'announced offers');
+    assert.equal(late.stats.orderbookAnswers, 0);
+    late.cancel([1]);
+    assert.deepEqual(
+      late.offers.map((o) => o.oid),
+      [0],
+    );
+    await until(() => progress.at(-1) === 1, 3000, 'cancel seen');
+    const book = await collecting;
+    assert.deepEqual(
+      book.offers.map((o) => [o.counterparty, o.oid]),
+      [[late.nick, 0]],
+    );
+  } finally {
+    await taker.stop();
+    await late?.stop();
+    await d1!.stop();
+  }
+});
