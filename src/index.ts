@@ -61,6 +61,8 @@ export {
   DirectoryServer,
   DirectoryClient,
   DirectoryClientPool,
+  MultiDirectoryClient,
+  MakerClient,
   MultiDirectoryCore,
   NickIdentity,
 } from './directory/index.js';
