@@ -23,7 +23,18 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+// A test that hangs fails after the timeout, and a file whose failed test left a handle open
+// must not keep the run (and CI) waiting: force the exit once every test has finished.
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-concurrency=2',
+  '--test-timeout=180000',
+  '--test-force-exit',
+  ...files,
+];
 const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 let tail = '';
 child.stdout.on('data', (chunk) => {

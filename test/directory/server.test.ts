@@ -5,6 +5,7 @@ import { NickIdentity, encodeEnvelope, formatSignedPrivmsg } from '../../src/dir
 import { isPeerwayError } from '../../src/core/index.js';
 import { client, handshakeText, rawJoin, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
+import { assertReleased, snapshotHandles } from '../helpers/handles.js';
 
 test('server: many clients exchange signed privmsgs and pubmsgs', async () => {
   await using server = await startServer();
@@ -166,15 +167,8 @@ test('server: nick authentication lets a verified owner displace an unverified o
   }
 });
 
-function handles(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) if (r !== 'TTYWrap') counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
 test('server: stop() is idempotent, closes every connection and leaves no handle or timer', async () => {
-  await new Promise((r) => setTimeout(r, 20));
-  const before = handles();
+  const before = snapshotHandles();
   const server = await startServer({ sweepInterval: 10 });
   const c = client(server);
   await c.connect();
@@ -185,8 +179,7 @@ test('server: stop() is idempotent, closes every connection and leaves no handle
   await closed;
   assert.equal(server.connections.size, 0);
   await c.close();
-  await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(handles(), before);
+  await assertReleased(before);
 });
 
 test('server: after a privmsg the recipient learns the serving sender’s location, with features if it asked', async () => {

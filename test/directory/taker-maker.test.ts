@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { tcpDialer, type Dialer } from '../../src/directory/index.js';
 import { until } from './net.js';
 import { addr, bondCertificate, QUICK_BOOK, startDirectories, startMaker, startTaker } from './market.js';
+import { assertReleased, snapshotHandles } from '../helpers/handles.js';
 
 test('taker: orderbook from several directories is merged, bonds verified, nicks tracked across directories', async () => {
   const [d1, d2] = await startDirectories(2);
@@ -140,17 +141,8 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
   }
 });
 
-function handles(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) {
-    if (r === 'TCPServerWrap' || r === 'TCPSocketWrap' || r === 'Timeout') counts[r] = (counts[r] ?? 0) + 1;
-  }
-  return counts;
-}
-
 test('taker and makers: stop() leaves no socket, listener or timer behind', async () => {
-  await new Promise((r) => setTimeout(r, 50));
-  const before = handles();
+  const before = snapshotHandles();
   const [d1, d2] = await startDirectories(2);
   const maker = await startMaker([d1!, d2!], 0, { serve: { host: '127.0.0.1' } });
   const taker = await startTaker([d1!, d2!]);
@@ -163,7 +155,7 @@ test('taker and makers: stop() leaves no socket, listener or timer behind', asyn
   await pending.catch(() => undefined);
   await maker.stop();
   for (const d of [d1!, d2!]) await d.stop();
-  await until(() => JSON.stringify(handles()) === JSON.stringify(before), 3000, 'handles released');
+  await assertReleased(before);
 });
 
 test('maker: announces its offers when it joins a directory, withdraws them with !cancel', async () => {
