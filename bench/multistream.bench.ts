@@ -12,8 +12,8 @@ import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-s
 import { memoryPair } from '../test/multistream/memory-pair.js';
 import { handle, select, encodeMessage, PROTOCOL_ID } from '../src/multistream/index.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const WANTED = '/a/1.0.0';
 const OFFERED = ['/x/1.0.0', WANTED];
 
