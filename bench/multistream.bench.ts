@@ -12,8 +12,8 @@ import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-s
 import { memoryPair } from '../test/multistream/memory-pair.js';
 import { handle, select, encodeMessage, PROTOCOL_ID } from '../src/multistream/index.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const WANTED = '/a/1.0.0';
 const OFFERED = ['/x/1.0.0', WANTED];
 
@@ -181,27 +181,40 @@ async function jsFresh(): Promise<number> {
 const fmt = (n: number): string => `${(n / 1000).toFixed(1)} k/s`.padStart(10);
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
-/** Runs each contender ROUNDS times, interleaved so load drift on a shared box hits all alike. */
-async function compare(cases: Array<() => Promise<number>>): Promise<number[]> {
+/**
+ * Runs each contender ROUNDS times, interleaved so load drift on a shared box hits all alike, and
+ * in reverse order every other round so neither side always inherits the other's garbage or cache
+ * state. Returns each contender's per-round rates (index = round).
+ */
+async function compare(cases: Array<() => Promise<number>>): Promise<number[][]> {
   const results: number[][] = cases.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < cases.length; i++) results[i]!.push(await cases[i]!());
+    const order = cases.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) results[i]![r] = await cases[i]!();
   }
-  return results.map(median);
+  return results;
 }
 
-function row(name: string, ours: number, theirs: number, label: string): void {
+/**
+ * Prints medians of the rates and the median of the per-round ratios: the two rates of one round
+ * were measured seconds apart, so their ratio cancels the load drift that independent medians
+ * keep (on a shared box those can pair one side's quiet second with the other's busy one).
+ */
+function row(name: string, ours: number[], theirs: number[], label: string): void {
+  const ratio = median(ours.map((x, i) => x / theirs[i]!));
   console.log(
-    `${name.padEnd(32)} ours ${fmt(ours)}   ${label.padEnd(13)} ${fmt(theirs)}   ratio ${(ours / theirs).toFixed(2)}x`,
+    `${name.padEnd(32)} ours ${fmt(median(ours))}   ${label.padEnd(13)} ${fmt(median(theirs))}   ratio ${ratio.toFixed(2)}x`,
   );
 }
 
 console.log(
-  `multistream-select negotiations per second: median of ${ROUNDS} interleaved rounds of ${SECONDS} s (node ${process.version})`,
+  `multistream-select negotiations per second: median of ${ROUNDS} interleaved rounds of ${SECONDS} s, ratio = median of per-round ratios (node ${process.version})`,
 );
 const [memOurs, memJs] = await compare([() => rate(oursMemory), () => rate(jsMemory)]);
 row('in-memory pair, fresh each', memOurs!, memJs!, 'js-libp2p');
-const [repOurs, repJs, repRaw] = await compare([oursRepeated, jsRepeated, rawRepeated]);
+// Ours next to raw in every round (forward: ours, raw, js; reversed: js, raw, ours).
+const [repOurs, repRaw, repJs] = await compare([oursRepeated, rawRepeated, jsRepeated]);
 row('TCP, one connection, repeated', repOurs!, repJs!, 'js-libp2p');
 row('TCP, one connection, repeated', repOurs!, repRaw!, 'raw ping-pong');
 const [freshOurs, freshJs] = await compare([oursFresh, jsFresh]);

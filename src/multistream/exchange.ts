@@ -16,23 +16,27 @@
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
+import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
 import { multistreamError, withContext } from './errors.js';
 import { MessageReader } from './message-reader.js';
 
 /** Options shared by every negotiation call. */
 export interface NegotiateOptions extends AbortOptions {
-  /** Give up after this many milliseconds; 0 disables the deadline. @default 10000 */
+  /**
+   * Give up after this many milliseconds; 0 disables the deadline. Like `AbortSignal.timeout()`,
+   * the deadline alone does not keep the process alive. @default 10000
+   */
   timeout?: number | undefined;
 }
 
 function noop(): void {}
 
-function onDeadline(exchange: { timedOut(): void }): void {
-  exchange.timedOut();
-}
-
 /** Base of every negotiation state machine. */
-export abstract class Exchange<T> {
+export abstract class Exchange<T> implements Expiring {
+  // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
+  deadline = 0;
+  prevDue: Expiring | undefined = undefined;
+  nextDue: Expiring | undefined = undefined;
   protected readonly reader = new MessageReader();
   /** Cap for the next message; a subclass raises it for an `ls` reply. */
   protected maxLength = MAX_MESSAGE_LENGTH;
@@ -44,7 +48,6 @@ export abstract class Exchange<T> {
   private out: Buffer | Buffer[] | undefined;
   private resolve: (value: T) => void = noop;
   private reject: (reason: unknown) => void = noop;
-  private timer: NodeJS.Timeout | undefined;
   private prevFlowing: boolean | null = null;
   private done = false;
 
@@ -87,7 +90,7 @@ export abstract class Exchange<T> {
         signal.addEventListener('abort', this.onAbort);
       }
       const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
-      if (timeout > 0 && Number.isFinite(timeout)) this.timer = setTimeout(onDeadline, timeout, this);
+      if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
       try {
         this.begin();
         this.flush();
@@ -186,7 +189,7 @@ export abstract class Exchange<T> {
     );
   }
 
-  /** Called by the deadline timer. */
+  /** Called by the shared deadline timer. */
   timedOut(): void {
     this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
   }
@@ -198,7 +201,7 @@ export abstract class Exchange<T> {
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    unwatchDeadline(this);
   }
 
   private finish(): void {
