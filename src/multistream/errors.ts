@@ -1,4 +1,4 @@
-import { PeerwayError, type ErrorCode } from '../core/index.js';
+import { ErrorCodes, PeerwayError, type ErrorCode } from '../core/index.js';
 
 /** Builds a multistream PeerwayError with structured details and an optional cause. */
 export function multistreamError(
@@ -33,4 +33,11 @@ export function withContext(err: unknown, context: Record<string, unknown>): Pee
 /** A short printable view of untrusted bytes for error details. */
 export function preview(message: Buffer): string {
   return JSON.stringify(message.subarray(0, 64).toString('latin1'));
+}
+
+/** The error for a first message that is not the multistream header. */
+export function badHeader(message: Buffer): Error {
+  return multistreamError(ErrorCodes.MULTISTREAM_BAD_HEADER, 'first message was not /multistream/1.0.0', {
+    received: preview(message),
+  });
 }

@@ -17,7 +17,7 @@ import { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
 import { HEADER_TEXT, NA_TEXT, protocolFrames, sameBytes, type ProtocolFrames } from './codec.js';
-import { multistreamError, preview, withContext } from './errors.js';
+import { badHeader, multistreamError, preview, withContext } from './errors.js';
 import { resetStream, type NegotiateOptions } from './exchange.js';
 import { MessageReader } from './message-reader.js';
 
@@ -142,13 +142,7 @@ class LazyStream extends Duplex {
   private check(message: Buffer): boolean {
     if (!this.gotHeader) {
       if (!sameBytes(message, HEADER_TEXT)) {
-        throw multistreamError(
-          ErrorCodes.MULTISTREAM_BAD_HEADER,
-          'first message was not /multistream/1.0.0',
-          {
-            received: preview(message),
-          },
-        );
+        throw badHeader(message);
       }
       this.gotHeader = true;
       return false;

@@ -6,7 +6,6 @@
  * @module
  */
 import type { Duplex } from 'node:stream';
-import { ErrorCodes } from '../core/index.js';
 import {
   HEADER_FRAME,
   HEADER_TEXT,
@@ -17,7 +16,7 @@ import {
   sameBytes,
   type ProtocolFrames,
 } from './codec.js';
-import { multistreamError, preview } from './errors.js';
+import { badHeader } from './errors.js';
 import { Exchange, type NegotiateOptions } from './exchange.js';
 
 /** Most refused proposals kept for an error's details. */
@@ -118,13 +117,7 @@ export class ListenExchange<H, R> extends Exchange<R> {
   protected onMessage(message: Buffer): boolean {
     if (!this.gotHeader) {
       if (!sameBytes(message, HEADER_TEXT)) {
-        throw multistreamError(
-          ErrorCodes.MULTISTREAM_BAD_HEADER,
-          'first message was not /multistream/1.0.0',
-          {
-            received: preview(message),
-          },
-        );
+        throw badHeader(message);
       }
       this.gotHeader = true;
       if (!this.headerSent) {

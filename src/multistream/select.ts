@@ -18,7 +18,7 @@ import {
   sameBytes,
   type ProtocolFrames,
 } from './codec.js';
-import { multistreamError, preview } from './errors.js';
+import { badHeader, multistreamError, preview } from './errors.js';
 import { Exchange, type NegotiateOptions } from './exchange.js';
 
 /** Options for {@link select}. */
@@ -142,12 +142,6 @@ class LsExchange extends Exchange<string[] | undefined> {
   protected context(): Record<string, unknown> {
     return { role: 'dialer', protocols: ['ls'] };
   }
-}
-
-function badHeader(message: Buffer): Error {
-  return multistreamError(ErrorCodes.MULTISTREAM_BAD_HEADER, 'first message was not /multistream/1.0.0', {
-    received: preview(message),
-  });
 }
 
 /**

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } from '../core/index.js';
 import { DEFAULT_DIAL_TIMEOUT_MS } from './constants.js';
+import { bindTracked } from './listen.js';
 
 /** Options for {@link dialTcp}. */
 export interface DialTcpOptions extends AbortOptions {
@@ -81,30 +82,7 @@ export async function listenTcp(
   options: ListenTcpOptions = {},
 ): Promise<TcpListener> {
   const host = options.host ?? '127.0.0.1';
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ noDelay: options.noDelay ?? true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    onConnection(socket);
-  });
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-  try {
-    server.listen({ host, port: options.port ?? 0 });
-    await once(server, 'listening');
-  } catch (err) {
-    server.close();
-    throw new PeerwayError(ErrorCodes.LISTEN_FAILED, `listen on ${host}:${options.port ?? 0} failed`, {
-      cause: err,
-    });
-  }
-  const address = server.address() as net.AddressInfo;
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closing;
-  };
-  return { host, port: address.port, server, close, [Symbol.asyncDispose]: close };
+  const server = net.createServer({ noDelay: options.noDelay ?? true }, onConnection);
+  const { port, close } = await bindTracked(server, host, options.port ?? 0, options.maxConnections);
+  return { host, port, server, close, [Symbol.asyncDispose]: close };
 }

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, PeerwayError, deadline, raceSignal, type AbortOptions } from '../core/index.js';
 import { DEFAULT_DIAL_TIMEOUT_MS } from './constants.js';
+import { bindTracked } from './listen.js';
 import { dialTcp } from './tcp.js';
 
 /** TLS options of a dial. */
@@ -151,7 +152,6 @@ export async function listenTls(
 ): Promise<TlsListener> {
   const host = options.host ?? '127.0.0.1';
   const stats = { accepted: 0, handshakeFailed: 0 };
-  const sockets = new Set<net.Socket>();
   const server = tls.createServer({
     key: options.key,
     cert: options.cert,
@@ -160,11 +160,6 @@ export async function listenTls(
     handshakeTimeout: options.handshakeTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
-  // Track raw sockets too, so close() also ends connections still in their handshake.
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     stats.accepted++;
     onConnection(socket);
@@ -172,24 +167,6 @@ export async function listenTls(
   server.on('tlsClientError', () => {
     stats.handshakeFailed++;
   });
-  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-  try {
-    server.listen({ host, port: options.port ?? 0 });
-    await once(server, 'listening');
-  } catch (err) {
-    server.close();
-    throw new PeerwayError(ErrorCodes.LISTEN_FAILED, `listen on ${host}:${options.port ?? 0} failed`, {
-      cause: err,
-    });
-  }
-  const address = server.address() as net.AddressInfo;
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return closing;
-  };
-  return { host, port: address.port, server, stats, close, [Symbol.asyncDispose]: close };
+  const { port, close } = await bindTracked(server, host, options.port ?? 0, options.maxConnections);
+  return { host, port, server, stats, close, [Symbol.asyncDispose]: close };
 }

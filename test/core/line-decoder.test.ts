@@ -2,19 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCodes, LineDecoder, isPeerwayError } from '../../src/core/index.js';
-
-/** Splits `data` at the given cut points (any chunking of the same bytes). */
-function chunk(data: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let last = 0;
-  for (const p of points) {
-    out.push(data.subarray(last, p));
-    last = p;
-  }
-  out.push(data.subarray(last));
-  return out;
-}
+import { splitAt } from '../helpers/chunks.js';
 
 function decodeAll(decoder: LineDecoder, chunks: Buffer[]): string[] {
   const lines: string[] = [];
@@ -48,7 +36,7 @@ test('line decoder: any chunking of any input gives the same lines', () => {
         const text = lines.map((l) => l + (crlf ? '\r\n' : '\n')).join('');
         const data = Buffer.from(text, 'latin1');
         const expected = decodeAll(new LineDecoder({ maxLineLength: 1000 }), [data]);
-        assert.deepEqual(decodeAll(new LineDecoder({ maxLineLength: 1000 }), chunk(data, cuts)), expected);
+        assert.deepEqual(decodeAll(new LineDecoder({ maxLineLength: 1000 }), splitAt(data, cuts)), expected);
         // With CRLF framing each line loses exactly its terminator's CR.
         if (crlf) assert.deepEqual(expected, lines);
       },
@@ -63,7 +51,7 @@ test('line decoder: a line over the limit is a typed error however it arrives', 
       const d = new LineDecoder({ maxLineLength: limit });
       let code: string | undefined;
       try {
-        decodeAll(d, chunk(data, cuts));
+        decodeAll(d, splitAt(data, cuts));
       } catch (err) {
         assert.ok(isPeerwayError(err));
         code = err.code;
@@ -106,7 +94,7 @@ test('line decoder: random bytes give lines or typed errors, never anything else
     fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
       const d = new LineDecoder({ maxLineLength: 16 });
       try {
-        for (const line of decodeAll(d, chunk(Buffer.from(bytes), cuts))) assert.ok(line.length <= 16);
+        for (const line of decodeAll(d, splitAt(Buffer.from(bytes), cuts))) assert.ok(line.length <= 16);
       } catch (err) {
         assert.ok(isPeerwayError(err, ErrorCodes.FRAME_TOO_LONG));
       }
@@ -128,7 +116,10 @@ test('line decoder: large chunks and long lines (split in place) decode like one
           .slice(0, -1)
           .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
         assert.deepEqual(whole, expected);
-        assert.deepEqual(decodeAll(new LineDecoder({ maxLineLength: 20_000 }), chunk(data, cuts)), expected);
+        assert.deepEqual(
+          decodeAll(new LineDecoder({ maxLineLength: 20_000 }), splitAt(data, cuts)),
+          expected,
+        );
       },
     ),
     { numRuns: 300 },
@@ -159,7 +150,7 @@ test("line decoder, onOverflow 'skip': any chunking gives the lines within the l
         const data = Buffer.from(lines.map((l) => l + '\n').join(''), 'latin1');
         const d = new LineDecoder({ maxLineLength: limit, onOverflow: 'skip' });
         assert.deepEqual(
-          decodeAll(d, chunk(data, cuts)),
+          decodeAll(d, splitAt(data, cuts)),
           lines.filter((l) => l.length <= limit),
         );
         assert.equal(d.dropped, lines.filter((l) => l.length > limit).length);

@@ -8,18 +8,7 @@ import {
   isPeerwayError,
   type LengthPrefixedDecoderOptions,
 } from '../../src/core/index.js';
-
-function chunk(data: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let last = 0;
-  for (const p of points) {
-    out.push(data.subarray(last, p));
-    last = p;
-  }
-  out.push(data.subarray(last));
-  return out;
-}
+import { splitAt } from '../helpers/chunks.js';
 
 function decodeAll(options: LengthPrefixedDecoderOptions, chunks: Buffer[]): Buffer[] {
   const d = new LengthPrefixedDecoder(options);
@@ -45,7 +34,7 @@ test('lp decoder: any chunking of any frames gives the same frames', () => {
       fc.array(fc.nat(), { maxLength: 40 }),
       (bodies, cuts) => {
         const data = Buffer.concat(bodies.map((b) => encodeFrame(b)));
-        const frames = decodeAll({ maxFrameSize: 300 }, chunk(data, cuts));
+        const frames = decodeAll({ maxFrameSize: 300 }, splitAt(data, cuts));
         assert.deepEqual(
           frames.map((f) => f.toString('hex')),
           bodies.map((b) => Buffer.from(b).toString('hex')),
@@ -61,7 +50,7 @@ test('lp decoder: oversize frames are a typed error however they arrive', () => 
       const body = Buffer.alloc(1025 + extra);
       let code: string | undefined;
       try {
-        decodeAll({ maxFrameSize: 1024 }, chunk(encodeFrame(body), cuts));
+        decodeAll({ maxFrameSize: 1024 }, splitAt(encodeFrame(body), cuts));
       } catch (err) {
         assert.ok(isPeerwayError(err));
         code = err.code;
@@ -98,7 +87,10 @@ test('lp decoder: random bytes give bounded frames or typed errors', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
       try {
-        for (const f of decodeAll({ maxFrameSize: 64, maxLengthBytes: 2 }, chunk(Buffer.from(bytes), cuts))) {
+        for (const f of decodeAll(
+          { maxFrameSize: 64, maxLengthBytes: 2 },
+          splitAt(Buffer.from(bytes), cuts),
+        )) {
           assert.ok(f.length <= 64);
         }
       } catch (err) {

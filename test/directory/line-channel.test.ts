@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { encodeEnvelope, type Envelope } from '../../src/directory/index.js';
 import { LineChannel } from '../../src/directory/line-channel.js';
 import type { PeerwayError } from '../../src/core/index.js';
+import { splitAt } from '../helpers/chunks.js';
 
 /** Feeds `bytes` in the given pieces to a channel over an in-memory stream (pure framing). */
 async function feed(
@@ -25,18 +26,6 @@ async function feed(
   return error === undefined ? { envelopes } : { envelopes, error };
 }
 
-function split(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let last = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(last, p));
-    last = p;
-  }
-  out.push(bytes.subarray(last));
-  return out;
-}
-
 test('line channel property: any chunking of CRLF or LF lines yields the same envelopes', async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -48,7 +37,7 @@ test('line channel property: any chunking of CRLF or LF lines yields the same en
       async (items, cuts, lf) => {
         const text = items.map(([t, l]) => encodeEnvelope(t, l)).join('');
         const bytes = Buffer.from(lf ? text.replaceAll('\r\n', '\n') : text);
-        const { envelopes, error } = await feed(split(bytes, cuts));
+        const { envelopes, error } = await feed(splitAt(bytes, cuts));
         assert.equal(error, undefined);
         assert.deepEqual(
           envelopes,

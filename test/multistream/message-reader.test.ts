@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
 import { MessageReader, encodeMessage } from '../../src/multistream/index.js';
+import { splitAt } from '../helpers/chunks.js';
 
 const MAX = 1024;
 
@@ -59,19 +60,6 @@ const protocolId = fc
   .string({ minLength: 1, maxLength: 300, unit: 'grapheme' })
   .filter((s) => !s.includes('\n') && Buffer.byteLength(s) <= 1023);
 
-/** Splits `bytes` at the given cut points. */
-function chunked(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let last = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(last, p));
-    last = p;
-  }
-  out.push(bytes.subarray(last));
-  return out;
-}
-
 test('message reader: any chunking yields the same messages and the same remainder', () => {
   fc.assert(
     fc.property(
@@ -82,7 +70,7 @@ test('message reader: any chunking yields the same messages and the same remaind
         const bytes = Buffer.concat([...ids.map((id) => encodeMessage(id)), Buffer.from(tail)]);
         const reader = new MessageReader();
         const out: string[] = [];
-        for (const c of chunked(bytes, cuts)) {
+        for (const c of splitAt(bytes, cuts)) {
           reader.push(c);
           while (out.length < ids.length) {
             const m = reader.next(MAX, 2, true);
