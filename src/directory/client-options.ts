@@ -28,6 +28,13 @@ export interface DirectoryClientInit {
    * client does). @default { peerlist_features: true, ping: true }
    */
   features?: Features;
+  /**
+   * JMP-0005: the directory id a nick-auth challenge must name. Proofs are bound to it, so a
+   * challenge naming another id is refused and the connection closed. Without one, `nick_auth`
+   * is left out of the advertised features, as joinmarket-ng's client does.
+   * @default `<host>:<port>` when the host is a v3 onion (lowercased), otherwise none
+   */
+  nickAuthDirectoryId?: string;
   /** How to reach the directory. @default plain TCP */
   dialer?: Dialer;
   /** Stream isolation category passed to the dialer. @default 'directory' */

@@ -40,7 +40,13 @@ import { decodePrivmsg, decodePubmsg, type Inbound } from './client-inbound.js';
 import { formatPubmsg, formatSignedPrivmsg } from './message-line.js';
 import { MessageQueue } from './message-queue.js';
 import type { NickIdentity } from './nick.js';
-import { formatNickAuthProof, parseNickAuthChallenge, parseNickAuthResult } from './nick-auth.js';
+import {
+  formatNickAuthProof,
+  isNickAuthDirectoryId,
+  nickAuthIdForEndpoint,
+  parseNickAuthChallenge,
+  parseNickAuthResult,
+} from './nick-auth.js';
 import { tcpDialer } from './dialer.js';
 import type { PeerlistEntry } from './peerlist.js';
 
@@ -66,8 +72,10 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   readonly features: Features;
   /** The directory's handshake reply, once connected. */
   directoryHandshake: DirectoryHandshake | undefined;
-  /** JMP-0005 result, when the directory challenged us. */
+  /** JMP-0005: undefined until the directory challenges us, then false until its 807 says `ok`. */
   nickAuthVerified: boolean | undefined;
+  /** The directory id nick-auth proofs are bound to, when known. */
+  readonly nickAuthDirectoryId: string | undefined;
   readonly logger: Logger;
   private readonly init: DirectoryClientInit;
   private readonly peerlist: ClientPeerlist;
@@ -87,7 +95,18 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     this.identity = init.identity;
     this.network = init.network ?? 'mainnet';
     this.location = init.location ?? NOT_SERVING_ONION;
-    this.features = init.features ?? { peerlist_features: true, ping: true };
+    this.nickAuthDirectoryId = init.nickAuthDirectoryId ?? nickAuthIdForEndpoint(this.host, this.port);
+    if (this.nickAuthDirectoryId !== undefined && !isNickAuthDirectoryId(this.nickAuthDirectoryId)) {
+      throw new PeerwayError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `bad nick-auth directory id ${this.nickAuthDirectoryId}`,
+      );
+    }
+    const features = init.features ?? { peerlist_features: true, ping: true };
+    this.features =
+      features['nick_auth'] === true && this.nickAuthDirectoryId === undefined
+        ? Object.fromEntries(Object.entries(features).filter(([k]) => k !== 'nick_auth'))
+        : features;
     this.logger = (init.logger ?? silentLogger).child({ directory: `${this.host}:${this.port}` });
     this.peerlist = new ClientPeerlist(this, init);
   }
@@ -279,8 +298,16 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   }
 
   private onChallenge(line: string): void {
-    const c = this.features['nick_auth'] === true ? parseNickAuthChallenge(line) : undefined;
+    const asked = this.features['nick_auth'] === true && this.directoryHas('nick_auth');
+    const c = asked && this.nickAuthVerified === undefined ? parseNickAuthChallenge(line) : undefined;
     if (c === undefined) return this.bumpDrop('bad_challenge');
+    if (c.directoryId !== this.nickAuthDirectoryId) {
+      // A proof for another directory's id could be replayed there: refuse, as ng does.
+      this.bumpDrop('nick_auth_directory_mismatch');
+      this.channel?.destroy();
+      return;
+    }
+    this.nickAuthVerified = false;
     this.send(
       MessageType.NICK_AUTH_PROOF,
       formatNickAuthProof(this.identity, c.challenge, c.directoryId, this.handshakeLine),

@@ -1,20 +1,48 @@
 /**
  * JMP-0005 nick authentication (ng only; never sent to a peer that did not advertise
- * `nick_auth`). After an accepted 795 the directory sends 803 `{"challenge", "directory-id"}`;
- * the client answers 805 `{"pubkey", "signature"}` signing
- * `nick-auth|<challenge>|<directory-id>|<sha256 hex of its handshake line>|<nick>|<pubkey>`
- * + `nick-auth-v1` as a Bitcoin message; the directory answers 807 `{"code", "verified"}`.
+ * `nick_auth`). After an accepted 795 the directory sends 803 `{"challenge","directory-id"}`;
+ * the client answers 805 `{"pubkey","signature"}` signing
+ * `nick-auth|<challenge>|<directory-id>|<sha256 hex of the 793 "line" it sent>|<nick>|<pubkey>`
+ * immediately followed by `nick-auth-v1` as a Bitcoin signed message (DER, base64); the directory
+ * answers 807 `{"code","verified"}`. All three payloads are compact JSON (`,` and `:` with no
+ * spaces), unlike the handshakes. Proofs are parsed strictly: exactly the two keys, a lowercase
+ * compressed key on the curve, canonical base64 of strict DER; a proof failing that is
+ * `malformed`, one whose key does not derive the nick or whose signature (low-S only) does not
+ * verify is `invalid`.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { NICK_AUTH_HOSTID } from './constants.js';
 import { verifyBitcoinMessage } from './message-signature.js';
-import { nickMatchesPublicKey, type NickIdentity } from './nick.js';
-import { pythonJson } from './python-json.js';
+import { nickFromPublicKey, type NickIdentity } from './nick.js';
+import { isLowS, parseStrictDer } from './strict-der.js';
 
 /** Result codes of a nick-auth attempt. */
 export type NickAuthCode = 'ok' | 'malformed' | 'expired' | 'invalid' | 'policy';
+
+const CODES: ReadonlySet<string> = new Set(['ok', 'malformed', 'expired', 'invalid', 'policy']);
+const LOWER_HEX_64 = /^[0-9a-f]{64}$/;
+const COMPRESSED_PUBKEY = /^0[23][0-9a-f]{64}$/;
+/** What JMP-0005 allows as a directory id (an onion `host:port`, or a configured name). */
+const DIRECTORY_ID = /^[a-z0-9][a-z0-9.:_-]*$/;
+const ONION_V3_HOST = /^[a-z2-7]{56}\.onion$/;
+
+/** True when `id` is a well-formed JMP-0005 directory id. */
+export function isNickAuthDirectoryId(id: string): boolean {
+  return DIRECTORY_ID.test(id);
+}
+
+/**
+ * The directory id a client expects from a directory it dials: `<host>:<port>` (host lowercased,
+ * trailing dot removed) for a v3 onion; undefined otherwise (it must then be configured).
+ */
+export function nickAuthIdForEndpoint(host: string, port: number): string | undefined {
+  let h = host.toLowerCase();
+  if (h.endsWith('.')) h = h.slice(0, -1);
+  return ONION_V3_HOST.test(h) ? `${h}:${port}` : undefined;
+}
 
 /** The text a proof signs (without the hostid suffix). */
 export function nickAuthMessage(
@@ -30,22 +58,21 @@ export function nickAuthMessage(
 
 /** The 803 line. */
 export function formatNickAuthChallenge(challenge: string, directoryId: string): string {
-  return pythonJson({ challenge, 'directory-id': directoryId });
+  return JSON.stringify({ challenge, 'directory-id': directoryId });
 }
 
 /** The 807 line. */
 export function formatNickAuthResult(code: NickAuthCode): string {
-  return pythonJson({ code, verified: code === 'ok' });
+  return JSON.stringify({ code, verified: code === 'ok' });
 }
 
 /** Parses an 803 line; undefined when malformed. */
 export function parseNickAuthChallenge(line: string): { challenge: string; directoryId: string } | undefined {
-  const o = parseJsonObject(line);
+  const o = parseExactObject(line, ['challenge', 'directory-id']);
   const challenge = o?.['challenge'];
   const directoryId = o?.['directory-id'];
-  if (typeof challenge !== 'string' || !/^[0-9a-f]{64}$/.test(challenge) || typeof directoryId !== 'string') {
-    return undefined;
-  }
+  if (typeof challenge !== 'string' || !LOWER_HEX_64.test(challenge)) return undefined;
+  if (typeof directoryId !== 'string' || !DIRECTORY_ID.test(directoryId)) return undefined;
   return { challenge, directoryId };
 }
 
@@ -63,21 +90,35 @@ export function formatNickAuthProof(
     identity.nick,
     identity.publicKeyHex,
   );
-  return pythonJson({ pubkey: identity.publicKeyHex, signature: identity.sign(message, NICK_AUTH_HOSTID) });
+  return JSON.stringify({
+    pubkey: identity.publicKeyHex,
+    signature: identity.sign(message, NICK_AUTH_HOSTID),
+  });
 }
 
-/** Checks an 805 line against the challenge; returns the result code to send back. */
+/** Outcome of checking an 805: the code to send back and, when `ok`, the proven key. */
+export interface NickAuthCheck {
+  code: NickAuthCode;
+  pubkey?: string;
+}
+
+/** Checks an 805 line against the challenge. */
 export function checkNickAuthProof(
   line: string,
   expected: { challenge: string; directoryId: string; handshakeLine: string; nick: string },
-): NickAuthCode {
-  const o = parseJsonObject(line);
+): NickAuthCheck {
+  const o = parseExactObject(line, ['pubkey', 'signature']);
   const pubkey = o?.['pubkey'];
   const signature = o?.['signature'];
-  if (typeof pubkey !== 'string' || typeof signature !== 'string' || !/^(02|03)[0-9a-f]{64}$/.test(pubkey)) {
-    return 'malformed';
+  if (typeof pubkey !== 'string' || !COMPRESSED_PUBKEY.test(pubkey) || !onCurve(pubkey)) {
+    return { code: 'malformed' };
   }
-  if (!nickMatchesPublicKey(expected.nick, pubkey)) return 'invalid';
+  if (typeof signature !== 'string') return { code: 'malformed' };
+  const der = Buffer.from(signature, 'base64');
+  if (der.toString('base64') !== signature) return { code: 'malformed' };
+  const rs = parseStrictDer(der);
+  if (rs === undefined) return { code: 'malformed' };
+  if (!isLowS(rs.s) || nickFromPublicKey(pubkey) !== expected.nick) return { code: 'invalid' };
   const message = nickAuthMessage(
     expected.challenge,
     expected.directoryId,
@@ -86,25 +127,39 @@ export function checkNickAuthProof(
     pubkey,
   );
   return verifyBitcoinMessage(message + NICK_AUTH_HOSTID, signature, Buffer.from(pubkey, 'hex'))
-    ? 'ok'
-    : 'invalid';
+    ? { code: 'ok', pubkey }
+    : { code: 'invalid' };
 }
 
-/** Parses an 807 line; undefined when malformed. */
-export function parseNickAuthResult(line: string): { code: string; verified: boolean } | undefined {
-  const o = parseJsonObject(line);
+/** Parses an 807 line; undefined when malformed (including `verified` disagreeing with `code`). */
+export function parseNickAuthResult(line: string): { code: NickAuthCode; verified: boolean } | undefined {
+  const o = parseExactObject(line, ['code', 'verified']);
   const code = o?.['code'];
   const verified = o?.['verified'];
-  return typeof code === 'string' && typeof verified === 'boolean' ? { code, verified } : undefined;
+  if (typeof code !== 'string' || !CODES.has(code) || typeof verified !== 'boolean') return undefined;
+  if (verified !== (code === 'ok')) return undefined;
+  return { code: code as NickAuthCode, verified };
 }
 
-function parseJsonObject(line: string): Record<string, unknown> | undefined {
+function onCurve(pubkeyHex: string): boolean {
   try {
-    const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
+    secp256k1.Point.fromHex(pubkeyHex);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON object with exactly `keys` (JMP-0005 forbids extra fields), or undefined. */
+function parseExactObject(line: string, keys: string[]): Record<string, unknown> | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
   } catch {
     return undefined;
   }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const own = Object.keys(o);
+  return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k)) ? o : undefined;
 }

@@ -1,7 +1,9 @@
 /**
  * The server side of handshakes: validates a 793, keeps nicks unique (first live owner wins),
- * answers 795, and runs JMP-0005 nick authentication, through which a verified newcomer may take
- * a nick from an unverified owner.
+ * answers 795, and runs JMP-0005 nick authentication the way joinmarket-ng's directory does: a
+ * peer that negotiated it is registered only after its proof verifies, any other outcome closes
+ * the connection after the 807, and a verified claim takes the nick from an unverified owner (or
+ * from an older connection of the same key; from a different verified key it gets `policy`).
  *
  * @module
  */
@@ -15,7 +17,12 @@ import {
   type ClientHandshake,
   type Features,
 } from './handshake.js';
-import { checkNickAuthProof, formatNickAuthChallenge, formatNickAuthResult } from './nick-auth.js';
+import {
+  checkNickAuthProof,
+  formatNickAuthChallenge,
+  formatNickAuthResult,
+  type NickAuthCode,
+} from './nick-auth.js';
 import type { DirectoryServer } from './server.js';
 import type { ServerPeer } from './server-peer.js';
 
@@ -34,8 +41,9 @@ export class ServerHandshaker {
   /** A message from a connection that is not registered yet. */
   onUnregistered(peer: ServerPeer, env: Envelope, now: number): void {
     if (peer.state === 'pending-auth') {
+      // ng reads the next line as the proof: anything else is a malformed proof.
       if (env.type === MessageType.NICK_AUTH_PROOF) this.onProof(peer, env.line, now);
-      else this.server.drop('not_handshaked');
+      else this.fail(peer, 'malformed');
       return;
     }
     if (env.type !== MessageType.HANDSHAKE) {
@@ -57,30 +65,26 @@ export class ServerHandshaker {
     peer.nick = hs.nick;
     peer.location = hs.location;
     peer.features = hs.features;
-    const owner = this.server.peers.get(hs.nick);
-    const canAuth = this.nickAuthId !== undefined && peer.has('nick_auth');
-    if (owner !== undefined && !owner.channel.closed) {
-      if (!canAuth || owner.verified) {
-        this.reject(peer, 'nick_in_use', hs.nick);
-        return;
-      }
-      // A verified proof may take the nick from its unverified owner: accept provisionally.
+    if (this.nickAuthId !== undefined && peer.has('nick_auth')) {
+      // As ng: 795, then 803, and the peer is registered only once its proof verifies.
       peer.state = 'pending-auth';
       this.accept(peer);
       this.challenge(peer, env.line, now);
       return;
     }
+    const owner = this.server.peers.get(hs.nick);
+    if (owner !== undefined && !owner.channel.closed) {
+      this.reject(peer, 'nick_in_use', hs.nick);
+      return;
+    }
     this.accept(peer);
     this.server.register(peer);
-    if (canAuth) this.challenge(peer, env.line, now);
   }
 
-  /** Expires an unanswered challenge. */
+  /** Expires an unanswered challenge: 807 `expired`, then the connection is closed. */
   checkExpiry(peer: ServerPeer, now: number): void {
     if (peer.challenge === undefined || now - peer.challenge.sentAt <= NICK_AUTH_TIMEOUT_MS) return;
-    peer.challenge = undefined;
-    this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult('expired'));
-    if (peer.state === 'pending-auth') this.server.evict(peer, 'nick_auth_expired', true);
+    this.fail(peer, 'expired');
   }
 
   private accept(peer: ServerPeer): void {
@@ -118,42 +122,41 @@ export class ServerHandshaker {
     );
   }
 
-  /** An 805 from a registered or provisional peer. */
+  /** An 805 from a peer waiting for its challenge. */
   onProof(peer: ServerPeer, line: string, now: number): void {
     const challenge = peer.challenge;
     if (challenge === undefined) {
       this.server.drop('unexpected_nick_auth');
       return;
     }
+    if (now - challenge.sentAt > NICK_AUTH_TIMEOUT_MS) return this.fail(peer, 'expired');
+    const check = checkNickAuthProof(line, {
+      challenge: challenge.value,
+      directoryId: this.nickAuthId!,
+      handshakeLine: challenge.handshakeLine,
+      nick: peer.nick,
+    });
+    if (check.code !== 'ok') return this.fail(peer, check.code);
     peer.challenge = undefined;
-    const code =
-      now - challenge.sentAt > NICK_AUTH_TIMEOUT_MS
-        ? 'expired'
-        : checkNickAuthProof(line, {
-            challenge: challenge.value,
-            directoryId: this.nickAuthId!,
-            handshakeLine: challenge.handshakeLine,
-            nick: peer.nick,
-          });
-    this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult(code));
-    if (code !== 'ok') {
-      if (peer.state === 'pending-auth') this.server.evict(peer, `nick_auth_${code}`, true);
-      return;
+    const owner = this.server.peers.get(peer.nick);
+    if (owner !== undefined && owner !== peer && !owner.channel.closed) {
+      // A verified claim displaces an unverified owner or the same key's older connection.
+      if (owner.verified && owner.verifiedPubkey !== check.pubkey) return this.fail(peer, 'policy');
+      // Unregister first so the displaced owner's close does not broadcast a departure.
+      this.server.peers.delete(owner.nick);
+      owner.state = 'new';
+      this.server.evict(owner, 'displaced');
     }
     peer.verified = true;
-    if (peer.state === 'pending-auth') {
-      const owner = this.server.peers.get(peer.nick);
-      if (owner !== undefined && owner !== peer) {
-        if (owner.verified) {
-          this.server.evict(peer, 'nick_in_use');
-          return;
-        }
-        // Unregister first so the displaced owner's close does not broadcast a departure.
-        this.server.peers.delete(owner.nick);
-        owner.state = 'new';
-        this.server.evict(owner, 'displaced');
-      }
-      this.server.register(peer);
-    }
+    peer.verifiedPubkey = check.pubkey;
+    this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult('ok'));
+    this.server.register(peer);
+  }
+
+  /** Any outcome but `ok` closes the connection after its 807, as ng does. */
+  private fail(peer: ServerPeer, code: Exclude<NickAuthCode, 'ok'>): void {
+    peer.challenge = undefined;
+    this.server.sendTo(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult(code));
+    this.server.evict(peer, `nick_auth_${code}`, true);
   }
 }

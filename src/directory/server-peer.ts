@@ -23,6 +23,8 @@ export class ServerPeer {
   features: Features = {};
   /** Passed JMP-0005 nick authentication. */
   verified = false;
+  /** The compressed key (hex) its nick-auth proof was made with. */
+  verifiedPubkey: string | undefined;
   /** Last time anything arrived (ms). */
   lastSeen: number;
   /** When a ping went out and no pong has come back yet (ms), or 0. */

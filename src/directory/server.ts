@@ -253,6 +253,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
         continue;
       }
       if (peer.challenge !== undefined) this.handshaker.checkExpiry(peer, now);
+      if (peer.state !== 'registered') continue;
       const idle = now - peer.lastSeen;
       if (idle > o.evictAfterIdle) this.evict(peer, 'idle');
       else if (peer.pingSentAt !== 0 && now - peer.pingSentAt > o.pongTimeout) this.evict(peer, 'no_pong');

@@ -140,15 +140,17 @@ test('server: departures are broadcast as nick;location;D', async () => {
 test('server: nick authentication lets a verified owner displace an unverified one', async () => {
   await using server = await startServer({ nickAuthId: 'test-directory' });
   const id = NickIdentity.generate();
+  const auth = { features: { ping: true, nick_auth: true }, nickAuthDirectoryId: 'test-directory' };
   const squatter = await rawJoin(server.address.port, id.nick);
   const impostor = await RawPeer.connect(server.address.port);
-  const owner = client(server, id, { features: { ping: true, nick_auth: true } });
+  const owner = client(server, id, auth);
+  const again = client(server, id, auth);
   try {
     impostor.send(handshakeText(id.nick, { features: { nick_auth: true } }));
     assert.match(await impostor.next(), /"accepted\\": true/);
     assert.match(await impostor.next(), /^\{"type": 803/);
     impostor.send(encodeEnvelope(805, JSON.stringify({ pubkey: id.publicKeyHex, signature: 'MEQCIA==' })));
-    assert.match(await impostor.next(), /"code\\": \\"invalid\\"/);
+    assert.match(await impostor.next(), /"code\\":\\"malformed\\"/);
     assert.ok(await impostor.waitClosed());
     assert.equal(squatter.closed, false);
 
@@ -157,13 +159,21 @@ test('server: nick authentication lets a verified owner displace an unverified o
     assert.ok(await squatter.waitClosed(), 'the unverified squatter was displaced');
     assert.equal(server.stats.evicted['displaced'], 1);
     assert.equal(server.peers.get(id.nick)?.verified, true);
-    // A verified owner cannot be displaced by a second verified claim's handshake.
-    const again = client(server, id, { features: { nick_auth: true } });
-    await assert.rejects(again.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    // Without a proof nobody takes a verified nick.
+    const plain = client(server, id, { features: { ping: true } });
+    await assert.rejects(plain.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    // The same key proving again replaces its older connection (a reconnect), as in ng.
+    const ownerClosed = once(owner, 'close');
+    await again.connect();
+    await until(() => again.nickAuthVerified === true, 2000, 'second verification');
+    await ownerClosed;
+    assert.equal(server.stats.evicted['displaced'], 2);
+    assert.equal(server.peers.get(id.nick)?.verified, true);
   } finally {
     squatter.close();
     impostor.close();
     await owner.close();
+    await again.close();
   }
 });
 
