@@ -94,6 +94,8 @@ export const RATE_LIMIT_PER_SECOND = 500;
 export const RATE_LIMIT_BURST = 1000;
 /** Peerlist entries per 789 message in a getpeerlist answer (ng directory). */
 export const PEERLIST_CHUNK_SIZE = 20;
+/** Gap between those chunks, ms (ng directory: `asyncio.sleep(0.05)` after each but the last). */
+export const PEERLIST_CHUNK_SPACING_MS = 50;
 /** Bytes queued for one slow reader before its messages are dropped (ours: keeps memory bounded). */
 export const MAX_WRITE_BUFFER = 1024 * 1024;
 /** Handshaked connections a directory holds by default (ours). */

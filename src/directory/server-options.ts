@@ -10,6 +10,7 @@ import {
   MAX_CONNECTIONS,
   MAX_LINE_LENGTH,
   MAX_WRITE_BUFFER,
+  PEERLIST_CHUNK_SPACING_MS,
   PING_AFTER_IDLE_MS,
   PONG_TIMEOUT_MS,
   RATE_LIMIT_BURST,
@@ -53,6 +54,8 @@ export interface DirectoryServerInit {
   pongTimeout?: number;
   /** Idle time after which any peer is evicted, ms. @default 1500000 */
   evictAfterIdle?: number;
+  /** Gap between the 20-entry 789 chunks of one getpeerlist answer, ms (ng: 50). @default 50 */
+  peerlistChunkSpacing?: number;
   /** How often timeouts are checked, ms. @default 1000 */
   sweepInterval?: number;
   /** Bytes queued for one slow reader before messages to it are dropped. @default 1048576 */
@@ -88,6 +91,7 @@ export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerO
     pongTimeout: init.pongTimeout ?? PONG_TIMEOUT_MS,
     evictAfterIdle: init.evictAfterIdle ?? EVICT_AFTER_IDLE_MS,
     sweepInterval: init.sweepInterval ?? 1000,
+    peerlistChunkSpacing: init.peerlistChunkSpacing ?? PEERLIST_CHUNK_SPACING_MS,
     maxWriteBuffer: init.maxWriteBuffer ?? MAX_WRITE_BUFFER,
   };
 }

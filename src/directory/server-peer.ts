@@ -31,6 +31,8 @@ export class ServerPeer {
   pingSentAt = 0;
   /** Outstanding nick-auth challenge (hex) and the handshake line it binds. */
   challenge: { value: string; handshakeLine: string; sentAt: number } | undefined;
+  /** Next chunk of a getpeerlist answer still going out. */
+  peerlistTimer: NodeJS.Timeout | undefined;
   private entryCache: string | undefined;
 
   constructor(

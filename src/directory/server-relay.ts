@@ -1,6 +1,6 @@
 /**
  * What the directory does with messages from registered peers: pubmsg to all others, privmsg
- * to one (then the sender's entry, if it serves an onion), getpeerlist in chunks, ping/pong,
+ * to one (then the sender's entry, if it serves an onion), getpeerlist in spaced chunks, ping/pong,
  * and departure broadcasts. The `from` of every pub/privmsg must be the connection's own nick.
  *
  * @module
@@ -77,19 +77,40 @@ export class ServerRelay {
     this.server.stats.relayed['pubmsg'] = (this.server.stats.relayed['pubmsg'] ?? 0) + sent;
   }
 
+  /**
+   * Answers 791 with the current entries in chunks of 20, `peerlistChunkSpacing` ms apart as ng
+   * does (a timer per requester, so nobody else waits). A request while an answer is still
+   * going out is dropped.
+   */
   private getpeerlist(peer: ServerPeer): void {
+    if (peer.peerlistTimer !== undefined) return this.server.drop('peerlist_in_progress');
     const withFeatures = peer.has('peerlist_features');
     const entries: string[] = [];
     for (const other of this.server.peers.values()) {
       if (other !== peer) entries.push(other.entry(withFeatures));
     }
-    if (entries.length === 0) {
-      this.server.sendTo(peer, MessageType.PEERLIST, '');
-    }
-    for (let i = 0; i < entries.length; i += PEERLIST_CHUNK_SIZE) {
-      this.server.sendTo(peer, MessageType.PEERLIST, entries.slice(i, i + PEERLIST_CHUNK_SIZE).join(','));
-    }
     bump(this.server.stats.relayed, 'peerlist');
+    if (entries.length === 0) return this.server.sendTo(peer, MessageType.PEERLIST, '');
+    const chunks: string[] = [];
+    for (let i = 0; i < entries.length; i += PEERLIST_CHUNK_SIZE) {
+      chunks.push(entries.slice(i, i + PEERLIST_CHUNK_SIZE).join(','));
+    }
+    const spacing = this.server.options.peerlistChunkSpacing;
+    const sendNext = (): void => {
+      peer.peerlistTimer = undefined;
+      if (peer.channel.closed) return;
+      this.server.sendTo(peer, MessageType.PEERLIST, chunks.shift()!);
+      if (chunks.length === 0) return;
+      if (spacing <= 0) return sendNext();
+      peer.peerlistTimer = setTimeout(sendNext, spacing);
+    };
+    sendNext();
+  }
+
+  /** Stops a getpeerlist answer still going out to `peer`. */
+  cancelPeerlist(peer: ServerPeer): void {
+    clearTimeout(peer.peerlistTimer);
+    peer.peerlistTimer = undefined;
   }
 
   /** Tells every registered peer that `peer` left: `nick;location;D`. */

@@ -137,7 +137,10 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
   private async doStop(): Promise<void> {
     await this.starting?.catch(() => {});
     clearInterval(this.sweepTimer);
-    for (const peer of this.connections) peer.channel.destroy();
+    for (const peer of this.connections) {
+      this.relay.cancelPeerlist(peer);
+      peer.channel.destroy();
+    }
     await this.onion?.close().catch((err: unknown) => this.logger.warn({ err }, 'onion close failed'));
     await this.listener?.close();
   }
@@ -217,6 +220,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
   }
 
   private onClose(peer: ServerPeer): void {
+    this.relay.cancelPeerlist(peer);
     if (!this.connections.delete(peer)) return;
     this.stats.connections = this.connections.size;
     if (peer.state !== 'registered' || this.peers.get(peer.nick) !== peer) return;

@@ -6,6 +6,7 @@ import { isPeerwayError } from '../../src/core/index.js';
 import { client, handshakeText, rawJoin, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
 import { assertReleased, snapshotHandles } from '../helpers/handles.js';
+import { resolveServerOptions } from '../../src/directory/server-options.js';
 
 test('server: many clients exchange signed privmsgs and pubmsgs', async () => {
   await using server = await startServer();
@@ -116,6 +117,38 @@ test('server: getpeerlist in chunks of 20, features only for peers that ask', as
     assert.ok(first.every((e) => !e.includes('F:')));
   } finally {
     for (const r of [...raws, asker, plain]) r.close();
+  }
+});
+
+test('server: getpeerlist chunks go out spaced, and nobody else waits for them', async () => {
+  const spacing = 300; // wide enough that a busy machine keeps the order
+  await using server = await startServer({ peerlistChunkSpacing: spacing });
+  assert.equal(resolveServerOptions({}).peerlistChunkSpacing, 50);
+  const raws = await Promise.all(Array.from({ length: 45 }, () => rawJoin(server.address.port)));
+  const asker = await rawJoin(server.address.port);
+  const talker = raws[0]!;
+  try {
+    asker.send(encodeEnvelope(791, ''));
+    const at: number[] = [];
+    const lines: string[] = [];
+    lines.push(await asker.next());
+    at.push(Date.now());
+    // Another peer's pubmsg reaches the asker between the chunks.
+    const talkerNick = [...server.peers.keys()][0]!;
+    talker.send(encodeEnvelope(687, `${talkerNick}!PUBLIC!orderbook`));
+    asker.send(encodeEnvelope(791, '')); // still answering: dropped
+    for (let i = 0; i < 3; i++) {
+      lines.push(await asker.next());
+      at.push(Date.now());
+    }
+    const types = lines.map((l) => (JSON.parse(l) as { type: number }).type);
+    assert.deepEqual(types, [789, 687, 789, 789]);
+    assert.ok(at[2]! - at[0]! >= spacing - 20, `second chunk after ${at[2]! - at[0]!} ms`);
+    assert.ok(at[3]! - at[2]! >= spacing - 20, `third chunk after ${at[3]! - at[2]!} ms`);
+    assert.equal(server.stats.dropped['peerlist_in_progress'], 1);
+    assert.deepEqual(await asker.quiet(spacing * 2), []);
+  } finally {
+    for (const r of [...raws, asker]) r.close();
   }
 });
 
