@@ -86,6 +86,11 @@ export const HANDSHAKE_TIMEOUT_MS = 30_000;
 export const PING_AFTER_IDLE_MS = 600_000;
 /** Time a probed peer has to answer with a pong before eviction (ng heartbeat, 30 s). */
 export const PONG_TIMEOUT_MS = 30_000;
+/**
+ * How often an idle maker without `ping` is sent a unicast `!orderbook` pubmsg from the directory
+ * so that its offers refresh its liveness (ng heartbeat: once per 60 s sweep while idle).
+ */
+export const ORDERBOOK_PROBE_INTERVAL_MS = 60_000;
 /** Idle time after which any peer is evicted (ng heartbeat, 1500 s). */
 export const EVICT_AFTER_IDLE_MS = 1_500_000;
 /** Per-connection token bucket: sustained messages per second (ng directory). */

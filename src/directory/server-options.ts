@@ -10,6 +10,7 @@ import {
   MAX_CONNECTIONS,
   MAX_LINE_LENGTH,
   MAX_WRITE_BUFFER,
+  ORDERBOOK_PROBE_INTERVAL_MS,
   PEERLIST_CHUNK_SPACING_MS,
   PING_AFTER_IDLE_MS,
   PONG_TIMEOUT_MS,
@@ -52,6 +53,13 @@ export interface DirectoryServerInit {
   pingAfterIdle?: number;
   /** Time a pinged peer has to answer, ms. @default 30000 */
   pongTimeout?: number;
+  /**
+   * Makers (peers serving an onion) without `ping` that are idle past `pingAfterIdle` get a
+   * unicast `<directory nick>!PUBLIC!orderbook` this often, ms, as joinmarket-ng does; their offer
+   * answer counts as a sign of life. Nothing is evicted for not answering. 0 turns it off.
+   * @default 60000
+   */
+  orderbookProbeInterval?: number;
   /** Idle time after which any peer is evicted, ms. @default 1500000 */
   evictAfterIdle?: number;
   /** Gap between the 20-entry 789 chunks of one getpeerlist answer, ms (ng: 50). @default 50 */
@@ -89,6 +97,7 @@ export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerO
     handshakeTimeout: init.handshakeTimeout ?? HANDSHAKE_TIMEOUT_MS,
     pingAfterIdle: init.pingAfterIdle ?? PING_AFTER_IDLE_MS,
     pongTimeout: init.pongTimeout ?? PONG_TIMEOUT_MS,
+    orderbookProbeInterval: init.orderbookProbeInterval ?? ORDERBOOK_PROBE_INTERVAL_MS,
     evictAfterIdle: init.evictAfterIdle ?? EVICT_AFTER_IDLE_MS,
     sweepInterval: init.sweepInterval ?? 1000,
     peerlistChunkSpacing: init.peerlistChunkSpacing ?? PEERLIST_CHUNK_SPACING_MS,

@@ -29,6 +29,8 @@ export class ServerPeer {
   lastSeen: number;
   /** When a ping went out and no pong has come back yet (ms), or 0. */
   pingSentAt = 0;
+  /** When the last `!orderbook` liveness probe went out (ms), or 0 since it last spoke. */
+  probeSentAt = 0;
   /** Outstanding nick-auth challenge (hex) and the handshake line it binds. */
   challenge: { value: string; handshakeLine: string; sentAt: number } | undefined;
   /** Next chunk of a getpeerlist answer still going out. */

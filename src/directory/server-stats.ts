@@ -15,6 +15,8 @@ export interface DirectoryServerStats {
   peers: number;
   /** Handshakes answered with `accepted: true`. */
   handshakesAccepted: number;
+  /** Unicast `!orderbook` liveness probes sent to idle makers without `ping`. */
+  orderbookProbes: number;
   /** Handshakes answered with `accepted: false`, by reason. */
   handshakesRejected: Record<string, number>;
   /** Messages relayed (sent on), by type name. */
@@ -36,6 +38,7 @@ export function createServerStats(): DirectoryServerStats {
     connectionsTotal: 0,
     peers: 0,
     handshakesAccepted: 0,
+    orderbookProbes: 0,
     handshakesRejected: {},
     relayed: {},
     dropped: {},

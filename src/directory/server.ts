@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
 import { listenTcp, type TcpListener } from '../transport/index.js';
-import { MessageType } from './constants.js';
+import { COMMAND_PREFIX, MessageType, PUBLIC_TARGET } from './constants.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
 import { LineChannel } from './line-channel.js';
 import { NickIdentity } from './nick.js';
@@ -212,6 +212,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
     }
     peer.lastSeen = now;
     peer.pingSentAt = 0;
+    peer.probeSentAt = 0;
     if (peer.state !== 'registered') {
       this.handshaker.onUnregistered(peer, env, now);
       return;
@@ -261,11 +262,30 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> {
       const idle = now - peer.lastSeen;
       if (idle > o.evictAfterIdle) this.evict(peer, 'idle');
       else if (peer.pingSentAt !== 0 && now - peer.pingSentAt > o.pongTimeout) this.evict(peer, 'no_pong');
-      else if (peer.pingSentAt === 0 && idle > o.pingAfterIdle && peer.has('ping')) {
-        peer.pingSentAt = now;
-        this.sendTo(peer, MessageType.PING, '');
-      }
+      else if (peer.pingSentAt === 0 && idle > o.pingAfterIdle) this.probe(peer, now);
     }
+  }
+
+  /**
+   * Probes an idle peer as ng's heartbeat does: 798 when it speaks `ping`; otherwise, if it is a
+   * maker, a unicast `!orderbook` (a pubmsg, so reference makers handle it unsigned) whose offer
+   * answer refreshes its liveness; takers without `ping` are left to the idle eviction.
+   */
+  private probe(peer: ServerPeer, now: number): void {
+    if (peer.has('ping')) {
+      peer.pingSentAt = now;
+      this.sendTo(peer, MessageType.PING, '');
+      return;
+    }
+    const every = this.options.orderbookProbeInterval;
+    if (every <= 0 || !peer.serving || (peer.probeSentAt !== 0 && now - peer.probeSentAt < every)) return;
+    peer.probeSentAt = now;
+    this.stats.orderbookProbes++;
+    this.sendTo(
+      peer,
+      MessageType.PUBMSG,
+      `${this.nick}${COMMAND_PREFIX}${PUBLIC_TARGET}${COMMAND_PREFIX}orderbook`,
+    );
   }
 
   /** Current peers (for status pages). */
