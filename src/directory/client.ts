@@ -40,13 +40,7 @@ import { decodePrivmsg, decodePubmsg, type Inbound } from './client-inbound.js';
 import { formatPubmsg, formatSignedPrivmsg } from './message-line.js';
 import { MessageQueue } from './message-queue.js';
 import type { NickIdentity } from './nick.js';
-import {
-  formatNickAuthProof,
-  isNickAuthDirectoryId,
-  nickAuthIdForEndpoint,
-  parseNickAuthChallenge,
-  parseNickAuthResult,
-} from './nick-auth.js';
+import { ClientNickAuth } from './client-nick-auth.js';
 import { tcpDialer } from './dialer.js';
 import type { PeerlistEntry } from './peerlist.js';
 
@@ -72,16 +66,15 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
   readonly features: Features;
   /** The directory's handshake reply, once connected. */
   directoryHandshake: DirectoryHandshake | undefined;
-  /** JMP-0005: undefined until the directory challenges us, then false until its 807 says `ok`. */
-  nickAuthVerified: boolean | undefined;
-  /** The directory id nick-auth proofs are bound to, when known. */
-  readonly nickAuthDirectoryId: string | undefined;
   readonly logger: Logger;
   private readonly init: DirectoryClientInit;
   private readonly peerlist: ClientPeerlist;
   private channel: LineChannel | undefined;
   private queue: MessageQueue<DirectoryMessage> | undefined;
   private handshakeLine = '';
+  private readonly nickAuth: ClientNickAuth;
+  /** connect() succeeded: from now on a lost connection is reported as a 'close' event. */
+  private established = false;
   private handshakeWaiter: ((env: Envelope) => void) | undefined;
   private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -95,20 +88,34 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     this.identity = init.identity;
     this.network = init.network ?? 'mainnet';
     this.location = init.location ?? NOT_SERVING_ONION;
-    this.nickAuthDirectoryId = init.nickAuthDirectoryId ?? nickAuthIdForEndpoint(this.host, this.port);
-    if (this.nickAuthDirectoryId !== undefined && !isNickAuthDirectoryId(this.nickAuthDirectoryId)) {
-      throw new PeerwayError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `bad nick-auth directory id ${this.nickAuthDirectoryId}`,
-      );
-    }
-    const features = init.features ?? { peerlist_features: true, ping: true };
-    this.features =
-      features['nick_auth'] === true && this.nickAuthDirectoryId === undefined
-        ? Object.fromEntries(Object.entries(features).filter(([k]) => k !== 'nick_auth'))
-        : features;
+    const authId = ClientNickAuth.expectedId(init.nickAuthDirectoryId, this.host, this.port);
+    this.nickAuth = new ClientNickAuth(
+      {
+        identity: this.identity,
+        handshakeLine: () => this.handshakeLine,
+        directoryHas: (f) => this.directoryHas(f),
+        send: (type, line) => this.send(type, line),
+        drop: (reason) => this.bumpDrop(reason),
+        destroy: () => this.channel?.destroy(),
+      },
+      authId,
+    );
+    this.features = ClientNickAuth.advertised(
+      init.features ?? { peerlist_features: true, ping: true },
+      authId,
+    );
     this.logger = (init.logger ?? silentLogger).child({ directory: `${this.host}:${this.port}` });
     this.peerlist = new ClientPeerlist(this, init);
+  }
+
+  /** JMP-0005: undefined until the directory challenges us, then false until its 807 says `ok`. */
+  get nickAuthVerified(): boolean | undefined {
+    return this.nickAuth.verified;
+  }
+
+  /** The directory id nick-auth proofs are bound to, when known. */
+  get nickAuthDirectoryId(): string | undefined {
+    return this.nickAuth.directoryId;
   }
 
   /** Our nick. */
@@ -173,6 +180,12 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
       this.send(MessageType.HANDSHAKE, this.handshakeLine);
       const hs = await raceSignal(wait.promise, signal, 'directory handshake');
       this.logger.debug({ directoryNick: hs.nick }, 'handshake accepted');
+      if (this.features['nick_auth'] === true && hs.features['nick_auth'] === true) {
+        // As ng's client: not connected until the 807 says ok (the directory registers us only then).
+        await raceSignal(this.nickAuth.done.promise, signal, 'nick authentication');
+        this.logger.debug('nick authenticated');
+      }
+      this.established = true;
     } catch (err) {
       this.channel.destroy();
       throw err;
@@ -280,10 +293,9 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
         if (this.directoryHas('ping')) this.send(MessageType.PONG, '');
         return;
       case MessageType.NICK_AUTH_CHALLENGE:
-        return this.onChallenge(env.line);
+        return this.nickAuth.onChallenge(env.line, this.features['nick_auth'] === true);
       case MessageType.NICK_AUTH_RESULT:
-        this.nickAuthVerified = parseNickAuthResult(env.line)?.verified ?? false;
-        return;
+        return this.nickAuth.onResult(env.line);
       default:
         this.bumpDrop('unknown_type');
     }
@@ -297,27 +309,11 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> {
     this.deliver(m);
   }
 
-  private onChallenge(line: string): void {
-    const asked = this.features['nick_auth'] === true && this.directoryHas('nick_auth');
-    const c = asked && this.nickAuthVerified === undefined ? parseNickAuthChallenge(line) : undefined;
-    if (c === undefined) return this.bumpDrop('bad_challenge');
-    if (c.directoryId !== this.nickAuthDirectoryId) {
-      // A proof for another directory's id could be replayed there: refuse, as ng does.
-      this.bumpDrop('nick_auth_directory_mismatch');
-      this.channel?.destroy();
-      return;
-    }
-    this.nickAuthVerified = false;
-    this.send(
-      MessageType.NICK_AUTH_PROOF,
-      formatNickAuthProof(this.identity, c.challenge, c.directoryId, this.handshakeLine),
-    );
-  }
-
   private onClosed(): void {
+    this.nickAuth.onClosed();
     this.queue?.close();
     this.peerlist.onClose();
-    if (this.directoryHandshake === undefined) return; // never connected: connect() reports it
+    if (!this.established) return; // never connected: connect() reports it
     const lost = new PeerwayError(ErrorCodes.DIRECTORY_NOT_CONNECTED, 'directory connection closed');
     this.emit('close', this.closedByUs ? undefined : lost);
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { ErrorCodes, PeerwayError } from '../core/index.js';
 import { MessageType, NICK_AUTH_TIMEOUT_MS } from './constants.js';
 import type { Envelope } from './envelope.js';
 import {
@@ -21,6 +22,7 @@ import {
   checkNickAuthProof,
   formatNickAuthChallenge,
   formatNickAuthResult,
+  isNickAuthDirectoryId,
   type NickAuthCode,
 } from './nick-auth.js';
 import type { DirectoryServer } from './server.js';
@@ -34,6 +36,9 @@ export class ServerHandshaker {
     private readonly server: DirectoryServer,
     private readonly nickAuthId: string | undefined,
   ) {
+    if (nickAuthId !== undefined && !isNickAuthDirectoryId(nickAuthId)) {
+      throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `bad nick-auth directory id ${nickAuthId}`);
+    }
     this.features = { peerlist_features: true, ping: true };
     if (nickAuthId !== undefined) this.features['nick_auth'] = true;
   }

@@ -71,7 +71,8 @@ export interface DirectoryServerInit {
   /**
    * JMP-0005 nick authentication: the directory id bound into proofs. When set, peers that
    * advertise `nick_auth` are challenged, and a verified peer may take a nick from an unverified
-   * owner. @default undefined (off)
+   * owner. Must match `[a-z0-9][a-z0-9.:_-]*`; for a directory on Tor use its lowercase
+   * `<onion>:<port>`, which is what clients expect. @default undefined (off)
    */
   nickAuthId?: string;
   /** Logger. @default silent */

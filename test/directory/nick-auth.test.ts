@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import fc from 'fast-check';
-import { encodeEnvelope, NickIdentity } from '../../src/directory/index.js';
+import {
+  DirectoryClient,
+  encodeEnvelope,
+  formatDirectoryHandshake,
+  NickIdentity,
+} from '../../src/directory/index.js';
+import { isPeerwayError } from '../../src/core/index.js';
 import {
   checkNickAuthProof,
   formatNickAuthChallenge,
@@ -17,6 +23,7 @@ import {
 } from '../../src/directory/nick-auth.js';
 import { client, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
+import { startFakeDirectory } from './fake-directory.js';
 
 /** Vectors built outside this code base from the JMP-0005 rules (see the file's `about`). */
 const fx = JSON.parse(
@@ -182,12 +189,68 @@ test('nick-auth: a client refuses a challenge naming another directory id', asyn
   try {
     assert.equal(plain.features['nick_auth'], undefined, 'no id known: nick_auth not advertised');
     await plain.connect();
-    await c.connect().catch(() => undefined);
-    await until(() => c.stats.dropped['nick_auth_directory_mismatch'] === 1, 2000, 'refusal');
-    await until(() => !c.connected, 2000, 'close');
+    await assert.rejects(c.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    assert.equal(c.stats.dropped['nick_auth_directory_mismatch'], 1);
+    assert.equal(c.connected, false);
     assert.equal(server.peers.has(c.nick), false);
   } finally {
     await c.close();
     await plain.close();
+  }
+});
+
+test('nick-auth: connect() resolves only after the 807, and fails when it is not ok', async () => {
+  const challenge = 'ab'.repeat(32);
+  const fake = await startFakeDirectory(() =>
+    [
+      encodeEnvelope(
+        795,
+        formatDirectoryHandshake({
+          accepted: true,
+          nick: NickIdentity.generate().nick,
+          network: 'signet',
+          motd: '',
+          features: { nick_auth: true, ping: true },
+        }),
+      ),
+      encodeEnvelope(803, `{"challenge":"${challenge}","directory-id":"test-fake"}`),
+    ].join(''),
+  );
+  const goodSecret = randomBytes(32).toString('hex');
+  const make = (secret: string): DirectoryClient =>
+    new DirectoryClient({
+      host: '127.0.0.1',
+      port: fake.port,
+      identity: NickIdentity.fromSecret(secret),
+      network: 'signet',
+      features: { ping: true, nick_auth: true },
+      nickAuthDirectoryId: 'test-fake',
+      timeout: 5000,
+    });
+  const good = make(goodSecret);
+  const bad = make(randomBytes(32).toString('hex'));
+  try {
+    let resolved = false;
+    const connecting = good.connect().then(() => (resolved = true));
+    await until(() => fake.received[0]?.includes('"type": 805') === true, 2000, 'proof');
+    const proofLine = (JSON.parse(fake.received[0]!.split('\r\n')[1]!) as { line: string }).line;
+    const sentLine = (JSON.parse(fake.received[0]!.split('\r\n')[0]!) as { line: string }).line;
+    assert.equal(proofLine, handProof(goodSecret, challenge, 'test-fake', sentLine));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(resolved, false, 'not connected before the 807');
+    [...fake.sockets][0]!.write(encodeEnvelope(807, '{"code":"ok","verified":true}'));
+    await connecting;
+    assert.equal(good.nickAuthVerified, true);
+
+    const failing = bad.connect();
+    await until(() => fake.received[1]?.includes('"type": 805') === true, 2000, 'second proof');
+    const sock = [...fake.sockets][1]!;
+    sock.write(encodeEnvelope(807, '{"code":"invalid","verified":false}'));
+    await assert.rejects(failing, (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    assert.equal(bad.nickAuthVerified, false);
+  } finally {
+    await good.close();
+    await bad.close();
+    await fake.close();
   }
 });
