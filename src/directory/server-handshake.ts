@@ -70,6 +70,10 @@ export class ServerHandshaker {
     peer.nick = hs.nick;
     peer.location = hs.location;
     peer.features = hs.features;
+    if (this.nickAuthId !== undefined && this.server.options.nickAuthRequired && !peer.has('nick_auth')) {
+      this.reject(peer, 'nick_auth_required', hs.nick);
+      return;
+    }
     if (this.nickAuthId !== undefined && peer.has('nick_auth')) {
       // As ng: 795, then 803, and the peer is registered only once its proof verifies.
       peer.state = 'pending-auth';

@@ -75,6 +75,11 @@ export interface DirectoryServerInit {
    * `<onion>:<port>`, which is what clients expect. @default undefined (off)
    */
   nickAuthId?: string;
+  /**
+   * With `nickAuthId` set: refuse (`accepted: false`) peers that do not advertise `nick_auth`,
+   * like joinmarket-ng's `require_verified` mode. @default false (ng's `prefer_verified`)
+   */
+  nickAuthRequired?: boolean;
   /** Logger. @default silent */
   logger?: Logger;
 }
@@ -103,5 +108,6 @@ export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerO
     sweepInterval: init.sweepInterval ?? 1000,
     peerlistChunkSpacing: init.peerlistChunkSpacing ?? PEERLIST_CHUNK_SPACING_MS,
     maxWriteBuffer: init.maxWriteBuffer ?? MAX_WRITE_BUFFER,
+    nickAuthRequired: init.nickAuthRequired ?? false,
   };
 }

@@ -254,3 +254,21 @@ test('nick-auth: connect() resolves only after the 807, and fails when it is not
     await fake.close();
   }
 });
+
+test('nick-auth: nickAuthRequired refuses peers that do not offer it', async () => {
+  await using server = await startServer({ nickAuthId: 'test-directory', nickAuthRequired: true });
+  const plain = client(server, NickIdentity.generate(), { features: { ping: true } });
+  const auth = client(server, NickIdentity.generate(), {
+    features: { ping: true, nick_auth: true },
+    nickAuthDirectoryId: 'test-directory',
+  });
+  try {
+    await assert.rejects(plain.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
+    assert.equal(server.stats.handshakesRejected['nick_auth_required'], 1);
+    await auth.connect();
+    assert.equal(auth.nickAuthVerified, true);
+  } finally {
+    await plain.close();
+    await auth.close();
+  }
+});
