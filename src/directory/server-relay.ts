@@ -55,6 +55,8 @@ export class ServerRelay {
     const msg = parseMessageLine(line);
     if (msg === undefined) return this.server.drop('bad_message');
     if (msg.from !== peer.nick) return this.server.drop('spoofed');
+    // Makers answer the directory's `!orderbook` liveness probe with offers to its nick.
+    if (msg.to === this.server.nick) return this.server.drop('to_directory');
     const target = this.server.peers.get(msg.to);
     if (target === undefined || target === peer) return this.server.drop('unknown_recipient');
     const text = canonical === undefined ? encodeEnvelope(MessageType.PRIVMSG, line) : canonical + '\r\n';

@@ -26,6 +26,7 @@ test('server: idle makers without ping get a unicast !orderbook from the directo
     maker.send(encodeEnvelope(685, `${makerNick}!${server.nick}!sw0reloffer 0 1 2 3 4`));
     await until(() => server.peers.get(makerNick)!.probeSentAt === 0, 1000, 'liveness refresh');
     assert.ok(Date.now() - server.peers.get(makerNick)!.lastSeen < fast.orderbookProbeInterval);
+    assert.equal(server.stats.dropped['to_directory'], 1);
     assert.equal(server.stats.orderbookProbes >= 2, true);
   } finally {
     for (const r of [maker, taker]) r.close();
