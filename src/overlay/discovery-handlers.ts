@@ -15,6 +15,8 @@ export type IntroResponse =
 
 const EMPTY = new Uint8Array(0);
 const mod16 = (gt: bigint): number => Number(gt % 65536n);
+/** Old-style messages carry `ipv4` fields only: any IPv6 address forces the new-style family. */
+const allIPv4 = (...addresses: UdpAddress[]): boolean => addresses.every(isIPv4Address);
 
 /**
  * The discovery half of py-ipv8's Community: creating and answering introduction requests and
@@ -69,7 +71,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
       identifier: gt,
       extraBytes,
     };
-    return newStyle || !isIPv4Address(socketAddress)
+    return newStyle || !allIPv4(socketAddress, this.myEstimatedLan, this.myEstimatedWan)
       ? this.ezPack(
           P.NewIntroductionRequestPayload,
           { ...common, flags: bitsOf() },
@@ -114,7 +116,14 @@ export abstract class DiscoveryHandlers extends OverlayBase {
       identifier,
       extraBytes,
     };
-    if (newStyle) {
+    const oldStyleFits = allIPv4(
+      socketAddress,
+      this.myEstimatedLan,
+      this.myEstimatedWan,
+      lanIntroduction,
+      wanIntroduction,
+    );
+    if (newStyle || !oldStyleFits) {
       return this.ezPack(
         P.NewIntroductionResponsePayload,
         { ...common, sourceWan: this.myPreferredAddress(), flags: bitsOf(introNew) },
@@ -138,7 +147,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
   ): Uint8Array {
     const globalTime = this.claimGlobalTime();
     const value = { lanWalker, wanWalker, identifier };
-    return newStyle || !isIPv4Address(lanWalker) || !isIPv4Address(wanWalker)
+    return newStyle || !allIPv4(lanWalker, wanWalker)
       ? this.ezPack(P.NewPunctureRequestPayload, value, { signed: false, globalTime })
       : this.ezPack(P.PunctureRequestPayload, value, { signed: false, globalTime });
   }
@@ -152,7 +161,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
   ): Uint8Array {
     const globalTime = this.claimGlobalTime();
     const value = { sourceLan: lanWalker, sourceWan: wanWalker, identifier };
-    return newStyle || !isIPv4Address(lanWalker) || !isIPv4Address(wanWalker)
+    return newStyle || !allIPv4(lanWalker, wanWalker)
       ? this.ezPack(P.NewPuncturePayload, value, { globalTime })
       : this.ezPack(P.PuncturePayload, value, { globalTime });
   }
