@@ -139,4 +139,12 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);
   }
+  /** The written bytes as a view into the buffer (valid until the next write or reset). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+  /** Forgets what was written, keeping the buffer for reuse. */
+  reset(): void {
+    this.length = 0;
+  }
 }

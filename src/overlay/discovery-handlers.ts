@@ -64,25 +64,16 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     newStyle = false,
   ): Uint8Array {
     const gt = mod16(this.claimGlobalTime());
-    const common = {
-      destination: socketAddress,
-      sourceLan: this.myEstimatedLan,
-      sourceWan: this.myEstimatedWan,
-      identifier: gt,
-      extraBytes,
-    };
-    return newStyle || !allIPv4(socketAddress, this.myEstimatedLan, this.myEstimatedWan)
-      ? this.ezPack(
-          P.NewIntroductionRequestPayload,
-          { ...common, flags: bitsOf() },
-          { globalTime: BigInt(gt) },
-        )
-      : // py-ipv8 sends connection type "unknown" and advice=1: the byte `01`.
-        this.ezPack(
-          P.IntroductionRequestPayload,
-          { ...common, flags: bitsOf(false, false, false, false, false, false, false, true) },
-          { globalTime: BigInt(gt) },
-        );
+    const sourceLan = this.myEstimatedLan;
+    const sourceWan = this.myEstimatedWan;
+    const newFamily = newStyle || !allIPv4(socketAddress, sourceLan, sourceWan);
+    // py-ipv8 sends connection type "unknown" and advice=1 (the byte `01`) in old-style requests.
+    const flags = newFamily ? bitsOf() : bitsOf(false, false, false, false, false, false, false, true);
+    // Plain literals (not spreads) keep the payload writer's property reads fast.
+    const value = { destination: socketAddress, sourceLan, sourceWan, identifier: gt, flags, extraBytes };
+    return this.ezPack(newFamily ? P.NewIntroductionRequestPayload : P.IntroductionRequestPayload, value, {
+      globalTime: BigInt(gt),
+    });
   }
 
   /** Builds an introduction response, introducing `introduction` when given. */
@@ -108,34 +99,29 @@ export abstract class DiscoveryHandlers extends OverlayBase {
       }
     }
     const introNew = introduction?.newStyleIntro === true;
-    const common = {
-      destination: socketAddress,
-      sourceLan: this.myEstimatedLan,
-      lanIntroduction,
-      wanIntroduction,
-      identifier,
-      extraBytes,
-    };
+    const sourceLan = this.myEstimatedLan;
     const oldStyleFits = allIPv4(
       socketAddress,
-      this.myEstimatedLan,
+      sourceLan,
       this.myEstimatedWan,
       lanIntroduction,
       wanIntroduction,
     );
-    if (newStyle || !oldStyleFits) {
-      return this.ezPack(
-        P.NewIntroductionResponsePayload,
-        { ...common, sourceWan: this.myPreferredAddress(), flags: bitsOf(introNew) },
-        { globalTime: gt },
-      );
-    }
-    const flags = bitsOf(false, false, false, true, introNew, peerLimitReached);
-    return this.ezPack(
-      P.IntroductionResponsePayload,
-      { ...common, sourceWan: this.myEstimatedWan, flags },
-      { globalTime: gt },
-    );
+    const newFamily = newStyle || !oldStyleFits;
+    // Plain literals (not spreads) keep the payload writer's property reads fast.
+    const value = {
+      destination: socketAddress,
+      sourceLan,
+      sourceWan: newFamily ? this.myPreferredAddress() : this.myEstimatedWan,
+      lanIntroduction,
+      wanIntroduction,
+      flags: newFamily ? bitsOf(introNew) : bitsOf(false, false, false, true, introNew, peerLimitReached),
+      identifier,
+      extraBytes,
+    };
+    return this.ezPack(newFamily ? P.NewIntroductionResponsePayload : P.IntroductionResponsePayload, value, {
+      globalTime: gt,
+    });
   }
 
   /** Builds an (unsigned) puncture request: "please puncture towards this walker". */
