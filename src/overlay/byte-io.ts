@@ -14,12 +14,17 @@ export function encodeError(message: string, details?: Record<string, unknown>):
 export class ByteReader {
   readonly bytes: Uint8Array;
   offset: number;
-  private readonly view: DataView;
+  private dataView: DataView | undefined;
 
   constructor(bytes: Uint8Array, offset = 0) {
     this.bytes = bytes;
     this.offset = offset;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Only the 64-bit and float reads need a DataView: made on first use (most packets never do). */
+  private get view(): DataView {
+    const b = this.bytes;
+    return (this.dataView ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
   }
 
   /** Bytes left after the cursor. */
@@ -35,16 +40,19 @@ export class ByteReader {
   }
 
   u8(): number {
-    return this.view.getUint8(this.need(1));
+    return this.bytes[this.need(1)]!;
   }
   u16(): number {
-    return this.view.getUint16(this.need(2));
+    const at = this.need(2);
+    return (this.bytes[at]! << 8) | this.bytes[at + 1]!;
   }
   u32(): number {
-    return this.view.getUint32(this.need(4));
+    return this.i32() >>> 0;
   }
   i32(): number {
-    return this.view.getInt32(this.need(4));
+    const at = this.need(4);
+    const b = this.bytes;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
   u64(): bigint {
     return this.view.getBigUint64(this.need(8));
@@ -138,5 +146,13 @@ export class ByteWriter {
   /** The written bytes (a copy). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);
+  }
+  /** The written bytes as a view into the buffer (valid until the next write or reset). */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+  /** Forgets what was written, keeping the buffer for reuse. */
+  reset(): void {
+    this.length = 0;
   }
 }

@@ -27,6 +27,8 @@ export interface BindDatagramOptions {
   host?: string;
   /** Port to bind; 0 picks a free one. @default 0 */
   port?: number;
+  /** On an IPv6 wildcard socket, refuse IPv4 traffic. @default false */
+  ipv6Only?: boolean;
   /** Larger inbound datagrams are dropped by the transport. @default 65507 */
   maxDatagramSize?: number;
 }
@@ -42,6 +44,7 @@ export async function bindDatagramSocket(
   const udp = new UdpEndpoint({
     host: options.host ?? '0.0.0.0',
     port: options.port ?? 0,
+    ipv6Only: options.ipv6Only ?? false,
     maxDatagramSize: options.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
   });
   udp.on('message', (data, from) => handlers.onMessage(data, { host: from.host, port: from.port }));

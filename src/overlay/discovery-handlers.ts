@@ -15,6 +15,8 @@ export type IntroResponse =
 
 const EMPTY = new Uint8Array(0);
 const mod16 = (gt: bigint): number => Number(gt % 65536n);
+/** Old-style messages carry `ipv4` fields only: any IPv6 address forces the new-style family. */
+const allIPv4 = (...addresses: UdpAddress[]): boolean => addresses.every(isIPv4Address);
 
 /**
  * The discovery half of py-ipv8's Community: creating and answering introduction requests and
@@ -62,25 +64,16 @@ export abstract class DiscoveryHandlers extends OverlayBase {
     newStyle = false,
   ): Uint8Array {
     const gt = mod16(this.claimGlobalTime());
-    const common = {
-      destination: socketAddress,
-      sourceLan: this.myEstimatedLan,
-      sourceWan: this.myEstimatedWan,
-      identifier: gt,
-      extraBytes,
-    };
-    return newStyle || !isIPv4Address(socketAddress)
-      ? this.ezPack(
-          P.NewIntroductionRequestPayload,
-          { ...common, flags: bitsOf() },
-          { globalTime: BigInt(gt) },
-        )
-      : // py-ipv8 sends connection type "unknown" and advice=1: the byte `01`.
-        this.ezPack(
-          P.IntroductionRequestPayload,
-          { ...common, flags: bitsOf(false, false, false, false, false, false, false, true) },
-          { globalTime: BigInt(gt) },
-        );
+    const sourceLan = this.myEstimatedLan;
+    const sourceWan = this.myEstimatedWan;
+    const newFamily = newStyle || !allIPv4(socketAddress, sourceLan, sourceWan);
+    // py-ipv8 sends connection type "unknown" and advice=1 (the byte `01`) in old-style requests.
+    const flags = newFamily ? bitsOf() : bitsOf(false, false, false, false, false, false, false, true);
+    // Plain literals (not spreads) keep the payload writer's property reads fast.
+    const value = { destination: socketAddress, sourceLan, sourceWan, identifier: gt, flags, extraBytes };
+    return this.ezPack(newFamily ? P.NewIntroductionRequestPayload : P.IntroductionRequestPayload, value, {
+      globalTime: BigInt(gt),
+    });
   }
 
   /** Builds an introduction response, introducing `introduction` when given. */
@@ -106,27 +99,29 @@ export abstract class DiscoveryHandlers extends OverlayBase {
       }
     }
     const introNew = introduction?.newStyleIntro === true;
-    const common = {
-      destination: socketAddress,
-      sourceLan: this.myEstimatedLan,
+    const sourceLan = this.myEstimatedLan;
+    const oldStyleFits = allIPv4(
+      socketAddress,
+      sourceLan,
+      this.myEstimatedWan,
       lanIntroduction,
       wanIntroduction,
+    );
+    const newFamily = newStyle || !oldStyleFits;
+    // Plain literals (not spreads) keep the payload writer's property reads fast.
+    const value = {
+      destination: socketAddress,
+      sourceLan,
+      sourceWan: newFamily ? this.myPreferredAddress() : this.myEstimatedWan,
+      lanIntroduction,
+      wanIntroduction,
+      flags: newFamily ? bitsOf(introNew) : bitsOf(false, false, false, true, introNew, peerLimitReached),
       identifier,
       extraBytes,
     };
-    if (newStyle) {
-      return this.ezPack(
-        P.NewIntroductionResponsePayload,
-        { ...common, sourceWan: this.myPreferredAddress(), flags: bitsOf(introNew) },
-        { globalTime: gt },
-      );
-    }
-    const flags = bitsOf(false, false, false, true, introNew, peerLimitReached);
-    return this.ezPack(
-      P.IntroductionResponsePayload,
-      { ...common, sourceWan: this.myEstimatedWan, flags },
-      { globalTime: gt },
-    );
+    return this.ezPack(newFamily ? P.NewIntroductionResponsePayload : P.IntroductionResponsePayload, value, {
+      globalTime: gt,
+    });
   }
 
   /** Builds an (unsigned) puncture request: "please puncture towards this walker". */
@@ -138,7 +133,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
   ): Uint8Array {
     const globalTime = this.claimGlobalTime();
     const value = { lanWalker, wanWalker, identifier };
-    return newStyle || !isIPv4Address(lanWalker) || !isIPv4Address(wanWalker)
+    return newStyle || !allIPv4(lanWalker, wanWalker)
       ? this.ezPack(P.NewPunctureRequestPayload, value, { signed: false, globalTime })
       : this.ezPack(P.PunctureRequestPayload, value, { signed: false, globalTime });
   }
@@ -152,7 +147,7 @@ export abstract class DiscoveryHandlers extends OverlayBase {
   ): Uint8Array {
     const globalTime = this.claimGlobalTime();
     const value = { sourceLan: lanWalker, sourceWan: wanWalker, identifier };
-    return newStyle || !isIPv4Address(lanWalker) || !isIPv4Address(wanWalker)
+    return newStyle || !allIPv4(lanWalker, wanWalker)
       ? this.ezPack(P.NewPuncturePayload, value, { globalTime })
       : this.ezPack(P.PuncturePayload, value, { globalTime });
   }

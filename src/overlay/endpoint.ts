@@ -9,8 +9,15 @@ export type PrefixListener = (data: Uint8Array, source: UdpAddress) => void;
 
 /** Options for {@link Endpoint}. */
 export interface EndpointInit {
-  /** Interface to bind. @default '0.0.0.0' (py-ipv8's default) */
+  /**
+   * Interface to bind. An IPv6 literal makes an IPv6 socket: `'::1'` or another IPv6 address
+   * reaches IPv6 peers only; `'::'` is dual-stack (unless `ipv6Only`) and reaches IPv4 peers too,
+   * through IPv4-mapped addresses.
+   * @default '0.0.0.0' (py-ipv8's default)
+   */
   host?: string;
+  /** On a socket bound to `'::'`, refuse IPv4 traffic. @default false */
+  ipv6Only?: boolean;
   /** UDP port; 0 picks a free one. @default 0 */
   port?: number;
   /** Larger datagrams are dropped and counted. @default 65507 */
@@ -27,6 +34,27 @@ export interface EndpointStats {
   bytesReceived: number;
   bytesSent: number;
   dropped: Record<string, number>;
+}
+
+const MAPPED_IPV4 = '::ffff:';
+
+/** Which destination families a bound socket can reach. */
+interface Reach {
+  readonly ipv4: 'direct' | 'mapped' | 'no';
+  readonly ipv6: boolean;
+}
+
+function reachOf(boundHost: string, ipv6Only: boolean): Reach {
+  if (isIP(boundHost) !== 6) return { ipv4: 'direct', ipv6: false };
+  // Only the wildcard bind accepts and sends IPv4 (as ::ffff:a.b.c.d); a specific IPv6 address cannot.
+  return { ipv4: boundHost === '::' && !ipv6Only ? 'mapped' : 'no', ipv6: true };
+}
+
+/** IPv4 senders on a dual-stack socket arrive as `::ffff:a.b.c.d`: show them as plain IPv4. */
+function plainSource(from: UdpAddress): UdpAddress {
+  return from.host.startsWith(MAPPED_IPV4) && isIP(from.host.slice(MAPPED_IPV4.length)) === 4
+    ? { host: from.host.slice(MAPPED_IPV4.length), port: from.port }
+    : from;
 }
 
 const prefixKey = (data: Uint8Array): string =>
@@ -49,6 +77,7 @@ export class Endpoint {
   private readonly logger: Logger;
   private readonly listeners = new Map<string, PrefixListener>();
   private socket: DatagramSocket | undefined;
+  private reach: Reach = { ipv4: 'no', ipv6: false };
   private stopping: Promise<void> | undefined;
 
   constructor(init: EndpointInit = {}) {
@@ -60,21 +89,26 @@ export class Endpoint {
   async start(): Promise<void> {
     if (this.stopping !== undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'endpoint stopped');
     if (this.socket !== undefined) return;
+    const host = this.init.host ?? '0.0.0.0';
+    const ipv6Only = this.init.ipv6Only ?? false;
     this.socket = await bindDatagramSocket(
       {
-        onMessage: (data, from) => this.receive(data, from),
+        onMessage: (data, from) =>
+          this.receive(data, this.reach.ipv4 === 'mapped' ? plainSource(from) : from),
         onError: (err) => {
           bump(this.stats.dropped, 'socketError');
           this.logger.debug({ err: err.message }, 'udp socket error');
         },
       },
       {
-        host: this.init.host ?? '0.0.0.0',
+        host,
         port: this.init.port ?? 0,
+        ipv6Only,
         // The transport drops datagrams over this size before they reach us.
         maxDatagramSize: this.init.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
       },
     );
+    this.reach = reachOf(host, ipv6Only);
   }
 
   /** The bound address; throws before start(). */
@@ -100,15 +134,26 @@ export class Endpoint {
     this.listeners.delete(prefixKey(prefix));
   }
 
-  /** Sends one datagram; silently counts and drops what cannot be sent (closed, IPv6, port 0). */
+  /** True when this endpoint's socket can send to `address`'s family (IPv4, IPv6 or both). */
+  canReach(address: UdpAddress): boolean {
+    const kind = isIP(address.host);
+    return kind === 4 ? this.reach.ipv4 !== 'no' : kind === 6 && this.reach.ipv6;
+  }
+
+  /**
+   * Sends one datagram; silently counts and drops what cannot be sent (closed, port 0, a name
+   * rather than an IP literal, or a family the socket cannot reach: IPv6 from an IPv4 socket,
+   * IPv4 from a socket bound to one IPv6 address).
+   */
   send(to: UdpAddress, data: Uint8Array): void {
-    if (!this.isOpen || isUnknownAddress(to) || to.port <= 0 || isIP(to.host) !== 4) {
+    if (!this.isOpen || isUnknownAddress(to) || to.port <= 0 || !this.canReach(to)) {
       bump(this.stats.dropped, 'unsendable');
       return;
     }
     this.stats.sent++;
     this.stats.bytesSent += data.length;
-    this.socket!.send(data, to);
+    const mapped = this.reach.ipv4 === 'mapped' && isIP(to.host) === 4;
+    this.socket!.send(data, mapped ? { host: MAPPED_IPV4 + to.host, port: to.port } : to);
   }
 
   private receive(data: Uint8Array, from: UdpAddress): void {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { ByteReader, ByteWriter, decodeError, encodeError } from './byte-io.js';
-import type { UdpAddress } from './address.js';
+import { parseIPv4, type UdpAddress } from './address.js';
 
 /** Eight flags in one byte; index 0 is the most significant bit (0x80). */
 export type Bits = readonly [boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean];
@@ -45,9 +45,15 @@ export interface FormatCodec<T> {
   read(r: ByteReader): T;
 }
 
+function ipv4Value(host: string): number {
+  const value = parseIPv4(host);
+  if (value === undefined) throw encodeError(`not an IPv4 address: ${host}`);
+  return value;
+}
+
 function ipv4Bytes(host: string): number[] {
-  if (isIP(host) !== 4) throw encodeError(`not an IPv4 address: ${host}`);
-  return host.split('.').map(Number);
+  const v = ipv4Value(host);
+  return [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 }
 
 function ipv6Bytes(host: string): Uint8Array {
@@ -105,19 +111,19 @@ function port(w: ByteWriter, p: number): void {
 
 const ipv4: FormatCodec<UdpAddress> = {
   write(w, a) {
-    w.bytes(Uint8Array.from(ipv4Bytes(a.host)));
+    w.u32(ipv4Value(a.host));
     port(w, a.port);
   },
   read(r) {
-    const b = r.take(4);
-    return { host: `${b[0]}.${b[1]}.${b[2]}.${b[3]}`, port: r.u16() };
+    const v = r.u32();
+    return { host: `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`, port: r.u16() };
   },
 };
 
 function typedAddress(allowDomain: boolean): FormatCodec<UdpAddress> {
   return {
     write(w, a) {
-      const kind = isIP(a.host);
+      const kind = parseIPv4(a.host) === undefined ? isIP(a.host) : 4;
       if (kind === 4) {
         w.u8(1);
         ipv4.write(w, a);
@@ -221,7 +227,9 @@ export const FORMATS: { readonly [K in FormatName]: FormatCodec<FormatValues[K]>
     },
     read(r) {
       const b = r.u8();
-      return [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (b & (0x80 >> i)) !== 0) as unknown as Bits;
+      const out: boolean[] = [];
+      for (let i = 0; i < 8; i++) out.push((b & (0x80 >> i)) !== 0);
+      return out as unknown as Bits;
     },
   },
   raw: { write: (w, v) => w.bytes(v), read: (r) => r.rest() },
@@ -246,5 +254,7 @@ export const FORMATS: { readonly [K in FormatName]: FormatCodec<FormatValues[K]>
 
 /** Builds a {@link Bits} value from up to 8 flags (missing ones are false). */
 export function bitsOf(...flags: boolean[]): Bits {
-  return [0, 1, 2, 3, 4, 5, 6, 7].map((i) => flags[i] === true) as unknown as Bits;
+  const out: boolean[] = [];
+  for (let i = 0; i < 8; i++) out.push(flags[i] === true);
+  return out as unknown as Bits;
 }

@@ -33,6 +33,8 @@ export interface PublicKey {
   readonly bin: Uint8Array;
   /** SHA-1 of `bin`: the peer's member id. */
   readonly mid: Uint8Array;
+  /** `mid` in lowercase hex: the peer's id in maps and logs. */
+  readonly id: string;
   /** Bytes of a signature by this key: 64 for Ed25519, 2*ceil(bits/8) for ECDSA. */
   readonly signatureLength: number;
   /** True when `signature` is valid over `data`. Never throws. */
@@ -46,10 +48,12 @@ export function midOf(bin: Uint8Array): Uint8Array {
 
 class LibNaclPublicKey implements PublicKey {
   readonly mid: Uint8Array;
+  readonly id: string;
   readonly signatureLength = 64;
   private readonly ed: KeyObject;
   constructor(readonly bin: Uint8Array) {
     this.mid = midOf(bin);
+    this.id = Buffer.from(this.mid).toString('hex');
     const vk = bin.subarray(42, 74);
     this.ed = createPublicKey({ key: Buffer.concat([ED25519_SPKI, vk]), format: 'der', type: 'spki' });
   }
@@ -64,10 +68,12 @@ class LibNaclPublicKey implements PublicKey {
 
 class EcdsaPublicKey implements PublicKey {
   readonly mid: Uint8Array;
+  readonly id: string;
   readonly signatureLength: number;
   private readonly key: KeyObject;
   constructor(readonly bin: Uint8Array) {
     this.mid = midOf(bin);
+    this.id = Buffer.from(this.mid).toString('hex');
     try {
       this.key = createPublicKey({ key: Buffer.from(bin), format: 'der', type: 'spki' });
     } catch (err) {

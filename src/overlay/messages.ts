@@ -1,6 +1,6 @@
 import { ByteWriter, encodeError } from './byte-io.js';
 import type { PrivateKey, PublicKey } from './keys.js';
-import { openSigned, openUnsigned, packSigned, packUnsigned } from './packet.js';
+import { openSigned, openUnsigned } from './packet.js';
 import type { PayloadClass } from './payload.js';
 
 /** How to encode a community message. */
@@ -11,9 +11,20 @@ export interface EncodeMessageOptions {
   globalTime?: bigint | undefined;
 }
 
+/** Ed25519 signatures, the only kind our own {@link PrivateKey} makes. */
+const SIGNATURE_LENGTH = 64;
+/**
+ * One writer reused by every message this thread encodes, so a message is written once and copied
+ * once (with room for its signature). It grows to the largest message sent and stays that size,
+ * at most the datagram limit.
+ */
+const scratch = new ByteWriter(1024);
+let scratchInUse = false;
+
 /**
  * Encodes `prefix + msgId + [auth] + [GlobalTime] + payload + [signature]`, as py-ipv8's
- * `_ez_pack` does. The payload class must declare a message id.
+ * `_ez_pack` does (the same bytes as `packSigned` / `packUnsigned` over the body).
+ * The payload class must declare a message id.
  */
 export function encodeMessage<V extends object>(
   prefix: Uint8Array,
@@ -22,13 +33,30 @@ export function encodeMessage<V extends object>(
   options: EncodeMessageOptions = {},
 ): Uint8Array {
   if (payload.msgId === undefined) throw encodeError(`${payload.name} has no message id`);
-  const w = new ByteWriter();
-  if (options.globalTime !== undefined) w.u64(options.globalTime);
-  payload.write(w, value);
-  const body = w.finish();
-  return options.key === undefined
-    ? packUnsigned(prefix, payload.msgId, body)
-    : packSigned(prefix, payload.msgId, options.key, body);
+  // Encoding is synchronous, but a payload writer could still encode another message inside.
+  const w = scratchInUse ? new ByteWriter() : scratch;
+  if (w === scratch) scratchInUse = true;
+  try {
+    w.reset();
+    w.bytes(prefix);
+    w.u8(payload.msgId);
+    const key = options.key;
+    if (key !== undefined) {
+      const bin = key.publicKey.bin;
+      w.u16(bin.length);
+      w.bytes(bin);
+    }
+    if (options.globalTime !== undefined) w.u64(options.globalTime);
+    payload.write(w, value);
+    if (key === undefined) return w.finish();
+    const length = w.length;
+    const out = new Uint8Array(length + SIGNATURE_LENGTH);
+    out.set(w.written());
+    out.set(key.sign(out.subarray(0, length)), length);
+    return out;
+  } finally {
+    if (w === scratch) scratchInUse = false;
+  }
 }
 
 /** A decoded community message. */
@@ -44,9 +72,9 @@ export interface DecodedMessage<V> {
 /** How to decode a community message. */
 export interface DecodeMessageOptions {
   /** Verify and strip an auth header and signature. @default true */
-  signed?: boolean;
+  signed?: boolean | undefined;
   /** Read a GlobalTime field before the payload. @default true */
-  globalTime?: boolean;
+  globalTime?: boolean | undefined;
 }
 
 /**

@@ -110,9 +110,8 @@ export class OverlayBase extends TypedEmitter<CommunityEvents> {
     payload: PayloadClass<V>,
     options: Omit<DecodeMessageOptions, 'signed'> = {},
   ): { peer: Peer; payload: V; globalTime: bigint | undefined } {
-    const m = decodeMessage(data, payload, { ...options, signed: true });
-    const id = Buffer.from(m.key!.mid).toString('hex');
-    let peer = this.network.getVerifiedById(id);
+    const m = decodeMessage(data, payload, { signed: true, globalTime: options.globalTime });
+    let peer = this.network.getVerifiedById(m.key!.id);
     if (peer === undefined) peer = new Peer(m.key!, source);
     else this.network.moveAddress(peer, source);
     return { peer, payload: m.payload, globalTime: m.globalTime };
@@ -124,7 +123,7 @@ export class OverlayBase extends TypedEmitter<CommunityEvents> {
     payload: PayloadClass<V>,
     options: Omit<DecodeMessageOptions, 'signed'> = {},
   ): { payload: V; globalTime: bigint | undefined } {
-    const m = decodeMessage(data, payload, { ...options, signed: false });
+    const m = decodeMessage(data, payload, { signed: false, globalTime: options.globalTime });
     return { payload: m.payload, globalTime: m.globalTime };
   }
 
@@ -158,11 +157,17 @@ export class OverlayBase extends TypedEmitter<CommunityEvents> {
     this.send(to, data);
   }
 
+  private hasOurPrefix(data: Uint8Array): boolean {
+    const prefix = this.prefix;
+    for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
+    return true;
+  }
+
   /** The endpoint's entry point for our prefix. */
   onPacket(data: Uint8Array, source: UdpAddress): void {
     const known = this.network.getVerifiedByAddress(source);
     if (known !== undefined) known.lastResponse = Date.now();
-    if (data.length <= MSG_ID_OFFSET || !this.prefix.every((b, i) => data[i] === b)) {
+    if (data.length <= MSG_ID_OFFSET || !this.hasOurPrefix(data)) {
       bump(this.stats.dropped, 'wrongPrefix');
       return;
     }

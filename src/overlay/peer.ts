@@ -25,7 +25,7 @@ export class Peer {
   constructor(publicKey: PublicKey, address: UdpAddress, now = Date.now()) {
     this.publicKey = publicKey;
     this.mid = publicKey.mid;
-    this.id = Buffer.from(publicKey.mid).toString('hex');
+    this.id = publicKey.id;
     this.address = address;
     this.lastResponse = now;
   }

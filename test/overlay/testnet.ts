@@ -1,4 +1,4 @@
-// testnet(n): n real overlay peers on 127.0.0.1, all seeded with the first peer's address.
+// testnet(n): n real overlay peers on 127.0.0.1 (or another host, e.g. ::1), all seeded with the first peer's address.
 import { randomBytes } from 'node:crypto';
 import {
   AddressBootstrapper,
@@ -22,6 +22,8 @@ export interface TestnetOptions {
   community?: Partial<CommunityInit>;
   /** Address book per node index. */
   addressBook?: (i: number) => AddressBook | undefined;
+  /** Address every node binds. @default '127.0.0.1' */
+  host?: string;
   /** Build every node first and start them together with {@link Testnet.startAll} (for timing). */
   deferStart?: boolean;
 }
@@ -40,7 +42,7 @@ export class Testnet {
   /** Starts one more peer (the first one is the seed and has no bootstrapper). */
   async add(key = PrivateKey.generate(), port = 0): Promise<TestnetNode> {
     const index = this.nodes.length;
-    const endpoint = new Endpoint({ host: '127.0.0.1', port });
+    const endpoint = new Endpoint({ host: this.options.host ?? '127.0.0.1', port });
     await endpoint.start();
     const seed = this.seedAddress;
     const community = new Community({
