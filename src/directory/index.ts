@@ -88,6 +88,7 @@ export {
 } from './location.js';
 export { tcpDialer, socksDialer, type Dialer, type DialOptions, type SocksDialerLike } from './dialer.js';
 export { DirectoryServer, type DirectoryServerEvents } from './server.js';
+export { isValidDirectoryId } from './nick-auth.js';
 export type { DirectoryServerInit } from './server-options.js';
 export type { DirectoryServerStats } from './server-stats.js';
 export type { OnionPublisher, PublishedOnion } from './onion-publisher.js';

@@ -27,6 +27,11 @@ const LOWER_HEX_64 = /^[0-9a-f]{64}$/;
 const COMPRESSED_PUBKEY = /^0[23][0-9a-f]{64}$/;
 /** What JMP-0005 allows as a directory id (an onion `host:port`, or a configured name). */
 const DIRECTORY_ID = /^[a-z0-9][a-z0-9.:_-]*$/;
+
+/** True when `id` is a valid JMP-0005 directory id (`[a-z0-9][a-z0-9.:_-]*`). */
+export function isValidDirectoryId(id: string): boolean {
+  return DIRECTORY_ID.test(id);
+}
 const ONION_V3_HOST = /^[a-z2-7]{56}\.onion$/;
 
 /** True when `id` is a well-formed JMP-0005 directory id. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   createTorOnionPublisher,
   DirectoryServer,
+  isValidDirectoryId,
   loadOrCreateNickIdentity,
   MakerClient,
   parseDirectoryAddress,
@@ -99,7 +100,12 @@ export const directoryConfigSchema = z.object({
   /** Location to advertise instead of the listen address or onion (for a directory behind NAT or a proxy). */
   location: z.string().optional(),
   /** Enables JMP-0005 nick authentication with this directory id. */
-  nickAuthId: z.string().min(1).max(200).optional(),
+  nickAuthId: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(isValidDirectoryId, 'must match [a-z0-9][a-z0-9.:_-]* (JMP-0005)')
+    .optional(),
   /** Nick key file (hex), relative to the data directory; the nick stays the same across restarts. */
   nickKeyFile: z.string().default('directory-nick.key'),
   /** Onion service key file, relative to the data directory; the address stays the same. */
