@@ -12,8 +12,9 @@ import { isIP } from 'node:net';
 import { bump, type Logger, silentLogger } from '../core/index.js';
 import { ADD_PEER_PAUSE_MS, MAX_OTHER_PORTS, ONION_GATE_MAX_MS, RATE_TABLE_MAX } from './constants.js';
 import { parseFeatures } from './features.js';
-import { isOnionHost, isPublicHost, isValidOnion } from './net-address.js';
+import { isPublicHost } from './net-address.js';
 import { newPeerRecord, type PeerStore, type PortPair } from './peer-store.js';
+import { isOnion, isValidOnion } from '../transport/index.js';
 
 /** Resolves a host name to its addresses. */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -85,7 +86,7 @@ export class AddPeerPolicy {
     if (this.limited(this.bySource, source, now, pause)) return this.no('rateLimited');
     this.stamp(this.bySource, source, now);
     if ((this.init.ownHosts ?? []).some((h) => h.toLowerCase() === host)) return this.no('self');
-    if (isOnionHost(host)) {
+    if (isOnion(host)) {
       if (!isValidOnion(host) || this.init.hasTorProxy?.() !== true) return this.no('onionRefused');
       if (!this.init.store.has(host)) {
         if (now < this.onionGateOpens) return this.no('onionGate');

@@ -9,10 +9,10 @@ import { type AbortOptions, type Logger, silentLogger } from '../core/index.js';
 import { DEFAULT_PORTS } from './constants.js';
 import { ElectrumClient, type DialTarget } from './electrum-client.js';
 import { parseFeatures } from './features.js';
-import { isOnionHost } from './net-address.js';
 import { parsePeerEntry, type PeerEntry } from './peer-entry.js';
 import { parseSeed } from './seed-spec.js';
 import type { SocksProxy } from '../transport/index.js';
+import { isOnion } from '../transport/index.js';
 
 /** What the crawler learned about one server. */
 export interface CrawlResult {
@@ -93,7 +93,7 @@ async function visit(
   const targets: DialTarget[] = [];
   if (item.sslPort !== null) targets.push({ host: item.host, port: item.sslPort, transport: 'ssl' });
   if (item.tcpPort !== null) targets.push({ host: item.host, port: item.tcpPort, transport: 'tcp' });
-  const onion = isOnionHost(item.host);
+  const onion = isOnion(item.host);
   if (onion && opts.proxy === undefined)
     return { result: { ...result, error: 'onion and no proxy' }, peers: [] };
   for (const target of targets) {

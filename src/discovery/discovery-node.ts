@@ -10,7 +10,7 @@ import { AddPeerPolicy, type Resolver } from './add-peer.js';
 import { ADD_PEER_PAUSE_MS, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
 import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
 import { buildFeatures } from './features.js';
-import { isOnionHost, isPublicHost } from './net-address.js';
+import { isPublicHost } from './net-address.js';
 import { Maintenance, type MaintenanceSchedule } from './maintenance.js';
 import { newPeerRecord, type PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
@@ -19,6 +19,7 @@ import { parseSeed } from './seed-spec.js';
 import type { SocksProxy } from '../transport/index.js';
 import { TorProxyDetector } from './tor-detect.js';
 import { verifyPeer, type PeerCheck } from './verify-peer.js';
+import { isOnion } from '../transport/index.js';
 
 /** Options for {@link DiscoveryNode}. */
 export interface DiscoveryNodeInit {
@@ -253,7 +254,7 @@ export class DiscoveryNode {
     );
     if (listed) return;
     // A private address would only be refused (or worse, spread) on a public network.
-    if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnionHost(h)))
+    if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnion(h)))
       return;
     const accepted = await client.addPeer(this.features());
     this.methodStats.announced = (this.methodStats.announced ?? 0) + (accepted ? 1 : 0);

@@ -4,16 +4,8 @@
  *
  * @module
  */
-import net, { type Socket } from 'node:net';
-import { once } from 'node:events';
-import {
-  ErrorCodes,
-  PeerwayError,
-  deadline,
-  raceSignal,
-  type AbortOptions,
-  type Logger,
-} from '../core/index.js';
+import type { Socket } from 'node:net';
+import { ErrorCodes, PeerwayError, deadline, type AbortOptions, type Logger } from '../core/index.js';
 import { dialSocks5, dialTcp, wrapTls, type SocksProxy } from '../transport/index.js';
 import {
   CONNECT_TIMEOUT_MS,
@@ -46,28 +38,10 @@ export interface ElectrumClientInit extends DialTarget, AbortOptions {
   logger?: Logger | undefined;
 }
 
-async function dialDirectTcp(init: ElectrumClientInit, signal: AbortSignal | undefined): Promise<Socket> {
-  if (init.localAddress === undefined) return dialTcp(init.host, init.port, { signal, timeout: 0 });
-  // transport's dialTcp cannot bind a local address; a node on a specific IP dials from it, so
-  // add_peer's "host resolves to the caller" check sees the address it announces.
-  const socket = net.connect({
-    host: init.host,
-    port: init.port,
-    localAddress: init.localAddress,
-    noDelay: true,
-  });
-  const connected = once(socket, 'connect').catch((err: unknown) => {
-    throw new PeerwayError(ErrorCodes.CONNECT_FAILED, `connect to ${init.host}:${init.port} failed`, {
-      cause: err,
-    });
-  });
-  try {
-    await raceSignal(connected, signal, `connect to ${init.host}:${init.port}`, () => socket.destroy());
-    return socket;
-  } catch (err) {
-    socket.destroy();
-    throw err;
-  }
+function dialDirectTcp(init: ElectrumClientInit, signal: AbortSignal | undefined): Promise<Socket> {
+  // A node on a specific IP dials from it, so add_peer's "host resolves to the caller" check sees
+  // the address it announces.
+  return dialTcp(init.host, init.port, { signal, timeout: 0, localAddress: init.localAddress });
 }
 
 /** Opens the byte stream for `init` (TLS on top when asked; certificates are not verified). */

@@ -83,5 +83,5 @@ export { parseSeed, type SeedSpec } from './seed-spec.js';
 export { probeSocks5 } from './socks5-probe.js';
 export type { SocksProxy } from '../transport/index.js';
 export { TorProxyDetector, type TorProxyDetectorInit } from './tor-detect.js';
-export { isPublicHost, isValidHost, isOnionHost, isValidOnion, bucketOf } from './net-address.js';
+export { isPublicHost, isValidHost, bucketOf } from './net-address.js';
 export { PROTOCOL_MIN, PROTOCOL_MAX, DEFAULT_PORTS, SOFTWARE_VERSION } from './constants.js';

@@ -20,10 +20,11 @@ import {
   VERIFY_CONCURRENCY,
   VERIFY_LEASE_MS,
 } from './constants.js';
-import { isOnionHost, isPublicHost, isValidOnion } from './net-address.js';
+import { isPublicHost } from './net-address.js';
 import type { PeerEntry } from './peer-entry.js';
 import { newPeerRecord, type PeerRecord, type PeerStore } from './peer-store.js';
 import type { VerifyOutcome } from './verify-peer.js';
+import { isOnion, isValidOnion } from '../transport/index.js';
 
 /** Timings of the loop; the defaults are ElectrumX's (tests shorten them). */
 export interface MaintenanceSchedule {
@@ -226,7 +227,7 @@ export class Maintenance {
     const own = new Set((this.init.ownHosts ?? []).map((h) => h.toLowerCase()));
     const fresh = entries.filter((e) => {
       if (own.has(e.host) || (e.tcpPort === null && e.sslPort === null)) return false;
-      if (isOnionHost(e.host)) return this.init.hasTorProxy?.() === true && isValidOnion(e.host);
+      if (isOnion(e.host)) return this.init.hasTorProxy?.() === true && isValidOnion(e.host);
       if (this.init.privateNetwork !== true && !isPublicHost(e.host)) return false;
       return !this.init.store.has(e.host);
     });

@@ -6,14 +6,7 @@
  * @module
  */
 import { isIP } from 'node:net';
-import { addressBucket, isPublicAddress } from '../transport/index.js';
-
-export { isValidOnion } from '../transport/index.js';
-
-/** True for any name ending in `.onion` (validity is {@link isValidOnion}'s job). */
-export function isOnionHost(host: string): boolean {
-  return host.toLowerCase().endsWith('.onion');
-}
+import { addressBucket, isOnion, isPublicAddress } from '../transport/index.js';
 
 /** True for a syntactically valid DNS name (not an IP literal). */
 export function isValidHostName(host: string): boolean {
@@ -42,7 +35,7 @@ export function isPublicHost(host: string): boolean {
  * `''` when the address is unknown.
  */
 export function bucketOf(host: string, ipAddr: string | null): string {
-  if (isOnionHost(host)) return 'onion';
+  if (isOnion(host)) return 'onion';
   if (ipAddr === null || isIP(ipAddr) === 0) return '';
   return addressBucket(ipAddr);
 }

@@ -11,10 +11,10 @@ import { ErrorCodes, PeerwayError, type AbortOptions, type Logger, silentLogger 
 import { DEFAULT_PORTS, DIAL_REQUEST_TIMEOUT_MS, TOR_REQUEST_TIMEOUT_MS } from './constants.js';
 import { ElectrumClient, type DialTarget } from './electrum-client.js';
 import { parseFeatures, type ParsedFeatures } from './features.js';
-import { isOnionHost } from './net-address.js';
 import { parsePeersReply, type PeerEntry } from './peer-entry.js';
 import type { PeerRecord } from './peer-store.js';
 import type { SocksProxy } from '../transport/index.js';
+import { isOnion } from '../transport/index.js';
 
 /** What an extra check gets. Throw ERR_DISCOVERY_BAD_PEER to mark the peer bad. */
 export interface PeerCheckContext extends AbortOptions {
@@ -101,7 +101,7 @@ async function session(
     throw bad(`${target.host} is not among the advertised hosts`);
   const peers = parsePeersReply(rawPeers, opts.defaultPorts ?? DEFAULT_PORTS);
   for (const check of opts.checks ?? []) await check({ client, host: target.host, features, signal });
-  const viaProxy = opts.proxy !== undefined && (isOnionHost(target.host) || opts.forceProxy === true);
+  const viaProxy = opts.proxy !== undefined && (isOnion(target.host) || opts.forceProxy === true);
   return { status: 'good', target, ipAddr: viaProxy ? null : client.remoteAddress || null, features, peers };
 }
 
@@ -111,7 +111,7 @@ async function session(
  */
 export async function verifyPeer(record: PeerRecord, opts: VerifyOptions): Promise<VerifyOutcome> {
   const logger = opts.logger ?? silentLogger;
-  const onion = isOnionHost(record.host);
+  const onion = isOnion(record.host);
   if (onion && opts.proxy === undefined)
     return { status: 'unreachable', reason: 'onion peer and no Tor proxy' };
   const viaProxy = onion || opts.forceProxy === true;

@@ -57,6 +57,7 @@
  *
  * @module
  */
+export { readExact } from './read-exact.js';
 export { dialTcp, listenTcp, type DialTcpOptions, type ListenTcpOptions, type TcpListener } from './tcp.js';
 export { dialSocks5, type DialSocks5Options, type SocksProxy } from './socks5.js';
 export { socksReplyMessage } from './socks-replies.js';

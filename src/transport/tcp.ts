@@ -10,6 +10,8 @@ export interface DialTcpOptions extends AbortOptions {
   timeout?: number | undefined;
   /** Disable Nagle's algorithm on the socket. @default true */
   noDelay?: boolean | undefined;
+  /** Local address to dial from (a node that announces one IP dials from it). @default the OS's choice */
+  localAddress?: string | undefined;
 }
 
 /**
@@ -26,7 +28,12 @@ export async function dialTcp(host: string, port: number, options: DialTcpOption
     throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `bad port ${port}`, { details: { host, port } });
   }
   const signal = deadline(options.signal, options.timeout ?? DEFAULT_DIAL_TIMEOUT_MS);
-  const socket = net.connect({ host, port, noDelay: options.noDelay ?? true });
+  const socket = net.connect({
+    host,
+    port,
+    noDelay: options.noDelay ?? true,
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+  });
   const connected = once(socket, 'connect').catch((err: unknown) => {
     throw new PeerwayError(ErrorCodes.CONNECT_FAILED, `connect to ${host}:${port} failed`, {
       cause: err,

@@ -4,7 +4,8 @@ import { openStore } from '../../src/store/index.js';
 import { createSqlitePeerStore } from '../../src/discovery/sqlite-peer-store.js';
 import { newPeerRecord, type PeerStore } from '../../src/discovery/peer-store.js';
 import { PeersReply } from '../../src/discovery/peers-reply.js';
-import { bucketOf, isPublicHost, isValidOnion } from '../../src/discovery/net-address.js';
+import { bucketOf, isPublicHost } from '../../src/discovery/net-address.js';
+import { isValidOnion } from '../../src/transport/index.js';
 
 const NOW = 10_000_000_000;
 const ONION = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion';
