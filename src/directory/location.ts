@@ -5,6 +5,7 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../core/index.js';
+import { formatAddress } from '../transport/index.js';
 import { DEFAULT_DIRECTORY_PORT, NOT_SERVING_ONION } from './constants.js';
 
 /** A host and port. */
@@ -70,14 +71,11 @@ export function parseDirectoryAddress(
   const port = portText === undefined ? defaultPort : parsePort(portText);
   if (port === undefined || host === '') throw bad(text);
   host = host.toLowerCase();
-  const nodeId = (host.includes(':') ? `[${host}]` : host) + ':' + String(port);
-  return { host, port, nodeId };
+  return { host, port, nodeId: formatAddress({ host, port }) };
 }
 
-/** Formats a host and port as a location string. */
-export function formatLocation(hostPort: HostPort): string {
-  return (hostPort.host.includes(':') ? `[${hostPort.host}]` : hostPort.host) + ':' + String(hostPort.port);
-}
+/** Formats a host and port as a location string (`[v6]:port` for IPv6). */
+export const formatLocation: (hostPort: HostPort) => string = formatAddress;
 
 function bad(text: string): PeerwayError {
   return new PeerwayError(
