@@ -31,4 +31,5 @@ export { LengthPrefixedDecoder, type LengthPrefixedDecoderOptions } from './lp-d
 export { encodeFrame } from './lp-encode.js';
 export { silentLogger, type Logger, type LogFn } from './logger.js';
 export { TypedEmitter, type EventMap } from './events.js';
+export { TokenBucket } from './token-bucket.js';
 export { bump, flattenStats, type Stats, type StatsSource } from './stats.js';

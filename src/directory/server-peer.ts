@@ -3,11 +3,11 @@
  *
  * @module
  */
+import type { TokenBucket } from '../core/index.js';
 import { NOT_SERVING_ONION } from './constants.js';
 import type { Features } from './handshake.js';
 import type { LineChannel } from './line-channel.js';
 import { formatPeerlistEntry } from './peerlist.js';
-import type { TokenBucket } from './token-bucket.js';
 
 const FEATURE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 const MAX_ADVERTISED_FEATURES = 16;

@@ -6,7 +6,14 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
+import {
+  ErrorCodes,
+  PeerwayError,
+  silentLogger,
+  TokenBucket,
+  TypedEmitter,
+  type Logger,
+} from '../core/index.js';
 import { listenTcp, type TcpListener } from '../transport/index.js';
 import { COMMAND_PREFIX, MessageType, PUBLIC_TARGET } from './constants.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
@@ -22,7 +29,6 @@ import {
 import { ServerPeer } from './server-peer.js';
 import { ServerRelay } from './server-relay.js';
 import { createServerStats, type DirectoryServerStats } from './server-stats.js';
-import { TokenBucket } from './token-bucket.js';
 
 /** Events of a {@link DirectoryServer}. */
 export type DirectoryServerEvents = {

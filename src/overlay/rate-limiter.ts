@@ -1,3 +1,4 @@
+import { TokenBucket } from '../core/index.js';
 import { RATE_LIMIT_KEYS } from './constants.js';
 
 /** Options for {@link RateLimiter}. */
@@ -12,17 +13,12 @@ export interface RateLimiterInit {
   now?: () => number;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 /**
  * A token bucket per key (a source or target address), with a bounded key map, so that neither
  * spoofed sources nor many targets can grow memory or turn us into an amplifier.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly init: RateLimiterInit;
   private readonly now: () => number;
 
@@ -39,20 +35,13 @@ export class RateLimiter {
       if (this.buckets.size >= (this.init.maxKeys ?? RATE_LIMIT_KEYS)) {
         this.buckets.delete(this.buckets.keys().next().value!);
       }
-      bucket = { tokens: this.init.burst, at: now };
+      bucket = new TokenBucket(this.init.perSecond, this.init.burst, now);
     } else {
       this.buckets.delete(key);
-      bucket.tokens = Math.min(
-        this.init.burst,
-        bucket.tokens + ((now - bucket.at) / 1000) * this.init.perSecond,
-      );
-      bucket.at = now;
     }
     // Re-insert to keep the map in least-recently-used order.
     this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.take(now);
   }
 
   /** Forgets every key. */

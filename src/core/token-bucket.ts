@@ -4,7 +4,16 @@
  * @module
  */
 
-/** Per-connection rate limiter. Plain fields keep it small when thousands are alive. */
+/**
+ * One rate limiter (per connection, per address...). Plain fields keep it small when thousands
+ * are alive. `now` is in milliseconds; a clock that goes backwards refills nothing.
+ *
+ * @example
+ * ```ts
+ * const bucket = new TokenBucket(500, 1000, Date.now());
+ * if (!bucket.take(Date.now())) dropMessage();
+ * ```
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;
