@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { silentLogger, sleep, type AbortOptions, type Logger } from '../core/index.js';
+import { Backoff, deadline, silentLogger, sleep, type AbortOptions, type Logger } from '../core/index.js';
 import { DirectoryClient } from './client.js';
 import type { DirectoryClientInit } from './client-options.js';
 import { CONNECT_TIMEOUT_MS } from './constants.js';
@@ -187,30 +187,28 @@ export class DirectoryClientPool {
    */
   async connectAllWithRetry(options: RetryOptions): Promise<number> {
     const end = Date.now() + options.timeout;
-    let delay = options.initialDelay ?? 5000;
-    const maxDelay = options.maxDelay ?? 30_000;
-    const factor = options.backoff ?? 1.5;
+    const backoff = new Backoff({
+      initialDelay: options.initialDelay ?? 5000,
+      maxDelay: options.maxDelay ?? 30_000,
+      factor: options.backoff ?? 1.5,
+      jitter: 0,
+    });
     for (;;) {
       for (const [server] of this.listDisconnected()) {
         if (this.closed || options.signal?.aborted === true) return this.clients.size;
         const left = end - Date.now();
         if (left <= 0) break;
-        const signal = AbortSignal.any([
-          AbortSignal.timeout(left),
-          ...(options.signal ? [options.signal] : []),
-        ]);
-        const result = await this.connectToDirectory(server, { signal });
+        const result = await this.connectToDirectory(server, { signal: deadline(options.signal, left) });
         if (result !== undefined) await this.adopt(...result);
       }
       if (this.clients.size > 0 || this.closed) return this.clients.size;
       const left = end - Date.now();
       if (left <= 0) return 0;
       try {
-        await sleep(Math.min(delay, left), { signal: options.signal });
+        await sleep(Math.min(backoff.next(), left), { signal: options.signal });
       } catch {
         return this.clients.size;
       }
-      delay = Math.min(delay * factor, maxDelay);
     }
   }
 
