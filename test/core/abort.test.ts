@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import {
   ErrorCodes,
   PeerwayError,
@@ -52,7 +53,10 @@ test('throwIfAborted and toPeerwayError keep codes and causes', () => {
 
 test('sleep resolves after its delay and leaves no listener on the signal', async () => {
   const controller = new AbortController();
-  await sleep(5, { signal: controller.signal });
+  const sleeping = sleep(5, { signal: controller.signal });
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
+  await sleeping;
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   controller.abort(); // must not throw or reject anything late
 });
 
