@@ -3,17 +3,15 @@ import {
   createPrivateKey,
   createPublicKey,
   randomBytes,
-  sign,
   verify,
   type KeyObject,
 } from 'node:crypto';
 import { ErrorCodes, PeerwayError } from '../core/index.js';
 import { KEY_CACHE_SIZE } from './constants.js';
+import { ed25519, type Ed25519Signer, type Ed25519Verifier } from './ed25519.js';
 
 const PK_TAG = Buffer.from('LibNaCLPK:');
 const SK_TAG = Buffer.from('LibNaCLSK:');
-const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 /** Key sizes, in bits, of the binary curves py-ipv8's M2Crypto keys use (very-low .. high). */
 const CURVE_BITS: Readonly<Record<string, number>> = {
@@ -50,19 +48,14 @@ class LibNaclPublicKey implements PublicKey {
   readonly mid: Uint8Array;
   readonly id: string;
   readonly signatureLength = 64;
-  private readonly ed: KeyObject;
+  private readonly ed: Ed25519Verifier;
   constructor(readonly bin: Uint8Array) {
     this.mid = midOf(bin);
     this.id = Buffer.from(this.mid).toString('hex');
-    const vk = bin.subarray(42, 74);
-    this.ed = createPublicKey({ key: Buffer.concat([ED25519_SPKI, vk]), format: 'der', type: 'spki' });
+    this.ed = ed25519.verifier(bin.subarray(42, 74));
   }
   verify(signature: Uint8Array, data: Uint8Array): boolean {
-    try {
-      return signature.length === 64 && verify(null, data, this.ed, signature);
-    } catch {
-      return false;
-    }
+    return this.ed.verify(signature, data);
   }
 }
 
@@ -154,24 +147,19 @@ export function publicKeyFromBin(bin: Uint8Array): PublicKey {
 export class PrivateKey {
   /** The matching public key (`LibNaCLPK:` + X25519 pk + Ed25519 vk). */
   readonly publicKey: PublicKey;
-  private readonly ed: KeyObject;
+  private readonly ed: Ed25519Signer;
   private readonly secretBin: Uint8Array;
 
   private constructor(x25519Secret: Uint8Array, ed25519Seed: Uint8Array) {
     this.secretBin = Buffer.concat([SK_TAG, x25519Secret, ed25519Seed]);
-    this.ed = createPrivateKey({
-      key: Buffer.concat([ED25519_PKCS8, ed25519Seed]),
-      format: 'der',
-      type: 'pkcs8',
-    });
+    this.ed = ed25519.signer(ed25519Seed);
     const x = createPrivateKey({
       key: Buffer.concat([X25519_PKCS8, x25519Secret]),
       format: 'der',
       type: 'pkcs8',
     });
     const xPub = createPublicKey(x).export({ format: 'der', type: 'spki' }).subarray(-32);
-    const edPub = createPublicKey(this.ed).export({ format: 'der', type: 'spki' }).subarray(-32);
-    this.publicKey = publicKeyFromBin(Buffer.concat([PK_TAG, xPub, edPub]));
+    this.publicKey = publicKeyFromBin(Buffer.concat([PK_TAG, xPub, this.ed.publicKey]));
   }
 
   /** Reads a `LibNaCLSK:` key bin (74 bytes). Throws ERR_OVERLAY_BAD_KEY. */
@@ -196,6 +184,6 @@ export class PrivateKey {
 
   /** Detached Ed25519 signature (64 bytes) over `data`. */
   sign(data: Uint8Array): Uint8Array {
-    return sign(null, data, this.ed);
+    return this.ed.sign(data);
   }
 }
