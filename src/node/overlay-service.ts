@@ -5,6 +5,7 @@ import type { Stats } from '../core/index.js';
 import {
   AddressBootstrapper,
   Community,
+  ED25519_IMPLEMENTATION,
   EdgeWalk,
   Endpoint,
   parseUdpAddress,
@@ -112,6 +113,10 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         const keyPath = isAbsolute(config.keyFile) ? config.keyFile : join(ctx.dataDir, config.keyFile);
         const key = loadOrCreateKey(keyPath);
         await endpoint.start();
+        ctx.logger.info(
+          { listen: endpoint.address, ed25519: ED25519_IMPLEMENTATION },
+          'overlay endpoint open',
+        );
         for (const c of config.communities) {
           const bootstrappers: Bootstrapper[] =
             servers.length > 0 ? [new AddressBootstrapper({ addresses: servers.map(parseUdpAddress) })] : [];
@@ -159,6 +164,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
       info() {
         return {
           listen: endpoint.isOpen ? endpoint.address : config.listen,
+          ed25519: ED25519_IMPLEMENTATION,
           communities: communities.map((c) => ({ id: c.serviceId, peers: c.getPeers().length })),
         };
       },

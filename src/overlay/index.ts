@@ -33,6 +33,7 @@ export {
   isUnknownAddress,
 } from './address.js';
 export { PrivateKey, publicKeyFromBin, midOf, type PublicKey } from './keys.js';
+export { ED25519_IMPLEMENTATION } from './ed25519.js';
 export {
   definePayload,
   type PayloadClass,
