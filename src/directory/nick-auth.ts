@@ -155,7 +155,34 @@ function onCurve(pubkeyHex: string): boolean {
   }
 }
 
-/** A JSON object with exactly `keys` (JMP-0005 forbids extra fields), or undefined. */
+/**
+ * The member names of a JSON object's top level, in order and with repeats. `text` must already
+ * have parsed as a JSON object: only then is this scan of strings and brackets exact.
+ */
+function topLevelNames(text: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      while (text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c /* \ */ ? 2 : 1;
+      if (depth === 1) {
+        let next = end + 1;
+        while (' \t\n\r'.includes(text[next]!)) next++;
+        if (text[next] === ':') names.push(JSON.parse(text.slice(i, end + 1)) as string);
+      }
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return names;
+}
+
+/**
+ * A JSON object with exactly `keys`, each once, or undefined. JMP-0005 forbids extra fields, and
+ * joinmarket-ng refuses a repeated name, which JSON.parse would settle silently by the last one.
+ */
 function parseExactObject(line: string, keys: string[]): Record<string, unknown> | undefined {
   let v: unknown;
   try {
@@ -166,5 +193,6 @@ function parseExactObject(line: string, keys: string[]): Record<string, unknown>
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
   const own = Object.keys(o);
-  return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k)) ? o : undefined;
+  if (own.length !== keys.length || !keys.every((k) => Object.hasOwn(o, k))) return undefined;
+  return topLevelNames(line).length === keys.length ? o : undefined;
 }

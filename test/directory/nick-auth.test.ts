@@ -125,6 +125,30 @@ test('nick-auth: strict proof parsing: malformed versus invalid as in JMP-0005',
   assert.equal(parseNickAuthChallenge(`{"challenge":"${f('challenge')}","directory-id":"Upper"}`), undefined);
 });
 
+test('nick-auth: a repeated member name is malformed, however it is spelled', () => {
+  const proof = JSON.parse(f('proofLine')) as { pubkey: string; signature: string };
+  const body = f('proofLine').slice(1, -1);
+  // JSON.parse keeps the last value; joinmarket-ng refuses the line, and so do we.
+  const repeats = [
+    `{${body},"pubkey":"${proof.pubkey}"}`,
+    `{"signature":"x",${body}}`,
+    `{${body},"\u0070ubkey":"${proof.pubkey}"}`, // the same name, escaped
+  ];
+  for (const line of repeats) {
+    assert.ok(JSON.parse(line), 'valid JSON');
+    assert.equal(checkNickAuthProof(line, expected).code, 'malformed', line);
+  }
+  assert.equal(parseNickAuthResult('{"code":"ok","verified":true,"code":"ok"}'), undefined);
+  // Whitespace, and names that only appear inside strings, are no repeats.
+  assert.deepEqual(parseNickAuthResult('{ "code" :\t"ok" ,\n "verified" : true }'), {
+    code: 'ok',
+    verified: true,
+  });
+  const spaced = `{ "pubkey" : "${proof.pubkey}" , "signature" : "${proof.signature}" }`;
+  assert.equal(checkNickAuthProof(spaced, expected).code, 'ok');
+  assert.equal(parseNickAuthResult('{"code":"ok","verified":true,"x\\":"code"}'), undefined, 'extra field');
+});
+
 test('nick-auth: property: the parsers never throw and accept nothing random', () => {
   fc.assert(
     fc.property(fc.string(), (s) => {
