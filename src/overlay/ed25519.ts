@@ -39,7 +39,7 @@ export interface Ed25519Verifier {
  * public key or as a signature's R. OpenSSL accepts them: with the identity as the key, the
  * all-zero `S` and identity `R` "sign" every message.
  */
-const SMALL_ORDER = [
+export const SMALL_ORDER_ENCODINGS: readonly Buffer[] = [
   '0000000000000000000000000000000000000000000000000000000000000000',
   '0100000000000000000000000000000000000000000000000000000000000000',
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
@@ -53,7 +53,7 @@ const SMALL_ORDER = [
 export function hasSmallOrder(point: Uint8Array): boolean {
   const p = Buffer.from(point.subarray(0, 32));
   p[31]! &= 0x7f;
-  return SMALL_ORDER.some((q) => q.equals(p));
+  return SMALL_ORDER_ENCODINGS.some((q) => q.equals(p));
 }
 
 /** True when the y coordinate in the 32 bytes is below the field prime 2^255 - 19. */

@@ -2,6 +2,7 @@
 // verdicts on valid, mutated and hostile input, and the small-order refusals py-ipv8 (libsodium) makes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { ed25519 as noble } from '@noble/curves/ed25519.js';
 import {
@@ -10,6 +11,7 @@ import {
   isCanonicalPoint,
   libsodiumEd25519,
   nodeEd25519,
+  SMALL_ORDER_ENCODINGS,
   type Ed25519,
 } from '../../src/overlay/ed25519.js';
 import { PrivateKey, publicKeyFromBin } from '../../src/overlay/keys.js';
@@ -51,16 +53,10 @@ test('ed25519: both implementations give the RFC 8032 keys and signatures', () =
   }
 });
 
-test('ed25519: the small-order list holds exactly small-order or non-canonical encodings', () => {
-  const listed = [
-    '0000000000000000000000000000000000000000000000000000000000000000',
-    '0100000000000000000000000000000000000000000000000000000000000000',
-    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  ].map(hex);
+test('ed25519: the refused encodings are all of small order or not canonical', () => {
+  const listed = SMALL_ORDER_ENCODINGS;
+  // libsodium's list: the seven encodings of points of order 1, 2, 4 and 8 it refuses.
+  assert.equal(listed.length, 7);
   for (const p of listed) {
     assert.equal(hasSmallOrder(p), true);
     const withSign = Buffer.from(p);
@@ -98,6 +94,21 @@ test('ed25519: the identity key "signs" every message for bare OpenSSL, for neit
   // The same key inside a LibNaCLPK bin, as a packet would carry it.
   const bin = Buffer.concat([Buffer.from('LibNaCLPK:'), Buffer.alloc(32, 9), identity]);
   assert.equal(publicKeyFromBin(bin).verify(sig, Buffer.from('any packet')), false);
+});
+
+test('ed25519: every small-order key makes some message verify for bare OpenSSL; both here refuse', () => {
+  const sig = Buffer.alloc(64);
+  sig[0] = 1; // R = identity, S = 0: valid for key A whenever [h]A is the identity
+  for (const point of SMALL_ORDER_ENCODINGS.filter((p) => isCanonicalPoint(p))) {
+    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), point]);
+    const bare = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    // h is uniform mod the point's order (at most 8): one of 64 fixed messages gives h = 0 there.
+    const forged = Array.from({ length: 64 }, (_, i) => Buffer.from(`message ${i}`)).find((m) =>
+      verify(null, m, bare, sig),
+    );
+    assert.ok(forged, `OpenSSL accepts a forgery for ${point.toString('hex')}`);
+    for (const impl of both) assert.equal(impl.verifier(point).verify(sig, forged), false, impl.name);
+  }
 });
 
 test('ed25519: equal signatures and equal verdicts on valid and mutated input', () => {
