@@ -6,17 +6,17 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
  *
  * Two implementations produce the same signatures (Ed25519 signing is deterministic):
  * - `libsodium` (through the sodium-native binding): the library py-ipv8 itself uses through
- *   libnacl, so a signature is accepted here exactly when py-ipv8 accepts it (libsodium also
- *   refuses small-order public keys and non-canonical encodings). About twice OpenSSL's rate on
+ *   libnacl, so signatures are judged by py-ipv8's rules (libsodium also refuses small-order
+ *   public keys and non-canonical encodings, where OpenSSL does not). About twice OpenSSL's rate on
  *   both operations, which is what makes the overlay's answer rate.
  * - `node:crypto` (OpenSSL): the fallback when the binding cannot load on this platform.
  */
 export interface Ed25519 {
   /** Which library does the work. */
   readonly name: 'libsodium' | 'node:crypto';
-  /** A signer for a 32-byte seed. */
+  /** A signer for a 32-byte seed. Throws a RangeError for another length. */
   signer(seed: Uint8Array): Ed25519Signer;
-  /** A verifier for a 32-byte public key. Throws when the key cannot be imported. */
+  /** A verifier for a 32-byte public key. Throws a RangeError for another length. */
   verifier(publicKey: Uint8Array): Ed25519Verifier;
 }
 
@@ -73,6 +73,7 @@ const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 export const nodeEd25519: Ed25519 = {
   name: 'node:crypto',
   signer(seed) {
+    if (seed.length !== 32) throw new RangeError('an Ed25519 seed is 32 bytes');
     const key: KeyObject = createPrivateKey({
       key: Buffer.concat([ED25519_PKCS8, seed]),
       format: 'der',
