@@ -28,10 +28,9 @@ import {
   formatOfferMessage,
   publicKeyOf,
   signBitcoinMessageBytes,
-  signBondCertificate,
   verifyBitcoinMessageBytes,
-  type Offer,
 } from '../src/directory/orderbook/index.js';
+import { bondCertificate, offersFor } from '../test/directory/market.js';
 
 const HOSTID = 'onion-network';
 const DIRECTORIES = ['dir-a:5222', 'dir-b:5222', 'dir-c:5222'];
@@ -79,24 +78,9 @@ function row(name: string, value: string): void {
 
 async function orderbookBench(): Promise<void> {
   const makers = makeMakers(500);
-  const cert = randomBytes(32);
-  const utxo = randomBytes(32);
-  const certPubkey = publicKeyOf(cert);
-  const bondCert = {
-    certSecretKey: cert,
-    certPubkey,
-    certSignature: signBondCertificate(utxo, certPubkey, 52),
-    certExpiry: 52,
-    utxoPubkey: publicKeyOf(utxo),
-    txid: randomBytes(32).toString('hex'),
-    vout: 0,
-    locktime: 1_800_000_000,
-  };
+  const bondCert = bondCertificate();
   const answers = makers.map((maker, i) => {
-    const offers: Offer[] = [
-      { type: 'sw0reloffer', oid: 0, minsize: 27300, maxsize: 1_000_000 + i, txfee: 0, cjfee: '0.00002' },
-      { type: 'sw0absoffer', oid: 1, minsize: 27300, maxsize: 500_000 + i, txfee: 0, cjfee: '250' },
-    ];
+    const offers = offersFor(i);
     const bond =
       i % 5 === 0 ? createBondProof(bondCert, { takerNick: TAKER, makerNick: maker.nick }) : undefined;
     const body = formatOfferMessage(offers, bond);

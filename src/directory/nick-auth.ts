@@ -158,8 +158,9 @@ function onCurve(pubkeyHex: string): boolean {
 /**
  * The member names of a JSON object's top level, in order and with repeats. `text` must already
  * have parsed as a JSON object: only then is this scan of strings and brackets exact.
+ * Exported for tests; not part of the package's surface.
  */
-function topLevelNames(text: string): string[] {
+export function topLevelNames(text: string): string[] {
   const names: string[] = [];
   let depth = 0;
   for (let i = 0; i < text.length; i++) {

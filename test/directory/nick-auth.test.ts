@@ -20,6 +20,7 @@ import {
   nickAuthMessage,
   parseNickAuthChallenge,
   parseNickAuthResult,
+  topLevelNames,
 } from '../../src/directory/nick-auth.js';
 import { client, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
@@ -132,7 +133,7 @@ test('nick-auth: a repeated member name is malformed, however it is spelled', ()
   const repeats = [
     `{${body},"pubkey":"${proof.pubkey}"}`,
     `{"signature":"x",${body}}`,
-    `{${body},"\u0070ubkey":"${proof.pubkey}"}`, // the same name, escaped
+    `{${body},"\\u0070ubkey":"${proof.pubkey}"}`, // the same name, escaped in the JSON text
   ];
   for (const line of repeats) {
     assert.ok(JSON.parse(line), 'valid JSON');
@@ -146,7 +147,25 @@ test('nick-auth: a repeated member name is malformed, however it is spelled', ()
   });
   const spaced = `{ "pubkey" : "${proof.pubkey}" , "signature" : "${proof.signature}" }`;
   assert.equal(checkNickAuthProof(spaced, expected).code, 'ok');
-  assert.equal(parseNickAuthResult('{"code":"ok","verified":true,"x\\":"code"}'), undefined, 'extra field');
+  const extra = '{"code":"ok","verified":true,"x\\"":"code"}';
+  assert.deepEqual(Object.keys(JSON.parse(extra) as object), ['code', 'verified', 'x"']);
+  assert.equal(parseNickAuthResult(extra), undefined, 'extra field');
+});
+
+test('nick-auth: property: the name scan lists every top-level name, repeats included', () => {
+  // Names and values with quotes, backslashes, brackets and colons inside strings, nested values.
+  const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', ':', '{', '[', ']', '}', ',', ' ', 'é') });
+  const value = fc.jsonValue();
+  fc.assert(
+    fc.property(fc.array(fc.tuple(text, value), { maxLength: 6 }), fc.boolean(), (entries, spaced) => {
+      const sep = spaced ? ' , ' : ',';
+      const json = `{${entries.map(([k, v]) => `${JSON.stringify(k)}${spaced ? ' : ' : ':'}${JSON.stringify(v)}`).join(sep)}}`;
+      assert.deepEqual(
+        topLevelNames(json),
+        entries.map(([k]) => k),
+      );
+    }),
+  );
 });
 
 test('nick-auth: property: the parsers never throw and accept nothing random', () => {
