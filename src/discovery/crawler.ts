@@ -11,6 +11,7 @@ import { ElectrumClient, type DialTarget } from './electrum-client.js';
 import { parseFeatures } from './features.js';
 import { parsePeerEntry, type PeerEntry } from './peer-entry.js';
 import { parseSeed } from './seed-spec.js';
+import { dialTargets } from './verify-peer.js';
 import type { SocksProxy } from '../transport/index.js';
 import { isOnion } from '../transport/index.js';
 
@@ -90,9 +91,7 @@ async function visit(
     peersReported: 0,
     error: null,
   };
-  const targets: DialTarget[] = [];
-  if (item.sslPort !== null) targets.push({ host: item.host, port: item.sslPort, transport: 'ssl' });
-  if (item.tcpPort !== null) targets.push({ host: item.host, port: item.tcpPort, transport: 'tcp' });
+  const targets = dialTargets(item);
   const onion = isOnion(item.host);
   if (onion && opts.proxy === undefined)
     return { result: { ...result, error: 'onion and no proxy' }, peers: [] };

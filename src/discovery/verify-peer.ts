@@ -67,8 +67,10 @@ export interface VerifyOptions extends AbortOptions {
   logger?: Logger | undefined;
 }
 
-/** The connection attempts for a record, in ElectrumX's order. */
-export function dialTargets(record: PeerRecord): DialTarget[] {
+/** The connection attempts for a record (or a crawl candidate), in ElectrumX's order: SSL, TCP, others. */
+export function dialTargets(
+  record: Pick<PeerRecord, 'host' | 'sslPort' | 'tcpPort'> & { otherPorts?: PeerRecord['otherPorts'] },
+): DialTarget[] {
   const out: DialTarget[] = [];
   const add = (transport: 'tcp' | 'ssl', port: number | null): void => {
     if (port !== null && !out.some((t) => t.transport === transport && t.port === port)) {
@@ -77,7 +79,7 @@ export function dialTargets(record: PeerRecord): DialTarget[] {
   };
   add('ssl', record.sslPort);
   add('tcp', record.tcpPort);
-  for (const pair of record.otherPorts) add(pair.transport, pair.port);
+  for (const pair of record.otherPorts ?? []) add(pair.transport, pair.port);
   return out;
 }
 
