@@ -30,6 +30,8 @@ export const ErrorCodes = {
   ADDRESS_INVALID: 'ERR_ADDRESS_INVALID',
   /** A .onion name failed its length, alphabet, version or checksum check. */
   ONION_INVALID: 'ERR_ONION_INVALID',
+  /** A secret (key) file cannot be read or written, or others can read it. */
+  SECRET_FILE: 'ERR_SECRET_FILE',
   /** A TCP or TLS connection could not be established. */
   CONNECT_FAILED: 'ERR_CONNECT_FAILED',
   /** Binding a listening socket failed. */

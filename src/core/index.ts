@@ -32,4 +32,5 @@ export { encodeFrame } from './lp-encode.js';
 export { silentLogger, type Logger, type LogFn } from './logger.js';
 export { TypedEmitter, type EventMap } from './events.js';
 export { TokenBucket } from './token-bucket.js';
+export { Lifecycle, type Startable, type LifecycleState } from './startable.js';
 export { bump, flattenStats, type Stats, type StatsSource } from './stats.js';
