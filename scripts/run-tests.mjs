@@ -36,14 +36,17 @@ const args = [
   ...files,
 ];
 const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-let tail = '';
+// The summary line can stand far above the end (the list of failures follows it), so remember the
+// last count seen rather than searching only the tail of the output.
+let carry = '';
+let count = 0;
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4096);
+  const text = carry + chunk.toString();
+  for (const match of text.matchAll(/ℹ tests (\d+)\n/g)) count = Number(match[1]);
+  carry = text.slice(-64);
 });
 child.on('close', (code) => {
-  const match = /ℹ tests (\d+)/.exec(tail);
-  const count = match ? Number(match[1]) : 0;
   if (count === 0) {
     console.error('run-tests: no test ran');
     process.exit(1);
