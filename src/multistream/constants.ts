@@ -50,3 +50,6 @@ export const MAX_LS_PROTOCOLS = 1000;
  * (connection-manager defaults).
  */
 export const DEFAULT_NEGOTIATION_TIMEOUT = 10_000;
+
+/** Largest `ls` reply our dialer can be asked to read: 2^21 - 1, what a 3-byte prefix holds. */
+export const MAX_LS_REPLY_LENGTH = 2 ** 21 - 1;

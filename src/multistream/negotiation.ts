@@ -15,10 +15,10 @@
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
-import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
-import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
+import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
 import { multistreamError, withContext } from './errors.js';
 import { MessageReader } from './message-reader.js';
+import { resetStream } from './reset-stream.js';
 
 /** Options shared by every negotiation call. */
 export interface NegotiateOptions extends AbortOptions {
@@ -32,16 +32,9 @@ export interface NegotiateOptions extends AbortOptions {
 function noop(): void {}
 
 /** Base of every negotiation state machine. */
-export abstract class Exchange<T> implements Expiring {
-  // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
-  deadline = 0;
-  prevDue: Expiring | undefined = undefined;
-  nextDue: Expiring | undefined = undefined;
+export abstract class Negotiation<T> {
+  /** The received messages; a subclass raises its limits for an `ls` reply. */
   protected readonly reader = new MessageReader();
-  /** Cap for the next message; a subclass raises it for an `ls` reply. */
-  protected maxLength = MAX_MESSAGE_LENGTH;
-  protected maxLengthBytes = MAX_LENGTH_BYTES;
-  protected singleLine = true;
   /** Set by the subclass before `onMessage` returns true. */
   protected result: T | undefined;
   // Bytes to write: usually one cached frame, an array only when a chunk needs several answers.
@@ -90,7 +83,11 @@ export abstract class Exchange<T> implements Expiring {
         signal.addEventListener('abort', this.onAbort);
       }
       const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
-      if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
+      if (timeout > 0 && Number.isFinite(timeout)) {
+        this.timer = setTimeout(this.onTimeout, timeout);
+        // Like AbortSignal.timeout(): the deadline alone never keeps the process alive.
+        this.timer.unref();
+      }
       try {
         this.begin();
         this.flush();
@@ -137,7 +134,9 @@ export abstract class Exchange<T> implements Expiring {
   private readonly onReadable = this.handleReadable.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
+  private readonly onTimeout = this.timedOut.bind(this);
   private onAbort: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   private handleReadable(): void {
     const { stream } = this;
@@ -165,7 +164,7 @@ export abstract class Exchange<T> implements Expiring {
     this.reader.push(chunk);
     try {
       for (;;) {
-        const message = this.reader.next(this.maxLength, this.maxLengthBytes, this.singleLine);
+        const message = this.reader.next();
         if (message === null) break;
         if (this.onMessage(message)) {
           this.flush();
@@ -189,8 +188,7 @@ export abstract class Exchange<T> implements Expiring {
     );
   }
 
-  /** Called by the shared deadline timer. */
-  timedOut(): void {
+  private timedOut(): void {
     this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
   }
 
@@ -201,7 +199,7 @@ export abstract class Exchange<T> implements Expiring {
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
-    unwatchDeadline(this);
+    if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
   private finish(): void {
@@ -226,24 +224,6 @@ export abstract class Exchange<T> implements Expiring {
     resetStream(this.stream);
     this.reject(withContext(err, this.context()));
   }
-}
-
-/**
- * Resets a stream: RST for a TCP socket, a plain destroy for anything else. A socket whose write
- * side is already ending (a shutdown is in flight, as after a FIN from a peer on a socket that
- * does not allow half-open) is only destroyed: resetting it then leaves the handle unclosed.
- */
-export function resetStream(stream: Duplex): void {
-  const socket = stream as Duplex & { resetAndDestroy?: () => void };
-  if (typeof socket.resetAndDestroy === 'function' && !stream.writableEnded && !stream.destroyed) {
-    try {
-      socket.resetAndDestroy();
-      return;
-    } catch {
-      // Not a TCP handle (TLS, a pipe): fall through to destroy().
-    }
-  }
-  stream.destroy();
 }
 
 /** Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched. */
