@@ -6,7 +6,9 @@
  * @module
  */
 import type { Duplex } from 'node:stream';
-import { badHeader } from './errors.js';
+import { ErrorCodes } from '../core/index.js';
+import { MAX_LS_PER_NEGOTIATION, MAX_NA_PER_NEGOTIATION } from './constants.js';
+import { badHeader, multistreamError } from './errors.js';
 import { HEADER_FRAME, HEADER_TEXT, LS_TEXT, NA_FRAME, sameBytes } from './frames.js';
 import { Negotiation, type NegotiateOptions } from './negotiation.js';
 import type { ProtocolTable, ResultPicker } from './protocol-table.js';
@@ -34,6 +36,8 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
   private gotHeader = false;
   private headerSent = false;
   private tried: string[] | undefined;
+  private lsAnswered = 0;
+  private refused = 0;
 
   constructor(
     stream: Duplex,
@@ -73,10 +77,14 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
       return true;
     }
     if (sameBytes(message, LS_TEXT)) {
+      if (++this.lsAnswered > MAX_LS_PER_NEGOTIATION)
+        throw tooManyRounds('ls requests', MAX_LS_PER_NEGOTIATION);
       this.counters.ls++;
       this.send(this.table.ls());
       return false;
     }
+    if (++this.refused > MAX_NA_PER_NEGOTIATION)
+      throw tooManyRounds('refused proposals', MAX_NA_PER_NEGOTIATION);
     this.counters.na++;
     this.tried ??= [];
     if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8'));
@@ -87,4 +95,12 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
   protected context(): Record<string, unknown> {
     return { role: 'listener', protocols: this.table.protocols(), tried: this.tried ?? [] };
   }
+}
+
+function tooManyRounds(what: string, limit: number): Error {
+  return multistreamError(
+    ErrorCodes.MULTISTREAM_TOO_MANY_ROUNDS,
+    `more than ${limit} ${what} in one negotiation`,
+    { limit },
+  );
 }

@@ -41,8 +41,11 @@ export abstract class Negotiation<T> {
   private out: Buffer | Buffer[] | undefined;
   private resolve: (value: T) => void = noop;
   private reject: (reason: unknown) => void = noop;
+  private outBytes = 0;
   private prevFlowing: boolean | null = null;
   private done = false;
+  /** True while a write is backed up: no reading until the stream drains. */
+  private blocked = false;
 
   constructor(
     protected readonly stream: Duplex,
@@ -108,6 +111,7 @@ export abstract class Negotiation<T> {
 
   /** Queues bytes; everything queued while handling one chunk goes out in one write. */
   protected send(frame: Buffer): void {
+    this.outBytes += frame.length;
     const out = this.out;
     if (out === undefined) this.out = frame;
     else if (Array.isArray(out)) out.push(frame);
@@ -121,26 +125,29 @@ export abstract class Negotiation<T> {
     return true;
   }
 
-  private flush(): void {
+  /** Writes what is queued; false when the stream's write side is backed up. */
+  private flush(): boolean {
     const out = this.out;
-    if (out === undefined) return;
+    if (out === undefined) return true;
     this.out = undefined;
+    this.outBytes = 0;
     // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
     // synchronously, so a dialer that writes and closes at once (lazy) is still served.
-    this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
+    return this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
   }
 
   // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
   private readonly onReadable = this.handleReadable.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
+  private readonly onDrain = this.handleDrain.bind(this);
   private readonly onTimeout = this.timedOut.bind(this);
   private onAbort: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   private handleReadable(): void {
     const { stream } = this;
-    while (!this.done) {
+    while (!this.done && !this.blocked) {
       const n = stream.readableLength;
       // Nothing buffered: read() lets a pending EOF surface as 'end' (and otherwise asks for more).
       if (n === 0) {
@@ -162,6 +169,15 @@ export abstract class Negotiation<T> {
       return;
     }
     this.reader.push(chunk);
+    this.answer();
+  }
+
+  /**
+   * Handles the messages already received. A peer that asks for more than it reads gets no more
+   * answers (and nothing more is read from it) until the stream drains: what it costs us stays
+   * near the stream's write buffer, not what it sends times what each answer weighs.
+   */
+  private answer(): void {
     try {
       for (;;) {
         const message = this.reader.next();
@@ -171,11 +187,27 @@ export abstract class Negotiation<T> {
           this.finish();
           return;
         }
+        if (this.outBytes >= this.stream.writableHighWaterMark && !this.flush()) {
+          this.waitForDrain();
+          return;
+        }
       }
-      this.flush();
+      if (!this.flush()) this.waitForDrain();
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  private waitForDrain(): void {
+    this.blocked = true;
+    this.stream.once('drain', this.onDrain);
+  }
+
+  private handleDrain(): void {
+    if (this.done) return;
+    this.blocked = false;
+    this.answer();
+    if (!this.done && !this.blocked) this.handleReadable();
   }
 
   private handleEnd(): void {
@@ -198,6 +230,7 @@ export abstract class Negotiation<T> {
     stream.off('end', this.onEnd);
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
+    stream.off('drain', this.onDrain);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
