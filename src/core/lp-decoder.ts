@@ -60,7 +60,18 @@ export class LengthPrefixedDecoder {
   /** The next complete frame body, or null when more bytes are needed. */
   next(): Buffer | null {
     if (this.failed !== undefined) throw this.failedError();
-    if (this.pendingLength === -1 && !this.readPrefix()) return null;
+    if (this.pendingLength === -1) {
+      const chunk = this.queue.headChunk;
+      if (chunk === undefined) return null;
+      const at = this.queue.headOffset;
+      const length = chunk[at]!;
+      // Fastest path: a one-byte prefix and its whole body in the head chunk, one view and one skip.
+      if (length < 0x80 && length <= this.maxFrameSize && chunk.length - at > length) {
+        this.queue.skip(length + 1);
+        return chunk.subarray(at + 1, at + 1 + length);
+      }
+      if (!this.readPrefix()) return null;
+    }
     if (this.queue.length < this.pendingLength) return null;
     const body = this.queue.read(this.pendingLength);
     this.pendingLength = -1;

@@ -9,8 +9,8 @@ import type { Duplex } from 'node:stream';
 import { ErrorCodes, toPeerwayError } from '../core/index.js';
 import {
   HEADER_FRAME,
-  HEADER_TEXT,
-  NA_TEXT,
+  HEADER_LINE,
+  NA_LINE,
   protocolFrames,
   sameBytes,
   type ProtocolFrames,
@@ -48,16 +48,16 @@ class SelectNegotiation extends Negotiation<string> {
 
   protected onMessage(message: Buffer): boolean {
     if (this.needHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+      if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
       this.needHeader = false;
       return false;
     }
     const current = this.frames[this.index]!;
-    if (sameBytes(message, current.text)) {
+    if (sameBytes(message, current.line)) {
       this.result = current.protocol;
       return true;
     }
-    if (!sameBytes(message, NA_TEXT)) {
+    if (!sameBytes(message, NA_LINE)) {
       throw multistreamError(
         ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE,
         'listener answered neither the proposal nor na',
@@ -91,7 +91,7 @@ class HandshakeNegotiation extends Negotiation<void> {
   }
 
   protected onMessage(message: Buffer): boolean {
-    if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+    if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
     return true;
   }
 

@@ -21,24 +21,24 @@ export function encodeMessage(text: string | Uint8Array): Buffer {
 
 /** The header message, `13 '/multistream/1.0.0' 0a`. */
 export const HEADER_FRAME = encodeMessage(PROTOCOL_ID);
-/** The header text bytes, for comparing received messages. */
-export const HEADER_TEXT = Buffer.from(PROTOCOL_ID, 'utf8');
+/** The header's text and newline, as {@link MessageReader} returns it, for comparing. */
+export const HEADER_LINE = Buffer.from(`${PROTOCOL_ID}\n`, 'utf8');
 /** The `na` message. */
 export const NA_FRAME = encodeMessage(NA);
-/** The `na` text bytes. */
-export const NA_TEXT = Buffer.from(NA, 'utf8');
+/** The `na` text and newline. */
+export const NA_LINE = Buffer.from(`${NA}\n`, 'utf8');
 /** The `ls` message. */
 export const LS_FRAME = encodeMessage(LS);
-/** The `ls` text bytes. */
-export const LS_TEXT = Buffer.from(LS, 'utf8');
+/** The `ls` text and newline. */
+export const LS_LINE = Buffer.from(`${LS}\n`, 'utf8');
 
 /** A protocol id with the frames a negotiation sends for it. */
 export interface ProtocolFrames {
   /** The id as given. */
   readonly protocol: string;
-  /** Its UTF-8 bytes. */
-  readonly text: Buffer;
-  /** Its UTF-8 bytes read as latin1: a string key that matches bytes exactly. */
+  /** Its UTF-8 bytes and the newline: the message body as received. */
+  readonly line: Buffer;
+  /** {@link ProtocolFrames.line} read as latin1: a string key that matches bytes exactly. */
   readonly key: string;
   /** The proposal or echo message. */
   readonly frame: Buffer;
@@ -69,10 +69,12 @@ export function protocolFrames(protocol: string): ProtocolFrames {
     );
   }
   const frame = encodeMessage(text);
+  // The frame minus its length prefix: the id and its newline.
+  const line = frame.subarray(frame.length - text.length - 1);
   const frames: ProtocolFrames = {
     protocol,
-    text,
-    key: text.toString('latin1'),
+    line,
+    key: line.toString('latin1'),
     frame,
     withHeader: Buffer.concat([HEADER_FRAME, frame]),
   };

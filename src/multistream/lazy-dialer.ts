@@ -16,7 +16,7 @@
 import { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
-import { HEADER_TEXT, NA_TEXT, protocolFrames, sameBytes, type ProtocolFrames } from './frames.js';
+import { HEADER_LINE, NA_LINE, protocolFrames, sameBytes, type ProtocolFrames } from './frames.js';
 import { badHeader, multistreamError, preview, withContext } from './errors.js';
 import { MessageReader } from './message-reader.js';
 import type { NegotiateOptions } from './negotiation.js';
@@ -142,14 +142,14 @@ class LazyStream extends Duplex {
   /** Checks one message; true once the echo arrived. */
   private check(message: Buffer): boolean {
     if (!this.gotHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) {
+      if (!sameBytes(message, HEADER_LINE)) {
         throw badHeader(message);
       }
       this.gotHeader = true;
       return false;
     }
-    if (sameBytes(message, this.frames.text)) return true;
-    if (sameBytes(message, NA_TEXT)) {
+    if (sameBytes(message, this.frames.line)) return true;
+    if (sameBytes(message, NA_LINE)) {
       throw multistreamError(ErrorCodes.MULTISTREAM_NA, 'listener refused the lazily selected protocol');
     }
     throw multistreamError(

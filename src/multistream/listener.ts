@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCodes } from '../core/index.js';
 import { MAX_LS_PER_NEGOTIATION, MAX_NA_PER_NEGOTIATION } from './constants.js';
 import { badHeader, multistreamError } from './errors.js';
-import { HEADER_FRAME, HEADER_TEXT, LS_TEXT, NA_FRAME, sameBytes } from './frames.js';
+import { HEADER_FRAME, HEADER_LINE, LS_LINE, NA_FRAME, sameBytes } from './frames.js';
 import { Negotiation, type NegotiateOptions } from './negotiation.js';
 import type { ProtocolTable, ResultPicker } from './protocol-table.js';
 
@@ -59,7 +59,7 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
 
   protected onMessage(message: Buffer): boolean {
     if (!this.gotHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) {
+      if (!sameBytes(message, HEADER_LINE)) {
         throw badHeader(message);
       }
       this.gotHeader = true;
@@ -76,7 +76,7 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
       this.result = this.pick(entry);
       return true;
     }
-    if (sameBytes(message, LS_TEXT)) {
+    if (sameBytes(message, LS_LINE)) {
       if (++this.lsAnswered > MAX_LS_PER_NEGOTIATION)
         throw tooManyRounds('ls requests', MAX_LS_PER_NEGOTIATION);
       this.counters.ls++;
@@ -87,7 +87,7 @@ export class ListenerNegotiation<H, R> extends Negotiation<R> {
       throw tooManyRounds('refused proposals', MAX_NA_PER_NEGOTIATION);
     this.counters.na++;
     this.tried ??= [];
-    if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8'));
+    if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8', 0, message.length - 1));
     this.send(NA_FRAME);
     return false;
   }

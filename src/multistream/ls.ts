@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { DEFAULT_MAX_LS_REPLY_LENGTH, MAX_LS_LENGTH_BYTES, MAX_LS_REPLY_LENGTH } from './constants.js';
 import type { SelectOptions } from './dialer.js';
 import { badHeader } from './errors.js';
-import { HEADER_FRAME, HEADER_TEXT, LS_FRAME, NA_TEXT, sameBytes } from './frames.js';
+import { HEADER_FRAME, HEADER_LINE, LS_FRAME, NA_LINE, sameBytes } from './frames.js';
 import { decodeLsReply } from './ls-list.js';
 import type { MessageLimits } from './message-reader.js';
 import { Negotiation, type NegotiateOptions } from './negotiation.js';
@@ -33,13 +33,15 @@ class LsNegotiation extends Negotiation<string[] | undefined> {
 
   protected onMessage(message: Buffer): boolean {
     if (this.needHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+      if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
       this.needHeader = false;
       this.expectReply();
       return false;
     }
     // go removed `ls` and answers na: report "not supported" instead of failing.
-    this.result = sameBytes(message, NA_TEXT) ? undefined : decodeLsReply(message);
+    this.result = sameBytes(message, NA_LINE)
+      ? undefined
+      : decodeLsReply(message.subarray(0, message.length - 1));
     return true;
   }
 

@@ -35,9 +35,9 @@ export class ProtocolTable<H> {
     return removed;
   }
 
-  /** The entry whose bytes equal `text`, if any. */
-  lookup(text: Buffer): TableEntry<H> | undefined {
-    return this.byKey.get(text.toString('latin1'));
+  /** The entry whose id and newline equal `line` (a message as received), if any. */
+  lookup(line: Buffer): TableEntry<H> | undefined {
+    return this.byKey.get(line.toString('latin1'));
   }
 
   /** The offered ids in insertion order. */

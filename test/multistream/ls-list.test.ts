@@ -9,7 +9,8 @@ import { MessageReader } from '../../src/multistream/message-reader.js';
 function body(reply: Buffer): Buffer {
   const reader = new MessageReader({ maxLength: 65536, maxLengthBytes: 3, singleLine: false });
   reader.push(reply);
-  return reader.next()!;
+  const message = reader.next()!;
+  return message.subarray(0, message.length - 1);
 }
 
 test('ls reply: the spec format, byte for byte as a js listener sends it', () => {
