@@ -16,6 +16,7 @@
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
+import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
 import { multistreamError, withContext } from './errors.js';
 import { MessageReader } from './message-reader.js';
 import { resetStream } from './reset-stream.js';
@@ -32,7 +33,11 @@ export interface NegotiateOptions extends AbortOptions {
 function noop(): void {}
 
 /** Base of every negotiation state machine. */
-export abstract class Negotiation<T> {
+export abstract class Negotiation<T> implements Expiring {
+  // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
+  deadline = 0;
+  prevDue: Expiring | undefined = undefined;
+  nextDue: Expiring | undefined = undefined;
   /** The received messages; a subclass raises its limits for an `ls` reply. */
   protected readonly reader = new MessageReader();
   /** Set by the subclass before `onMessage` returns true. */
@@ -86,11 +91,7 @@ export abstract class Negotiation<T> {
         signal.addEventListener('abort', this.onAbort);
       }
       const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
-      if (timeout > 0 && Number.isFinite(timeout)) {
-        this.timer = setTimeout(this.onTimeout, timeout);
-        // Like AbortSignal.timeout(): the deadline alone never keeps the process alive.
-        this.timer.unref();
-      }
+      if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
       try {
         this.begin();
         this.flush();
@@ -140,10 +141,9 @@ export abstract class Negotiation<T> {
   private readonly onReadable = this.handleReadable.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
-  private readonly onDrain = this.handleDrain.bind(this);
-  private readonly onTimeout = this.timedOut.bind(this);
   private onAbort: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  // Bound only when a write backs up, which an honest peer never makes happen.
+  private onDrain: (() => void) | undefined;
 
   private handleReadable(): void {
     const { stream } = this;
@@ -200,6 +200,7 @@ export abstract class Negotiation<T> {
 
   private waitForDrain(): void {
     this.blocked = true;
+    this.onDrain ??= () => this.handleDrain();
     this.stream.once('drain', this.onDrain);
   }
 
@@ -220,7 +221,8 @@ export abstract class Negotiation<T> {
     );
   }
 
-  private timedOut(): void {
+  /** Called by the shared deadline timer. */
+  timedOut(): void {
     this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
   }
 
@@ -230,9 +232,9 @@ export abstract class Negotiation<T> {
     stream.off('end', this.onEnd);
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
-    stream.off('drain', this.onDrain);
+    if (this.onDrain !== undefined) stream.off('drain', this.onDrain);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    unwatchDeadline(this);
   }
 
   private finish(): void {
