@@ -10,7 +10,8 @@ import { once } from 'node:events';
 import * as js from '@libp2p/multistream-select';
 import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-socket.js';
 import { memoryPair } from '../test/multistream/memory-pair.js';
-import { handle, select, encodeMessage, PROTOCOL_ID } from '../src/multistream/index.js';
+import { handle, select, PROTOCOL_ID } from '../src/multistream/index.js';
+import { encodeMessage } from '../src/multistream/frames.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);

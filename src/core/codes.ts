@@ -84,6 +84,8 @@ export const ErrorCodes = {
   MULTISTREAM_EOF: 'ERR_MULTISTREAM_EOF',
   /** An `ls` reply did not follow the spec's list format. */
   MULTISTREAM_BAD_LS: 'ERR_MULTISTREAM_BAD_LS',
+  /** A dialer asked `ls` or had proposals refused more often in one negotiation than a listener answers. */
+  MULTISTREAM_TOO_MANY_ROUNDS: 'ERR_MULTISTREAM_TOO_MANY_ROUNDS',
 
   // --- directory ---
   /** A directory envelope line was not `{"type": int, "line": string}` JSON, or broke a limit. */

@@ -50,3 +50,21 @@ export const MAX_LS_PROTOCOLS = 1000;
  * (connection-manager defaults).
  */
 export const DEFAULT_NEGOTIATION_TIMEOUT = 10_000;
+
+/** Largest `ls` reply our dialer can be asked to read: 2^21 - 1, what a 3-byte prefix holds. */
+export const MAX_LS_REPLY_LENGTH = 2 ** 21 - 1;
+
+/**
+ * Most `ls` requests a listener answers in one negotiation: 4. An honest dialer asks once (our
+ * `ls()`, rust-libp2p's); the spec sets no bound, and go dropped `ls` altogether. Every answer
+ * can be many times the request (4 bytes in, the whole list out), so a dialer that keeps asking
+ * has its stream reset.
+ */
+export const MAX_LS_PER_NEGOTIATION = 4;
+
+/**
+ * Most proposals a listener refuses with `na` in one negotiation: 32. A dialer proposes from its
+ * own preference list, and libp2p dialers send one to three (security: `/noise`, `/tls/1.0.0`;
+ * muxers: `/yamux/1.0.0`, `/mplex/6.7.0`); 32 is ten times that. Past it the stream is reset.
+ */
+export const MAX_NA_PER_NEGOTIATION = 32;

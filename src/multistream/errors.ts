@@ -30,9 +30,10 @@ export function withContext(err: unknown, context: Record<string, unknown>): Pee
   });
 }
 
-/** A short printable view of untrusted bytes for error details. */
+/** A short printable view of a received message (its trailing newline left out) for error details. */
 export function preview(message: Buffer): string {
-  return JSON.stringify(message.subarray(0, 64).toString('latin1'));
+  const end = message[message.length - 1] === 0x0a ? message.length - 1 : message.length;
+  return JSON.stringify(message.subarray(0, Math.min(end, 64)).toString('latin1'));
 }
 
 /** The error for a first message that is not the multistream header. */

@@ -36,24 +36,22 @@
  *
  * @module
  */
+export { PROTOCOL_ID, MAX_PROTOCOL_LENGTH, DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
+export type { NegotiateOptions } from './negotiation.js';
+export { select, trySelect, handshake, type SelectOptions } from './dialer.js';
+export { ls, type LsOptions } from './ls.js';
+export { lazySelect } from './lazy-dialer.js';
 export {
-  PROTOCOL_ID,
-  MAX_MESSAGE_LENGTH,
-  MAX_PROTOCOL_LENGTH,
-  DEFAULT_MAX_LS_REPLY_LENGTH,
-  DEFAULT_NEGOTIATION_TIMEOUT,
-} from './constants.js';
-export { encodeMessage, encodeLsReply, decodeLsReply } from './codec.js';
-export { MessageReader } from './message-reader.js';
-export type { NegotiateOptions } from './exchange.js';
-export { select, trySelect, handshake, ls, type SelectOptions, type LsOptions } from './select.js';
-export { MultiselectClient, type MultiselectClientInit, type MultiselectClientStats } from './client.js';
-export type { ListenOptions, Negotiated } from './negotiate.js';
+  MultiselectClient,
+  type MultiselectClientInit,
+  type MultiselectClientStats,
+} from './dialer-client.js';
 export {
   Multiselect,
-  handle,
   type MultiselectInit,
   type MultiselectStats,
   type ProtocolHandler,
-} from './multiselect.js';
-export { lazySelect } from './lazy.js';
+} from './handler-registry.js';
+export { handle } from './handle.js';
+export type { ListenOptions } from './listener.js';
+export type { Negotiated } from './protocol-table.js';

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { isPeerwayError } from '../../src/core/index.js';
-import { encodeMessage, handle, select } from '../../src/multistream/index.js';
+import { handle, select } from '../../src/multistream/index.js';
+import { encodeMessage } from '../../src/multistream/frames.js';
 import { memoryPair } from './memory-pair.js';
 
 const HEADER = encodeMessage('/multistream/1.0.0');

@@ -7,6 +7,12 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unwatchDeadline, watchDeadline, type Expiring } from '../../src/multistream/deadlines.js';
 
+/** Waits until `done()` holds, checking every few milliseconds, for at most `ms`. */
+async function until(done: () => boolean, ms = 5000): Promise<void> {
+  const give = performance.now() + ms;
+  while (!done() && performance.now() < give) await sleep(5);
+}
+
 function entry(name: string, fired: string[]): Expiring {
   return {
     deadline: 0,
@@ -24,13 +30,15 @@ test('deadlines: a shorter deadline watched later fires first; unwatched entries
   const short = entry('short', fired);
   watchDeadline(long, 10_000);
   watchDeadline(gone, 40);
-  watchDeadline(mid, 300);
+  watchDeadline(mid, 1500);
   watchDeadline(short, 20);
   unwatchDeadline(gone);
   unwatchDeadline(gone); // twice is harmless
-  await sleep(100);
+  // Polled rather than slept: a loaded machine delays timers, never reorders them.
+  await until(() => fired.length >= 1);
+  await sleep(60); // past `gone`'s deadline too
   assert.deepEqual(fired, ['short']);
-  await sleep(300);
+  await until(() => fired.length >= 2);
   assert.deepEqual(fired, ['short', 'mid']);
   unwatchDeadline(long);
   unwatchDeadline(short); // already expired: a no-op
@@ -51,7 +59,7 @@ test('deadlines: an entry watched from inside timedOut() is kept and fires in tu
     },
   };
   watchDeadline(first, 10);
-  await sleep(60);
+  await until(() => fired.length >= 2);
   assert.deepEqual(fired, ['first', 'second']);
 });
 

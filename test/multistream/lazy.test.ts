@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
-import { Multiselect, encodeMessage, lazySelect } from '../../src/multistream/index.js';
+import { Multiselect, lazySelect } from '../../src/multistream/index.js';
+import { encodeMessage } from '../../src/multistream/frames.js';
 import { collect, connect, tcpPair } from './tcp-pair.js';
 
 const HEADER = encodeMessage('/multistream/1.0.0');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
-import { encodeMessage, handle, handshake, ls, select, trySelect } from '../../src/multistream/index.js';
+import { handle, handshake, ls, select, trySelect } from '../../src/multistream/index.js';
+import { encodeMessage } from '../../src/multistream/frames.js';
 import { readBytes, tcpPair } from './tcp-pair.js';
 
 const HEADER = encodeMessage('/multistream/1.0.0');

@@ -1,14 +1,15 @@
 /**
  * The dialer as an object (`MultiselectClient`, after py-libp2p's): the same calls as the
- * functions in select.ts, with shared defaults, a logger and counters.
+ * functions in dialer.ts and ls.ts, with shared defaults, a logger and counters.
  *
  * @module
  */
 import type { Duplex } from 'node:stream';
 import { bump, isPeerwayError, silentLogger, type Logger } from '../core/index.js';
-import type { NegotiateOptions } from './exchange.js';
-import { lazySelect } from './lazy.js';
-import { handshake, ls, select, trySelect, type LsOptions, type SelectOptions } from './select.js';
+import { handshake, select, trySelect, type SelectOptions } from './dialer.js';
+import { lazySelect } from './lazy-dialer.js';
+import { ls, type LsOptions } from './ls.js';
+import type { NegotiateOptions } from './negotiation.js';
 
 /** Options for {@link MultiselectClient}. */
 export interface MultiselectClientInit {

@@ -15,11 +15,12 @@
  */
 import { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError } from '../core/index.js';
-import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
-import { HEADER_TEXT, NA_TEXT, protocolFrames, sameBytes, type ProtocolFrames } from './codec.js';
+import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
+import { HEADER_LINE, NA_LINE, protocolFrames, sameBytes, type ProtocolFrames } from './frames.js';
 import { badHeader, multistreamError, preview, withContext } from './errors.js';
-import { resetStream, type NegotiateOptions } from './exchange.js';
 import { MessageReader } from './message-reader.js';
+import type { NegotiateOptions } from './negotiation.js';
+import { resetStream } from './reset-stream.js';
 
 /** A stream whose negotiation is still being checked in the background. */
 class LazyStream extends Duplex {
@@ -123,7 +124,7 @@ class LazyStream extends Duplex {
     try {
       this.reader.push(chunk);
       for (;;) {
-        const message = this.reader.next(MAX_MESSAGE_LENGTH, MAX_LENGTH_BYTES, true);
+        const message = this.reader.next();
         if (message === null) return;
         if (this.check(message)) break;
       }
@@ -141,14 +142,14 @@ class LazyStream extends Duplex {
   /** Checks one message; true once the echo arrived. */
   private check(message: Buffer): boolean {
     if (!this.gotHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) {
+      if (!sameBytes(message, HEADER_LINE)) {
         throw badHeader(message);
       }
       this.gotHeader = true;
       return false;
     }
-    if (sameBytes(message, this.frames.text)) return true;
-    if (sameBytes(message, NA_TEXT)) {
+    if (sameBytes(message, this.frames.line)) return true;
+    if (sameBytes(message, NA_LINE)) {
       throw multistreamError(ErrorCodes.MULTISTREAM_NA, 'listener refused the lazily selected protocol');
     }
     throw multistreamError(

@@ -6,75 +6,15 @@
  * @module
  */
 import type { Duplex } from 'node:stream';
-import {
-  HEADER_FRAME,
-  HEADER_TEXT,
-  LS_TEXT,
-  NA_FRAME,
-  encodeLsReply,
-  protocolFrames,
-  sameBytes,
-  type ProtocolFrames,
-} from './codec.js';
-import { badHeader } from './errors.js';
-import { Exchange, type NegotiateOptions } from './exchange.js';
+import { ErrorCodes } from '../core/index.js';
+import { MAX_LS_PER_NEGOTIATION, MAX_NA_PER_NEGOTIATION } from './constants.js';
+import { badHeader, multistreamError } from './errors.js';
+import { HEADER_FRAME, HEADER_LINE, LS_LINE, NA_FRAME, sameBytes } from './frames.js';
+import { Negotiation, type NegotiateOptions } from './negotiation.js';
+import type { ProtocolTable, ResultPicker } from './protocol-table.js';
 
 /** Most refused proposals kept for an error's details. */
 const TRIED_KEPT = 16;
-
-/** One offered protocol: its frames, its handler, and the result handed out when it is chosen. */
-export interface TableEntry<H> {
-  readonly frames: ProtocolFrames;
-  readonly handler: H;
-  readonly negotiated: Negotiated<H>;
-}
-
-/** What a negotiation resolves with, picked from the chosen entry (no allocation per call). */
-export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
-
-/** The protocols a listener offers, indexed by their exact bytes. */
-export class ProtocolTable<H> {
-  private readonly byKey = new Map<string, TableEntry<H>>();
-  private lsReply: Buffer | undefined;
-
-  /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
-  set(protocol: string, handler: H): void {
-    const frames = protocolFrames(protocol);
-    this.byKey.set(frames.key, { frames, handler, negotiated: { protocol, handler } });
-    this.lsReply = undefined;
-  }
-
-  /** Removes `protocol`; returns whether it was there. */
-  delete(protocol: string): boolean {
-    const removed = this.byKey.delete(protocolFrames(protocol).key);
-    if (removed) this.lsReply = undefined;
-    return removed;
-  }
-
-  /** The entry whose bytes equal `text`, if any. */
-  lookup(text: Buffer): TableEntry<H> | undefined {
-    return this.byKey.get(text.toString('latin1'));
-  }
-
-  /** The offered ids in insertion order. */
-  protocols(): string[] {
-    return [...this.byKey.values()].map((e) => e.frames.protocol);
-  }
-
-  /** The cached `ls` reply. */
-  ls(): Buffer {
-    this.lsReply ??= encodeLsReply(this.protocols());
-    return this.lsReply;
-  }
-}
-
-/** What the listener agreed on. */
-export interface Negotiated<H> {
-  /** The protocol echoed to the dialer. */
-  protocol: string;
-  /** What was registered for it. */
-  handler: H;
-}
 
 /** Options for a listener negotiation. */
 export interface ListenOptions extends NegotiateOptions {
@@ -91,10 +31,13 @@ export interface ListenerCounters {
   ls: number;
 }
 
-export class ListenExchange<H, R> extends Exchange<R> {
+/** The listener side of one negotiation; resolves with what `pick` takes from the chosen entry. */
+export class ListenerNegotiation<H, R> extends Negotiation<R> {
   private gotHeader = false;
   private headerSent = false;
   private tried: string[] | undefined;
+  private lsAnswered = 0;
+  private refused = 0;
 
   constructor(
     stream: Duplex,
@@ -116,7 +59,7 @@ export class ListenExchange<H, R> extends Exchange<R> {
 
   protected onMessage(message: Buffer): boolean {
     if (!this.gotHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) {
+      if (!sameBytes(message, HEADER_LINE)) {
         throw badHeader(message);
       }
       this.gotHeader = true;
@@ -133,14 +76,18 @@ export class ListenExchange<H, R> extends Exchange<R> {
       this.result = this.pick(entry);
       return true;
     }
-    if (sameBytes(message, LS_TEXT)) {
+    if (sameBytes(message, LS_LINE)) {
+      if (++this.lsAnswered > MAX_LS_PER_NEGOTIATION)
+        throw tooManyRounds('ls requests', MAX_LS_PER_NEGOTIATION);
       this.counters.ls++;
       this.send(this.table.ls());
       return false;
     }
+    if (++this.refused > MAX_NA_PER_NEGOTIATION)
+      throw tooManyRounds('refused proposals', MAX_NA_PER_NEGOTIATION);
     this.counters.na++;
     this.tried ??= [];
-    if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8'));
+    if (this.tried.length < TRIED_KEPT) this.tried.push(message.toString('utf8', 0, message.length - 1));
     this.send(NA_FRAME);
     return false;
   }
@@ -148,4 +95,12 @@ export class ListenExchange<H, R> extends Exchange<R> {
   protected context(): Record<string, unknown> {
     return { role: 'listener', protocols: this.table.protocols(), tried: this.tried ?? [] };
   }
+}
+
+function tooManyRounds(what: string, limit: number): Error {
+  return multistreamError(
+    ErrorCodes.MULTISTREAM_TOO_MANY_ROUNDS,
+    `more than ${limit} ${what} in one negotiation`,
+    { limit },
+  );
 }

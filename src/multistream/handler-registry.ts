@@ -1,25 +1,13 @@
 /**
- * The listener side as a registry (`Multiselect`, after py-libp2p's) and as a one-call `handle`.
+ * The listener's protocol registry (`Multiselect`, after py-libp2p's): handlers by protocol id,
+ * counters, and the call that negotiates a stream and starts its handler.
  *
  * @module
  */
 import type { Duplex } from 'node:stream';
-import {
-  ErrorCodes,
-  bump,
-  isPeerwayError,
-  silentLogger,
-  toPeerwayError,
-  type Logger,
-} from '../core/index.js';
-import { multistreamError } from './errors.js';
-import {
-  ListenExchange,
-  ProtocolTable,
-  type ListenOptions,
-  type Negotiated,
-  type TableEntry,
-} from './negotiate.js';
+import { bump, isPeerwayError, silentLogger, type Logger } from '../core/index.js';
+import { ListenerNegotiation, type ListenOptions } from './listener.js';
+import { ProtocolTable, type Negotiated, type TableEntry } from './protocol-table.js';
 
 /**
  * Runs a negotiated protocol on its stream. A rejection or throw destroys the stream. From the
@@ -101,7 +89,7 @@ export class Multiselect {
    * with a PeerwayError listing the proposals refused.
    */
   async negotiate(stream: Duplex, options: ListenOptions = {}): Promise<Negotiated<ProtocolHandler>> {
-    const exchange = new ListenExchange(
+    const exchange = new ListenerNegotiation(
       stream,
       this.table,
       this.stats,
@@ -157,77 +145,4 @@ function runHandler(
 
 function pickNegotiated(entry: TableEntry<ProtocolHandler>): Negotiated<ProtocolHandler> {
   return entry.negotiated;
-}
-
-function pickProtocol(entry: TableEntry<undefined>): string {
-  return entry.frames.protocol;
-}
-
-const tables = new Map<string, ProtocolTable<undefined>>();
-const TABLE_CACHE_LIMIT = 256;
-const NO_COUNTERS = { na: 0, ls: 0 };
-
-function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
-  // A server passes the same list every time: check it element by element before joining a key.
-  if (last !== undefined && sameList(last.list, protocols)) return last.table;
-  const key = protocols.join('\n');
-  let table = tables.get(key);
-  if (table === undefined) {
-    table = new ProtocolTable<undefined>();
-    for (const p of protocols) table.set(p, undefined);
-    if (tables.size >= TABLE_CACHE_LIMIT) tables.clear();
-    tables.set(key, table);
-  }
-  last = { list: [...protocols], table };
-  return table;
-}
-
-let last: { list: readonly string[]; table: ProtocolTable<undefined> } | undefined;
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * The listener in one call: negotiates one of `protocols` on `stream` and resolves with it. Given
- * a handler map or a {@link Multiselect}, also starts the chosen handler. The stream then carries
- * the protocol, with any bytes the dialer sent behind its proposal delivered first.
- *
- * @example
- * ```ts
- * const server = await listenTcp(async (socket) => {
- *   const protocol = await handle(socket, ['/echo/1.0.0'], { timeout: 5000 });
- *   socket.pipe(socket);
- * });
- * ```
- */
-export function handle(
-  stream: Duplex,
-  protocols: string | readonly string[] | Record<string, ProtocolHandler> | Multiselect,
-  options: ListenOptions = {},
-): Promise<string> {
-  if (protocols instanceof Multiselect) return protocols.handle(stream, options);
-  if (typeof protocols === 'string' || Array.isArray(protocols)) {
-    const list: readonly string[] =
-      typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]);
-    if (list.length === 0)
-      return Promise.reject(multistreamError(ErrorCodes.INVALID_ARGUMENT, 'no protocols to offer'));
-    let table;
-    try {
-      table = tableFor(list);
-    } catch (err) {
-      return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
-    }
-    return new ListenExchange(
-      stream,
-      table,
-      NO_COUNTERS,
-      options.eagerHeader ?? false,
-      pickProtocol,
-      options,
-    ).run();
-  }
-  return new Multiselect({ handlers: protocols as Record<string, ProtocolHandler> }).handle(stream, options);
 }

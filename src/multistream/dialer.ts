@@ -1,5 +1,5 @@
 /**
- * The dialer: handshake, proposals one at a time, `ls`. Every exchange writes the header together
+ * The dialer: handshake and proposals one at a time. Every negotiation writes the header together
  * with its first message (the spec's pipelining recommendation) and accepts the listener's header
  * whether it arrives before, with, or apart from the answer.
  *
@@ -7,19 +7,16 @@
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, toPeerwayError } from '../core/index.js';
-import { DEFAULT_MAX_LS_REPLY_LENGTH, MAX_LS_LENGTH_BYTES } from './constants.js';
 import {
   HEADER_FRAME,
-  HEADER_TEXT,
-  LS_FRAME,
-  NA_TEXT,
-  decodeLsReply,
+  HEADER_LINE,
+  NA_LINE,
   protocolFrames,
   sameBytes,
   type ProtocolFrames,
-} from './codec.js';
+} from './frames.js';
 import { badHeader, multistreamError, preview } from './errors.js';
-import { Exchange, type NegotiateOptions } from './exchange.js';
+import { Negotiation, type NegotiateOptions } from './negotiation.js';
 
 /** Options for {@link select}. */
 export interface SelectOptions extends NegotiateOptions {
@@ -30,7 +27,7 @@ export interface SelectOptions extends NegotiateOptions {
   handshake?: boolean;
 }
 
-class SelectExchange extends Exchange<string> {
+class SelectNegotiation extends Negotiation<string> {
   private index = 0;
   private needHeader: boolean;
 
@@ -51,16 +48,16 @@ class SelectExchange extends Exchange<string> {
 
   protected onMessage(message: Buffer): boolean {
     if (this.needHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+      if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
       this.needHeader = false;
       return false;
     }
     const current = this.frames[this.index]!;
-    if (sameBytes(message, current.text)) {
+    if (sameBytes(message, current.line)) {
       this.result = current.protocol;
       return true;
     }
-    if (!sameBytes(message, NA_TEXT)) {
+    if (!sameBytes(message, NA_LINE)) {
       throw multistreamError(
         ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE,
         'listener answered neither the proposal nor na',
@@ -88,59 +85,18 @@ class SelectExchange extends Exchange<string> {
   }
 }
 
-class HandshakeExchange extends Exchange<void> {
+class HandshakeNegotiation extends Negotiation<void> {
   protected begin(): void {
     this.send(HEADER_FRAME);
   }
 
   protected onMessage(message: Buffer): boolean {
-    if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
+    if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
     return true;
   }
 
   protected context(): Record<string, unknown> {
     return { role: 'dialer', protocols: [] };
-  }
-}
-
-class LsExchange extends Exchange<string[] | undefined> {
-  private needHeader: boolean;
-
-  constructor(
-    stream: Duplex,
-    private readonly handshake: boolean,
-    private readonly maxReplyLength: number,
-    options: NegotiateOptions,
-  ) {
-    super(stream, options);
-    this.needHeader = handshake;
-    if (!handshake) this.expectReply();
-  }
-
-  protected begin(): void {
-    this.send(this.handshake ? Buffer.concat([HEADER_FRAME, LS_FRAME]) : LS_FRAME);
-  }
-
-  protected onMessage(message: Buffer): boolean {
-    if (this.needHeader) {
-      if (!sameBytes(message, HEADER_TEXT)) throw badHeader(message);
-      this.needHeader = false;
-      this.expectReply();
-      return false;
-    }
-    // go removed `ls` and answers na: report "not supported" instead of failing.
-    this.result = sameBytes(message, NA_TEXT) ? undefined : decodeLsReply(message);
-    return true;
-  }
-
-  private expectReply(): void {
-    this.maxLength = this.maxReplyLength;
-    this.maxLengthBytes = MAX_LS_LENGTH_BYTES;
-    this.singleLine = false;
-  }
-
-  protected context(): Record<string, unknown> {
-    return { role: 'dialer', protocols: ['ls'] };
   }
 }
 
@@ -171,7 +127,7 @@ export function select(
   } catch (err) {
     return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
   }
-  return new SelectExchange(stream, frames, options.handshake ?? true, options).run();
+  return new SelectNegotiation(stream, frames, options.handshake ?? true, options).run();
 }
 
 /**
@@ -198,28 +154,5 @@ export function trySelect(stream: Duplex, protocol: string, options: NegotiateOp
  * ```
  */
 export function handshake(stream: Duplex, options: NegotiateOptions = {}): Promise<void> {
-  return new HandshakeExchange(stream, options).run();
-}
-
-/** Options for {@link ls}. */
-export interface LsOptions extends SelectOptions {
-  /** Largest reply accepted, in bytes (at most 2^21 - 1, what a 3-byte prefix holds). @default 65536 */
-  maxReplyLength?: number;
-}
-
-/**
- * Asks the listener for its protocols (`ls`, optional in the spec). Resolves with the list, or
- * with `undefined` when the peer answered `na` (go dropped `ls`). Never rely on it for anything
- * functional: py-libp2p answers in another format (parsed as a fallback) and go not at all.
- *
- * @example
- * ```ts
- * const protocols = await ls(socket); // then, on the same stream:
- * await select(socket, protocols?.[0] ?? '/noise', { handshake: false });
- * ```
- */
-export function ls(stream: Duplex, options: LsOptions = {}): Promise<string[] | undefined> {
-  // A 3-byte prefix tops out at 2^21 - 1.
-  const max = Math.min(options.maxReplyLength ?? DEFAULT_MAX_LS_REPLY_LENGTH, 2 ** 21 - 1);
-  return new LsExchange(stream, options.handshake ?? true, max, options).run();
+  return new HandshakeNegotiation(stream, options).run();
 }

@@ -2,13 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
-import { MessageReader, decodeLsReply, encodeLsReply } from '../../src/multistream/index.js';
+import { decodeLsReply, encodeLsReply } from '../../src/multistream/ls-list.js';
+import { MessageReader } from '../../src/multistream/message-reader.js';
 
 /** The reply body as our dialer sees it: the outer message, final newline removed. */
 function body(reply: Buffer): Buffer {
-  const reader = new MessageReader();
+  const reader = new MessageReader({ maxLength: 65536, maxLengthBytes: 3, singleLine: false });
   reader.push(reply);
-  return reader.next(65536, 3, false)!;
+  const message = reader.next()!;
+  return message.subarray(0, message.length - 1);
 }
 
 test('ls reply: the spec format, byte for byte as a js listener sends it', () => {

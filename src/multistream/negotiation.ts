@@ -15,10 +15,11 @@
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
-import { DEFAULT_NEGOTIATION_TIMEOUT, MAX_LENGTH_BYTES, MAX_MESSAGE_LENGTH } from './constants.js';
+import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
 import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
 import { multistreamError, withContext } from './errors.js';
 import { MessageReader } from './message-reader.js';
+import { resetStream } from './reset-stream.js';
 
 /** Options shared by every negotiation call. */
 export interface NegotiateOptions extends AbortOptions {
@@ -32,24 +33,24 @@ export interface NegotiateOptions extends AbortOptions {
 function noop(): void {}
 
 /** Base of every negotiation state machine. */
-export abstract class Exchange<T> implements Expiring {
+export abstract class Negotiation<T> implements Expiring {
   // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
   deadline = 0;
   prevDue: Expiring | undefined = undefined;
   nextDue: Expiring | undefined = undefined;
+  /** The received messages; a subclass raises its limits for an `ls` reply. */
   protected readonly reader = new MessageReader();
-  /** Cap for the next message; a subclass raises it for an `ls` reply. */
-  protected maxLength = MAX_MESSAGE_LENGTH;
-  protected maxLengthBytes = MAX_LENGTH_BYTES;
-  protected singleLine = true;
   /** Set by the subclass before `onMessage` returns true. */
   protected result: T | undefined;
   // Bytes to write: usually one cached frame, an array only when a chunk needs several answers.
   private out: Buffer | Buffer[] | undefined;
   private resolve: (value: T) => void = noop;
   private reject: (reason: unknown) => void = noop;
+  private outBytes = 0;
   private prevFlowing: boolean | null = null;
   private done = false;
+  /** True while a write is backed up: no reading until the stream drains. */
+  private blocked = false;
 
   constructor(
     protected readonly stream: Duplex,
@@ -111,6 +112,7 @@ export abstract class Exchange<T> implements Expiring {
 
   /** Queues bytes; everything queued while handling one chunk goes out in one write. */
   protected send(frame: Buffer): void {
+    this.outBytes += frame.length;
     const out = this.out;
     if (out === undefined) this.out = frame;
     else if (Array.isArray(out)) out.push(frame);
@@ -124,13 +126,15 @@ export abstract class Exchange<T> implements Expiring {
     return true;
   }
 
-  private flush(): void {
+  /** Writes what is queued; false when the stream's write side is backed up. */
+  private flush(): boolean {
     const out = this.out;
-    if (out === undefined) return;
+    if (out === undefined) return true;
     this.out = undefined;
+    this.outBytes = 0;
     // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
     // synchronously, so a dialer that writes and closes at once (lazy) is still served.
-    this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
+    return this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
   }
 
   // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
@@ -138,10 +142,12 @@ export abstract class Exchange<T> implements Expiring {
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
   private onAbort: (() => void) | undefined;
+  // Bound only when a write backs up, which an honest peer never makes happen.
+  private onDrain: (() => void) | undefined;
 
   private handleReadable(): void {
     const { stream } = this;
-    while (!this.done) {
+    while (!this.done && !this.blocked) {
       const n = stream.readableLength;
       // Nothing buffered: read() lets a pending EOF surface as 'end' (and otherwise asks for more).
       if (n === 0) {
@@ -163,20 +169,46 @@ export abstract class Exchange<T> implements Expiring {
       return;
     }
     this.reader.push(chunk);
+    this.answer();
+  }
+
+  /**
+   * Handles the messages already received. A peer that asks for more than it reads gets no more
+   * answers (and nothing more is read from it) until the stream drains: what it costs us stays
+   * near the stream's write buffer, not what it sends times what each answer weighs.
+   */
+  private answer(): void {
     try {
       for (;;) {
-        const message = this.reader.next(this.maxLength, this.maxLengthBytes, this.singleLine);
+        const message = this.reader.next();
         if (message === null) break;
         if (this.onMessage(message)) {
           this.flush();
           this.finish();
           return;
         }
+        if (this.outBytes >= this.stream.writableHighWaterMark && !this.flush()) {
+          this.waitForDrain();
+          return;
+        }
       }
-      this.flush();
+      if (!this.flush()) this.waitForDrain();
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  private waitForDrain(): void {
+    this.blocked = true;
+    this.onDrain ??= () => this.handleDrain();
+    this.stream.once('drain', this.onDrain);
+  }
+
+  private handleDrain(): void {
+    if (this.done) return;
+    this.blocked = false;
+    this.answer();
+    if (!this.done && !this.blocked) this.handleReadable();
   }
 
   private handleEnd(): void {
@@ -200,6 +232,7 @@ export abstract class Exchange<T> implements Expiring {
     stream.off('end', this.onEnd);
     stream.off('close', this.onEnd);
     stream.off('error', this.onError);
+    if (this.onDrain !== undefined) stream.off('drain', this.onDrain);
     if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
     unwatchDeadline(this);
   }
@@ -226,24 +259,6 @@ export abstract class Exchange<T> implements Expiring {
     resetStream(this.stream);
     this.reject(withContext(err, this.context()));
   }
-}
-
-/**
- * Resets a stream: RST for a TCP socket, a plain destroy for anything else. A socket whose write
- * side is already ending (a shutdown is in flight, as after a FIN from a peer on a socket that
- * does not allow half-open) is only destroyed: resetting it then leaves the handle unclosed.
- */
-export function resetStream(stream: Duplex): void {
-  const socket = stream as Duplex & { resetAndDestroy?: () => void };
-  if (typeof socket.resetAndDestroy === 'function' && !stream.writableEnded && !stream.destroyed) {
-    try {
-      socket.resetAndDestroy();
-      return;
-    } catch {
-      // Not a TCP handle (TLS, a pipe): fall through to destroy().
-    }
-  }
-  stream.destroy();
 }
 
 /** Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched. */

@@ -1,0 +1,90 @@
+/**
+ * The listener in one call, `handle()`: for a plain list of ids it negotiates without a registry,
+ * from a small cache of protocol tables keyed by the list.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, toPeerwayError } from '../core/index.js';
+import { multistreamError } from './errors.js';
+import { Multiselect, type ProtocolHandler } from './handler-registry.js';
+import { ListenerNegotiation, type ListenOptions } from './listener.js';
+import { ProtocolTable, type TableEntry } from './protocol-table.js';
+
+function pickProtocol(entry: TableEntry<undefined>): string {
+  return entry.frames.protocol;
+}
+
+const tables = new Map<string, ProtocolTable<undefined>>();
+/**
+ * Most distinct protocol lists whose tables are cached: 256, far more than one process passes
+ * (a server passes the same list every time); past it the cache starts over.
+ */
+const TABLE_CACHE_LIMIT = 256;
+// handle() with a plain list keeps no counters: a Multiselect is the listener with stats.
+const NO_COUNTERS = { na: 0, ls: 0 };
+
+function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
+  // A server passes the same list every time: check it element by element before joining a key.
+  if (last !== undefined && sameList(last.list, protocols)) return last.table;
+  const key = protocols.join('\n');
+  let table = tables.get(key);
+  if (table === undefined) {
+    table = new ProtocolTable<undefined>();
+    for (const p of protocols) table.set(p, undefined);
+    if (tables.size >= TABLE_CACHE_LIMIT) tables.clear();
+    tables.set(key, table);
+  }
+  last = { list: [...protocols], table };
+  return table;
+}
+
+let last: { list: readonly string[]; table: ProtocolTable<undefined> } | undefined;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The listener in one call: negotiates one of `protocols` on `stream` and resolves with it. Given
+ * a handler map or a {@link Multiselect}, also starts the chosen handler. The stream then carries
+ * the protocol, with any bytes the dialer sent behind its proposal delivered first.
+ *
+ * @example
+ * ```ts
+ * const server = await listenTcp(async (socket) => {
+ *   const protocol = await handle(socket, ['/echo/1.0.0'], { timeout: 5000 });
+ *   socket.pipe(socket);
+ * });
+ * ```
+ */
+export function handle(
+  stream: Duplex,
+  protocols: string | readonly string[] | Record<string, ProtocolHandler> | Multiselect,
+  options: ListenOptions = {},
+): Promise<string> {
+  if (protocols instanceof Multiselect) return protocols.handle(stream, options);
+  if (typeof protocols === 'string' || Array.isArray(protocols)) {
+    const list: readonly string[] =
+      typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]);
+    if (list.length === 0)
+      return Promise.reject(multistreamError(ErrorCodes.INVALID_ARGUMENT, 'no protocols to offer'));
+    let table;
+    try {
+      table = tableFor(list);
+    } catch (err) {
+      return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
+    }
+    return new ListenerNegotiation(
+      stream,
+      table,
+      NO_COUNTERS,
+      options.eagerHeader ?? false,
+      pickProtocol,
+      options,
+    ).run();
+  }
+  return new Multiselect({ handlers: protocols as Record<string, ProtocolHandler> }).handle(stream, options);
+}

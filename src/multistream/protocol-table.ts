@@ -1,0 +1,61 @@
+/**
+ * The protocols a listener offers, indexed by their exact bytes, with the frames it answers with.
+ *
+ * @module
+ */
+import { protocolFrames, type ProtocolFrames } from './frames.js';
+import { encodeLsReply } from './ls-list.js';
+
+/** One offered protocol: its frames, its handler, and the result handed out when it is chosen. */
+export interface TableEntry<H> {
+  readonly frames: ProtocolFrames;
+  readonly handler: H;
+  readonly negotiated: Negotiated<H>;
+}
+
+/** What a negotiation resolves with, picked from the chosen entry (no allocation per call). */
+export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
+
+/** The protocols a listener offers, indexed by their exact bytes. */
+export class ProtocolTable<H> {
+  private readonly byKey = new Map<string, TableEntry<H>>();
+  private lsReply: Buffer | undefined;
+
+  /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
+  set(protocol: string, handler: H): void {
+    const frames = protocolFrames(protocol);
+    this.byKey.set(frames.key, { frames, handler, negotiated: { protocol, handler } });
+    this.lsReply = undefined;
+  }
+
+  /** Removes `protocol`; returns whether it was there. */
+  delete(protocol: string): boolean {
+    const removed = this.byKey.delete(protocolFrames(protocol).key);
+    if (removed) this.lsReply = undefined;
+    return removed;
+  }
+
+  /** The entry whose id and newline equal `line` (a message as received), if any. */
+  lookup(line: Buffer): TableEntry<H> | undefined {
+    return this.byKey.get(line.toString('latin1'));
+  }
+
+  /** The offered ids in insertion order. */
+  protocols(): string[] {
+    return [...this.byKey.values()].map((e) => e.frames.protocol);
+  }
+
+  /** The cached `ls` reply. */
+  ls(): Buffer {
+    this.lsReply ??= encodeLsReply(this.protocols());
+    return this.lsReply;
+  }
+}
+
+/** What the listener agreed on. */
+export interface Negotiated<H> {
+  /** The protocol echoed to the dialer. */
+  protocol: string;
+  /** What was registered for it. */
+  handler: H;
+}
