@@ -4,10 +4,16 @@
  *
  * @module
  */
-import { generate } from 'selfsigned';
-import { type Logger, type Stats, silentLogger } from '../core/index.js';
+import { Lifecycle, bump, type Logger, type Startable, type Stats, silentLogger } from '../core/index.js';
+import { createCertificate, isOnion, type SocksProxy } from '../transport/index.js';
 import { AddPeerPolicy, type Resolver } from './add-peer.js';
-import { ADD_PEER_PAUSE_MS, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
+import {
+  ADD_PEER_PAUSE_MS,
+  DEFAULT_HOST,
+  PROTOCOL_MAX,
+  PROTOCOL_MIN,
+  SOFTWARE_VERSION,
+} from './constants.js';
 import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
 import { buildFeatures } from './features.js';
 import { isPublicHost } from './net-address.js';
@@ -16,10 +22,8 @@ import { newPeerRecord, type PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
 import { RpcServer, type SessionLimits, type TlsIdentity } from './rpc-server.js';
 import { parseSeed } from './seed-spec.js';
-import type { SocksProxy } from '../transport/index.js';
 import { TorProxyDetector } from './tor-detect.js';
 import { verifyPeer, type PeerCheck } from './verify-peer.js';
-import { isOnion } from '../transport/index.js';
 
 /** Options for {@link DiscoveryNode}. */
 export interface DiscoveryNodeInit {
@@ -33,7 +37,7 @@ export interface DiscoveryNodeInit {
   tcpPort?: number | null;
   /** TLS port (0 picks one, null disables). @default null */
   sslPort?: number | null;
-  /** Certificate for TLS; a self-signed one is made when absent. @default undefined */
+  /** Certificate for TLS; a self-signed P-256 one is made when absent. @default undefined */
   tls?: TlsIdentity | undefined;
   /** Host names we advertise in `server.features` (the ports are our bound ones). @default [host] */
   reportedHosts?: readonly string[];
@@ -81,7 +85,7 @@ export interface DiscoveryNodeInit {
  * await node.start();
  * ```
  */
-export class DiscoveryNode {
+export class DiscoveryNode implements Startable {
   readonly store: PeerStore;
   private server: RpcServer | undefined;
   private readonly reply: PeersReply;
@@ -91,20 +95,24 @@ export class DiscoveryNode {
   private readonly logger: Logger;
   private readonly methodStats: Record<string, number> = {};
   private tlsIdentity: TlsIdentity | undefined;
-  private ownHosts: string[];
-  private stopping: Promise<void> | undefined;
+  private readonly ownHosts: string[];
+  private readonly life = new Lifecycle(
+    () => this.open(),
+    () => this.close(),
+  );
 
   constructor(private readonly init: DiscoveryNodeInit) {
     this.store = init.store;
     this.logger = init.logger ?? silentLogger;
-    this.ownHosts = [...(init.reportedHosts ?? [init.host ?? '127.0.0.1'])].map((h) => h.toLowerCase());
+    this.ownHosts = [...(init.reportedHosts ?? [init.host ?? DEFAULT_HOST])].map((h) => h.toLowerCase());
+    const privateNetwork = init.privateNetwork ?? false;
     this.tlsIdentity = init.tls;
     const hasTor = (): boolean => this.tor?.proxy !== undefined;
     this.tor =
       init.proxy === undefined ? undefined : new TorProxyDetector({ proxy: init.proxy, logger: this.logger });
     this.reply = new PeersReply({
       store: this.store,
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       exclude: this.ownHosts,
       ...(init.maxPeersReply === undefined ? {} : { maxPeers: init.maxPeersReply }),
@@ -124,7 +132,7 @@ export class DiscoveryNode {
           afterGood:
             init.announce === true ? (client, outcome) => this.announce(client, outcome.peers) : undefined,
         }),
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       ownHosts: this.ownHosts,
       logger: this.logger,
@@ -135,7 +143,7 @@ export class DiscoveryNode {
       store: this.store,
       onAccepted: () => this.maintenance.poke(),
       pauseMs: init.addPeerPauseMs ?? ADD_PEER_PAUSE_MS,
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       ownHosts: this.ownHosts,
       logger: this.logger,
@@ -155,7 +163,7 @@ export class DiscoveryNode {
         extraMethods: init.extraMethods,
         stats: this.methodStats,
       }),
-      host: init.host ?? '127.0.0.1',
+      host: init.host ?? DEFAULT_HOST,
       tcpPort: init.tcpPort === undefined ? 0 : init.tcpPort,
       sslPort: init.sslPort ?? null,
       tls: this.tlsIdentity,
@@ -204,18 +212,31 @@ export class DiscoveryNode {
   }
 
   /** Binds, loads the seeds into an empty database, and starts maintenance and proxy detection. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** Stops everything; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private async open(): Promise<void> {
     if (this.init.sslPort !== undefined && this.init.sslPort !== null && this.tlsIdentity === undefined) {
-      const pems = await generate([{ name: 'commonName', value: this.ownHosts[0] ?? 'localhost' }], {
-        keySize: 2048,
+      this.tlsIdentity = createCertificate({
+        commonName: this.ownHosts[0] ?? 'localhost',
+        hosts: this.ownHosts,
       });
-      this.tlsIdentity = { key: pems.private, cert: pems.cert };
     }
     this.server = this.createServer();
     await this.server.start();
     if (this.store.count() === 0) this.loadSeeds();
     await this.tor?.start();
-    this.maintenance.start();
+    await this.maintenance.start();
     this.logger.info(
       { tcpPort: this.tcpPort, sslPort: this.sslPort, peers: this.store.count() },
       'discovery node started',
@@ -238,7 +259,7 @@ export class DiscoveryNode {
   }
 
   private localAddress(): string | undefined {
-    const host = this.init.host ?? '127.0.0.1';
+    const host = this.init.host ?? DEFAULT_HOST;
     return host === '0.0.0.0' || host === '::' ? undefined : host;
   }
 
@@ -257,20 +278,12 @@ export class DiscoveryNode {
     if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnion(h)))
       return;
     const accepted = await client.addPeer(this.features());
-    this.methodStats.announced = (this.methodStats.announced ?? 0) + (accepted ? 1 : 0);
+    if (accepted) bump(this.methodStats, 'announced');
   }
 
-  /** Stops everything; idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      await this.maintenance.stop();
-      this.tor?.stop();
-      await this.server?.stop();
-    })();
-    return this.stopping;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  private async close(): Promise<void> {
+    await this.maintenance.stop();
+    await this.tor?.stop();
+    await this.server?.stop();
   }
 }

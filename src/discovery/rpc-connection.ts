@@ -15,6 +15,7 @@ import {
 import {
   MAX_BATCH,
   MAX_IN_FLIGHT,
+  MAX_PENDING_REQUESTS,
   MAX_REQUEST_BYTES,
   MAX_WRITE_BUFFER,
   REQUEST_TIMEOUT_MS,
@@ -102,7 +103,7 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     this.opts = {
       maxLine: init.maxLine ?? MAX_REQUEST_BYTES,
       maxInFlight: init.maxInFlight ?? MAX_IN_FLIGHT,
-      maxPending: init.maxPending ?? 64,
+      maxPending: init.maxPending ?? MAX_PENDING_REQUESTS,
       maxBatch: init.maxBatch ?? MAX_BATCH,
       handlerTimeout: init.handlerTimeout ?? REQUEST_TIMEOUT_MS,
       idleTimeout: init.idleTimeout ?? SESSION_IDLE_MS,
