@@ -31,10 +31,29 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_IN_FLIGHT = 16;
 /** Entries in one JSON-RPC batch; ours, so one line cannot fan out into unbounded work. */
 export const MAX_BATCH = 64;
-/** Bytes queued for writing before a slow reader is disconnected; ours. */
-export const MAX_WRITE_BUFFER = 16 * 1024 * 1024;
+/**
+ * Bytes queued for writing before a session that does not read is disconnected; ours: four times
+ * the largest reply a full batch produces (64 peers.subscribe replies of 200 peers, about 1 MB).
+ */
+export const MAX_WRITE_BUFFER = 4 * 1024 * 1024;
+/**
+ * Above this many queued output bytes a session's input is paused until its output drains; ours:
+ * a few replies' worth (Node's own stream high-water mark is 16 KiB).
+ */
+export const WRITE_HIGH_WATER = 64 * 1024;
 /** Sessions one server holds at once; ours. */
 export const MAX_SESSIONS = 1000;
+/**
+ * Sessions from one source (an IPv4 address, an IPv6 /64) at once; ours: a household behind one
+ * address runs a few wallets, and a 1,000-session server then serves at least 62 sources.
+ */
+export const MAX_SESSIONS_PER_SOURCE = 16;
+/**
+ * Idle timeout of a session that has not sent `server.version`; ours. Electrum sends it as its
+ * first message right after connecting, so only a session that holds a slot without talking waits
+ * this long (ElectrumX's SESSION_TIMEOUT of 600 s applies after it).
+ */
+export const HELLO_IDLE_MS = 10_000;
 
 /** Per-request timeout when we dial a peer: ElectrumX's sent_request_timeout over clearnet (30 s). */
 export const DIAL_REQUEST_TIMEOUT_MS = 30_000;
@@ -51,6 +70,9 @@ export const CRAWL_CONCURRENCY = 16;
 export const CRAWL_CONNECT_TIMEOUT_MS = 10_000;
 /** Per-request timeout of a crawl; ours. */
 export const CRAWL_REQUEST_TIMEOUT_MS = 15_000;
+
+/** How often a node checks whether its peer table needs topping up from its seeds; ours. */
+export const SEED_TOP_UP_MS = 600_000;
 
 /** A peer is reported when its last good check is at most this old: ElectrumX's STALE_SECS (3 h). */
 export const FRESH_MS = 3 * 3600_000;

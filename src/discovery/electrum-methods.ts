@@ -69,6 +69,7 @@ export function electrumMethods(init: ElectrumMethodsInit): RpcHandler {
         throw new RpcError(RpcErrorCodes.BAD_REQUEST, result.reason, true);
       }
       connection.state[VERSION_KEY] = result.version;
+      connection.identify();
       return [software, result.version];
     }
     if (requireFirst && connection.state[VERSION_KEY] === undefined) {

@@ -13,8 +13,14 @@ import {
   type Startable,
   silentLogger,
 } from '../core/index.js';
-import { listenTcp, listenTls, type TcpListener, type TlsListener } from '../transport/index.js';
-import { DEFAULT_HOST, MAX_SESSIONS } from './constants.js';
+import {
+  addressBucket,
+  listenTcp,
+  listenTls,
+  type TcpListener,
+  type TlsListener,
+} from '../transport/index.js';
+import { DEFAULT_HOST, HELLO_IDLE_MS, MAX_SESSIONS, MAX_SESSIONS_PER_SOURCE } from './constants.js';
 import { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
 import { newRpcStats, type RpcStats } from './rpc-stats.js';
 
@@ -27,7 +33,14 @@ export interface TlsIdentity {
 /** Session limits passed to every connection. */
 export type SessionLimits = Pick<
   RpcConnectionInit,
-  'maxLine' | 'maxInFlight' | 'maxBatch' | 'handlerTimeout' | 'idleTimeout'
+  | 'maxLine'
+  | 'maxInFlight'
+  | 'maxBatch'
+  | 'handlerTimeout'
+  | 'idleTimeout'
+  | 'helloTimeout'
+  | 'writeHighWater'
+  | 'maxWriteBuffer'
 >;
 
 /** Options for {@link RpcServer}. */
@@ -43,7 +56,12 @@ export interface RpcServerInit {
   tls?: TlsIdentity | undefined;
   /** Sessions at once; more are closed on accept. @default 1000 */
   maxSessions?: number;
-  /** Per-session limits. @default the RpcConnection defaults */
+  /** Sessions from one IPv4 address or IPv6 /64 at once; more are closed on accept. @default 16 */
+  maxSessionsPerSource?: number;
+  /**
+   * Per-session limits. @default the RpcConnection defaults, except `helloTimeout`: 10000 (a
+   * handler calls `connection.identify()` once the client has said who it is)
+   */
   limits?: SessionLimits;
   /** @default silentLogger */
   logger?: Logger;
@@ -54,8 +72,9 @@ export class RpcServer implements Startable {
   /** Shared JSON-RPC counters of every session. */
   readonly rpcStats: RpcStats = newRpcStats();
   /** Session counters. */
-  readonly sessionStats = { accepted: 0, refused: 0, open: 0 };
+  readonly sessionStats = { accepted: 0, refused: 0, refusedPerSource: 0, open: 0 };
   private readonly sessions = new Set<RpcConnection>();
+  private readonly perSource = new Map<string, number>();
   private readonly logger: Logger;
   private tcp: TcpListener | undefined;
   private ssl: TlsListener | undefined;
@@ -129,6 +148,15 @@ export class RpcServer implements Startable {
       socket.destroy();
       return;
     }
+    const source = sourceKey(socket.remoteAddress);
+    const fromSource = this.perSource.get(source) ?? 0;
+    if (fromSource >= (this.init.maxSessionsPerSource ?? MAX_SESSIONS_PER_SOURCE)) {
+      // One source must not hold every slot: the rest of the world keeps its share.
+      this.sessionStats.refusedPerSource++;
+      socket.destroy();
+      return;
+    }
+    this.perSource.set(source, fromSource + 1);
     socket.setNoDelay(true);
     this.sessionStats.accepted++;
     const connection = new RpcConnection({
@@ -136,6 +164,7 @@ export class RpcServer implements Startable {
       handler: this.init.handler,
       stats: this.rpcStats,
       logger: this.logger,
+      helloTimeout: HELLO_IDLE_MS,
       ...this.init.limits,
     });
     this.sessions.add(connection);
@@ -143,6 +172,14 @@ export class RpcServer implements Startable {
     connection.once('close', () => {
       this.sessions.delete(connection);
       this.sessionStats.open = this.sessions.size;
+      const left = (this.perSource.get(source) ?? 1) - 1;
+      if (left > 0) this.perSource.set(source, left);
+      else this.perSource.delete(source);
     });
   };
+}
+
+/** The key sessions are counted under: the IPv4 address, or the IPv6 /64 one subscriber holds. */
+function sourceKey(address: string | undefined): string {
+  return address === undefined ? '' : addressBucket(address, { ipv4Prefix: 32, ipv6Prefix: 64 });
 }
