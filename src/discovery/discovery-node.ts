@@ -10,6 +10,7 @@ import { AddPeerPolicy, type Resolver } from './add-peer.js';
 import {
   ADD_PEER_PAUSE_MS,
   DEFAULT_HOST,
+  SEED_TOP_UP_MS,
   PROTOCOL_MAX,
   PROTOCOL_MIN,
   SOFTWARE_VERSION,
@@ -18,10 +19,10 @@ import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
 import { buildFeatures } from './features.js';
 import { isPublicHost } from './net-address.js';
 import { Maintenance, type MaintenanceSchedule } from './maintenance.js';
-import { newPeerRecord, type PeerStore } from './peer-store.js';
+import type { PeerRecord, PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
 import { RpcServer, type SessionLimits, type TlsIdentity } from './rpc-server.js';
-import { parseSeed } from './seed-spec.js';
+import { seedRecords, topUpSeeds } from './seeds.js';
 import { TorProxyDetector } from './tor-detect.js';
 import { verifyPeer, type PeerCheck } from './verify-peer.js';
 
@@ -41,11 +42,17 @@ export interface DiscoveryNodeInit {
   tls?: TlsIdentity | undefined;
   /** Host names we advertise in `server.features` (the ports are our bound ones). @default [host] */
   reportedHosts?: readonly string[];
-  /** Default peers, loaded when the database is empty (`host:port` or `host s50002 t50001`). @default [] */
+  /**
+   * Default peers (`host:port` or `host s50002 t50001`), added in one transaction whenever the
+   * database holds fewer peers than this list: at start and every 10 minutes. @default []
+   */
   seeds?: readonly string[];
   /** Tor SOCKS5 proxy: an address to probe, 'auto' to probe 127.0.0.1:9050/9150/1080, or none. @default undefined */
   proxy?: SocksProxy | 'auto' | undefined;
-  /** Admit non-public addresses and relax the bucket rule (test networks on loopback). @default false */
+  /**
+   * Allow private peers: admit, dial and report loopback, private and reserved addresses (and names
+   * that resolve to them), and relax the bucket rule (test networks on loopback). @default false
+   */
   privateNetwork?: boolean;
   /** Announce ourselves with add_peer to verified peers whose list lacks us. @default false */
   announce?: boolean;
@@ -67,7 +74,11 @@ export interface DiscoveryNodeInit {
   checks?: readonly PeerCheck[];
   /** Extra JSON-RPC methods. @default {} */
   extraMethods?: Record<string, ExtraMethod>;
-  /** Session limits. @default RpcConnection's */
+  /** Sessions at once. @default 1000 */
+  maxSessions?: number;
+  /** Sessions from one IPv4 address or IPv6 /64 at once. @default 16 */
+  maxSessionsPerSource?: number;
+  /** Session limits. @default RpcServer's */
   limits?: SessionLimits;
   /** @default systemResolver */
   resolve?: Resolver;
@@ -96,6 +107,9 @@ export class DiscoveryNode implements Startable {
   private readonly methodStats: Record<string, number> = {};
   private tlsIdentity: TlsIdentity | undefined;
   private readonly ownHosts: string[];
+  private readonly seedStats: Record<string, number> = {};
+  private seeds: PeerRecord[] | undefined;
+  private seedTimer: NodeJS.Timeout | undefined;
   private readonly life = new Lifecycle(
     () => this.open(),
     () => this.close(),
@@ -128,6 +142,8 @@ export class DiscoveryNode implements Startable {
           localAddress: this.localAddress(),
           requestTimeout: init.requestTimeout,
           checks: init.checks,
+          allowPrivate: privateNetwork,
+          resolve: init.resolve,
           logger: this.logger,
           afterGood:
             init.announce === true ? (client, outcome) => this.announce(client, outcome.peers) : undefined,
@@ -168,6 +184,8 @@ export class DiscoveryNode implements Startable {
       sslPort: init.sslPort ?? null,
       tls: this.tlsIdentity,
       logger: this.logger,
+      ...(init.maxSessions === undefined ? {} : { maxSessions: init.maxSessions }),
+      ...(init.maxSessionsPerSource === undefined ? {} : { maxSessionsPerSource: init.maxSessionsPerSource }),
       ...(init.limits === undefined ? {} : { limits: init.limits }),
     });
   }
@@ -195,6 +213,7 @@ export class DiscoveryNode implements Startable {
       methods: { ...this.methodStats },
       addPeer: { ...this.addPeer.stats },
       maintenance: { ...this.maintenance.stats },
+      seeds: { ...this.seedStats },
       peers: this.store.count(),
     };
   }
@@ -211,7 +230,7 @@ export class DiscoveryNode implements Startable {
     });
   }
 
-  /** Binds, loads the seeds into an empty database, and starts maintenance and proxy detection. */
+  /** Binds, tops the database up from the seeds, and starts maintenance and proxy detection. */
   start(): Promise<void> {
     return this.life.start();
   }
@@ -234,7 +253,8 @@ export class DiscoveryNode implements Startable {
     }
     this.server = this.createServer();
     await this.server.start();
-    if (this.store.count() === 0) this.loadSeeds();
+    this.topUp();
+    this.seedTimer = setInterval(() => this.topUp(), SEED_TOP_UP_MS);
     await this.tor?.start();
     await this.maintenance.start();
     this.logger.info(
@@ -243,19 +263,14 @@ export class DiscoveryNode implements Startable {
     );
   }
 
-  private loadSeeds(): void {
+  private topUp(): void {
     const now = Date.now();
-    for (const text of this.init.seeds ?? []) {
-      try {
-        const seed = parseSeed(text);
-        if (this.ownHosts.includes(seed.host)) continue;
-        this.store.insertIfAbsent(
-          newPeerRecord(seed.host, 'seed', now, { tcpPort: seed.tcpPort, sslPort: seed.sslPort }),
-        );
-      } catch (err) {
-        this.logger.warn({ err, seed: text }, 'ignoring bad seed');
-      }
-    }
+    this.seeds ??= seedRecords(this.init.seeds ?? [], this.ownHosts, now, this.logger);
+    const added = topUpSeeds(this.store, this.seeds, now);
+    if (added === 0) return;
+    bump(this.seedStats, 'added', added);
+    this.logger.info({ added }, 'peer table topped up from seeds');
+    this.maintenance.poke();
   }
 
   private localAddress(): string | undefined {
@@ -282,6 +297,7 @@ export class DiscoveryNode implements Startable {
   }
 
   private async close(): Promise<void> {
+    clearInterval(this.seedTimer);
     await this.maintenance.stop();
     await this.tor?.stop();
     await this.server?.stop();

@@ -51,6 +51,10 @@ export const discoveryConfigSchema = z.object({
   maxPeersReply: z.number().int().min(1).default(200),
   /** Verifications at once. */
   concurrency: z.number().int().min(1).default(8),
+  /** Client sessions at once. */
+  maxSessions: z.number().int().min(1).default(1000),
+  /** Client sessions from one IPv4 address or IPv6 /64 at once. */
+  maxSessionsPerSource: z.number().int().min(1).default(16),
 });
 
 /** The parsed section. */
@@ -97,6 +101,8 @@ export function createDiscoveryNode(config: DiscoveryConfig, ctx: ServiceContext
     requireVersionFirst: config.requireVersionFirst,
     maxPeersReply: config.maxPeersReply,
     concurrency: config.concurrency,
+    maxSessions: config.maxSessions,
+    maxSessionsPerSource: config.maxSessionsPerSource,
     logger: ctx.logger,
   });
 }
