@@ -43,6 +43,7 @@ export async function honestClient(
   localAddress: string,
   requests: number,
   timeoutMs = 2000,
+  gapMs = 0,
 ): Promise<ProbeResult> {
   const result: ProbeResult = { latencies: [], sent: requests, lost: requests };
   let socket: net.Socket;
@@ -79,6 +80,7 @@ export async function honestClient(
       if (!(await ask(line(i, i % 5 === 0 ? 'server.peers.subscribe' : 'server.ping')))) break;
       result.latencies.push(performance.now() - started);
       result.lost--;
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     }
   } finally {
     socket.destroy();
@@ -96,6 +98,28 @@ export async function honestRounds(
   const total: ProbeResult = { latencies: [], sent: 0, lost: 0 };
   for (let r = 0; r < rounds; r++) {
     const one = await honestClient(port, localAddress, requests);
+    total.latencies.push(...one.latencies);
+    total.sent += one.sent;
+    total.lost += one.lost;
+  }
+  return total;
+}
+
+/**
+ * Honest rounds (one connection each, `requests` requests with `gapMs` between them) one after
+ * another for `durationMs`, so the measurement spans an attack rather than its first moment.
+ */
+export async function honestFor(
+  port: number,
+  localAddress: string,
+  durationMs: number,
+  requests = 20,
+  gapMs = 5,
+): Promise<ProbeResult> {
+  const total: ProbeResult = { latencies: [], sent: 0, lost: 0 };
+  const stopAt = Date.now() + durationMs;
+  while (Date.now() < stopAt) {
+    const one = await honestClient(port, localAddress, requests, 2000, gapMs);
     total.latencies.push(...one.latencies);
     total.sent += one.sent;
     total.lost += one.lost;
