@@ -209,7 +209,7 @@ export class DiscoveryNode implements Startable {
   get stats(): Stats {
     return {
       rpc: { ...this.server?.rpcStats },
-      sessions: { ...this.server?.sessionStats },
+      sessions: { ...this.server?.sessionStats, tlsHandshakeFailed: this.server?.tlsHandshakeFailed ?? 0 },
       methods: { ...this.methodStats },
       addPeer: { ...this.addPeer.stats },
       maintenance: { ...this.maintenance.stats },
