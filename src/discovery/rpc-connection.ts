@@ -48,8 +48,8 @@ export interface RpcConnectionInit {
   /** Longest line accepted; longer ones are dropped and counted. @default 1000000 */
   maxLine?: number;
   /**
-   * Requests handled at once (a batch counts each entry, and runs alone when larger); further
-   * lines wait with the socket paused. @default 16
+   * Requests handled at once (a batch counts each entry, so a large one holds further lines back
+   * until it is answered); further lines wait with the socket paused. @default 16
    */
   maxInFlight?: number;
   /** Our own requests waiting for replies at once. @default 64 */
