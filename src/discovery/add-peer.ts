@@ -1,7 +1,8 @@
 /**
  * `server.add_peer(features)`: who may add what. Looks at the first host only; rate-limits per
  * source address and per domain (ElectrumX has one slot for every IP-literal host on the whole
- * server); a clearnet host must resolve to the caller's address; new onions need our Tor proxy and
+ * server); a clearnet host must resolve to public addresses only (unless the network is private),
+ * one of them the caller's; new onions need our Tor proxy and
  * pass a randomly re-opening gate; nothing known is overwritten (new ports are queued as other
  * port pairs); an accepted peer is only scheduled for verification.
  *
@@ -14,7 +15,7 @@ import { ADD_PEER_PAUSE_MS, MAX_OTHER_PORTS, ONION_GATE_MAX_MS, RATE_TABLE_MAX }
 import { parseFeatures } from './features.js';
 import { isPublicHost } from './net-address.js';
 import { newPeerRecord, type PeerStore, type PortPair } from './peer-store.js';
-import { isOnion, isValidOnion } from '../transport/index.js';
+import { isOnion, isPublicAddress, isValidOnion } from '../transport/index.js';
 
 /** Resolves a host name to its addresses. */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -103,6 +104,8 @@ export class AddPeerPolicy {
         this.logger.debug({ err, host }, 'add_peer host does not resolve');
         return this.no('unresolved');
       }
+      // A public name may still point at loopback or a private network: judge what it resolves to.
+      if (this.init.privateNetwork !== true && !addresses.every(isPublicAddress)) return this.no('notPublic');
       if (!addresses.map(normalizeIp).includes(source)) return this.no('mismatch');
       this.stamp(this.byDomain, domain, now);
     }

@@ -12,6 +12,11 @@ export const PROTOCOL_MAX = '1.4.2';
 /** Our software name in server.version and server.features. */
 export const SOFTWARE_VERSION = 'peerway-discovery 0.1';
 
+/** Interface a node binds when none is given: loopback, so nothing is exposed by accident. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Our own requests waiting for replies at once on one connection; ours. */
+export const MAX_PENDING_REQUESTS = 64;
+
 /** Client names are cut to this many characters (ElectrumX does the same). */
 export const MAX_CLIENT_NAME = 100;
 /** Largest request line accepted: ElectrumX's MAX_RECV in spesmilo (1,000,000 bytes). */
@@ -26,10 +31,29 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_IN_FLIGHT = 16;
 /** Entries in one JSON-RPC batch; ours, so one line cannot fan out into unbounded work. */
 export const MAX_BATCH = 64;
-/** Bytes queued for writing before a slow reader is disconnected; ours. */
-export const MAX_WRITE_BUFFER = 16 * 1024 * 1024;
+/**
+ * Bytes queued for writing before a session that does not read is disconnected; ours: four times
+ * the largest reply a full batch produces (64 peers.subscribe replies of 200 peers, about 1 MB).
+ */
+export const MAX_WRITE_BUFFER = 4 * 1024 * 1024;
+/**
+ * Above this many queued output bytes a session's input is paused until its output drains; ours:
+ * a few replies' worth (Node's own stream high-water mark is 16 KiB).
+ */
+export const WRITE_HIGH_WATER = 64 * 1024;
 /** Sessions one server holds at once; ours. */
 export const MAX_SESSIONS = 1000;
+/**
+ * Sessions from one source (an IPv4 address, an IPv6 /64) at once; ours: a household behind one
+ * address runs a few wallets, and a 1,000-session server then serves at least 62 sources.
+ */
+export const MAX_SESSIONS_PER_SOURCE = 16;
+/**
+ * Idle timeout of a session that has not sent `server.version`; ours. Electrum sends it as its
+ * first message right after connecting, so only a session that holds a slot without talking waits
+ * this long (ElectrumX's SESSION_TIMEOUT of 600 s applies after it).
+ */
+export const HELLO_IDLE_MS = 10_000;
 
 /** Per-request timeout when we dial a peer: ElectrumX's sent_request_timeout over clearnet (30 s). */
 export const DIAL_REQUEST_TIMEOUT_MS = 30_000;
@@ -37,6 +61,18 @@ export const DIAL_REQUEST_TIMEOUT_MS = 30_000;
 export const TOR_REQUEST_TIMEOUT_MS = 120_000;
 /** Connect timeout when dialling a peer (Fulcrum: 30 s). */
 export const CONNECT_TIMEOUT_MS = 30_000;
+
+/** Servers one crawl visits at most; ours. */
+export const CRAWL_MAX = 1000;
+/** Servers a crawl visits at once; ours. */
+export const CRAWL_CONCURRENCY = 16;
+/** Connect timeout of a crawl, shorter than a node's: a crawl is interactive. Ours. */
+export const CRAWL_CONNECT_TIMEOUT_MS = 10_000;
+/** Per-request timeout of a crawl; ours. */
+export const CRAWL_REQUEST_TIMEOUT_MS = 15_000;
+
+/** How often a node checks whether its peer table needs topping up from its seeds; ours. */
+export const SEED_TOP_UP_MS = 600_000;
 
 /** A peer is reported when its last good check is at most this old: ElectrumX's STALE_SECS (3 h). */
 export const FRESH_MS = 3 * 3600_000;
@@ -87,6 +123,8 @@ export const MAX_OTHER_PORTS = 4;
 
 /** Ports probed for a Tor SOCKS proxy when none is configured (ElectrumX). */
 export const TOR_PROBE_PORTS = [9050, 9150, 1080] as const;
+/** How long one probe of a candidate proxy port may take; ours (a local proxy answers at once). */
+export const TOR_PROBE_TIMEOUT_MS = 3_000;
 /** Re-probe for the proxy after this long (ElectrumX: 900 s). */
 export const TOR_REPROBE_MS = 900_000;
 

@@ -6,7 +6,13 @@
  * @module
  */
 import { type AbortOptions, type Logger, silentLogger } from '../core/index.js';
-import { DEFAULT_PORTS } from './constants.js';
+import {
+  CRAWL_CONCURRENCY,
+  CRAWL_CONNECT_TIMEOUT_MS,
+  CRAWL_MAX,
+  CRAWL_REQUEST_TIMEOUT_MS,
+  DEFAULT_PORTS,
+} from './constants.js';
 import { ElectrumClient, type DialTarget } from './electrum-client.js';
 import { parseFeatures } from './features.js';
 import { parsePeerEntry, type PeerEntry } from './peer-entry.js';
@@ -102,8 +108,8 @@ async function visit(
         ...target,
         proxy: onion ? opts.proxy : undefined,
         signal: opts.signal,
-        connectTimeout: opts.connectTimeout ?? 10_000,
-        requestTimeout: opts.requestTimeout ?? 15_000,
+        connectTimeout: opts.connectTimeout ?? CRAWL_CONNECT_TIMEOUT_MS,
+        requestTimeout: opts.requestTimeout ?? CRAWL_REQUEST_TIMEOUT_MS,
       });
       const [software, version] = await client.version();
       result.via = target;
@@ -149,7 +155,7 @@ async function visit(
  */
 export async function crawl(opts: CrawlOptions): Promise<CrawlResult[]> {
   const logger = opts.logger ?? silentLogger;
-  const max = opts.max ?? 1000;
+  const max = opts.max ?? CRAWL_MAX;
   const keyOf = (p: Pending): string =>
     opts.keyByPort === true ? `${p.host} ${p.sslPort ?? ''} ${p.tcpPort ?? ''}` : p.host;
   const seen = new Set<string>();
@@ -191,6 +197,6 @@ export async function crawl(opts: CrawlOptions): Promise<CrawlResult[]> {
       opts.onProgress?.({ visited: results.length, verified, queued: queue.length, inFlight });
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 16 }, () => worker()));
+  await Promise.all(Array.from({ length: opts.concurrency ?? CRAWL_CONCURRENCY }, () => worker()));
   return results;
 }

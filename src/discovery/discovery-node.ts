@@ -4,22 +4,27 @@
  *
  * @module
  */
-import { generate } from 'selfsigned';
-import { type Logger, type Stats, silentLogger } from '../core/index.js';
+import { Lifecycle, bump, type Logger, type Startable, type Stats, silentLogger } from '../core/index.js';
+import { createCertificate, isOnion, type SocksProxy } from '../transport/index.js';
 import { AddPeerPolicy, type Resolver } from './add-peer.js';
-import { ADD_PEER_PAUSE_MS, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
+import {
+  ADD_PEER_PAUSE_MS,
+  DEFAULT_HOST,
+  SEED_TOP_UP_MS,
+  PROTOCOL_MAX,
+  PROTOCOL_MIN,
+  SOFTWARE_VERSION,
+} from './constants.js';
 import { electrumMethods, type ExtraMethod } from './electrum-methods.js';
 import { buildFeatures } from './features.js';
 import { isPublicHost } from './net-address.js';
 import { Maintenance, type MaintenanceSchedule } from './maintenance.js';
-import { newPeerRecord, type PeerStore } from './peer-store.js';
+import type { PeerRecord, PeerStore } from './peer-store.js';
 import { PeersReply } from './peers-reply.js';
 import { RpcServer, type SessionLimits, type TlsIdentity } from './rpc-server.js';
-import { parseSeed } from './seed-spec.js';
-import type { SocksProxy } from '../transport/index.js';
+import { seedRecords, topUpSeeds } from './seeds.js';
 import { TorProxyDetector } from './tor-detect.js';
 import { verifyPeer, type PeerCheck } from './verify-peer.js';
-import { isOnion } from '../transport/index.js';
 
 /** Options for {@link DiscoveryNode}. */
 export interface DiscoveryNodeInit {
@@ -33,15 +38,21 @@ export interface DiscoveryNodeInit {
   tcpPort?: number | null;
   /** TLS port (0 picks one, null disables). @default null */
   sslPort?: number | null;
-  /** Certificate for TLS; a self-signed one is made when absent. @default undefined */
+  /** Certificate for TLS; a self-signed P-256 one is made when absent. @default undefined */
   tls?: TlsIdentity | undefined;
   /** Host names we advertise in `server.features` (the ports are our bound ones). @default [host] */
   reportedHosts?: readonly string[];
-  /** Default peers, loaded when the database is empty (`host:port` or `host s50002 t50001`). @default [] */
+  /**
+   * Default peers (`host:port` or `host s50002 t50001`), added in one transaction whenever the
+   * database holds fewer peers than this list: at start and every 10 minutes. @default []
+   */
   seeds?: readonly string[];
   /** Tor SOCKS5 proxy: an address to probe, 'auto' to probe 127.0.0.1:9050/9150/1080, or none. @default undefined */
   proxy?: SocksProxy | 'auto' | undefined;
-  /** Admit non-public addresses and relax the bucket rule (test networks on loopback). @default false */
+  /**
+   * Allow private peers: admit, dial and report loopback, private and reserved addresses (and names
+   * that resolve to them), and relax the bucket rule (test networks on loopback). @default false
+   */
   privateNetwork?: boolean;
   /** Announce ourselves with add_peer to verified peers whose list lacks us. @default false */
   announce?: boolean;
@@ -63,7 +74,11 @@ export interface DiscoveryNodeInit {
   checks?: readonly PeerCheck[];
   /** Extra JSON-RPC methods. @default {} */
   extraMethods?: Record<string, ExtraMethod>;
-  /** Session limits. @default RpcConnection's */
+  /** Sessions at once. @default 1000 */
+  maxSessions?: number;
+  /** Sessions from one IPv4 address or IPv6 /64 at once. @default 16 */
+  maxSessionsPerSource?: number;
+  /** Session limits. @default RpcServer's */
   limits?: SessionLimits;
   /** @default systemResolver */
   resolve?: Resolver;
@@ -81,7 +96,7 @@ export interface DiscoveryNodeInit {
  * await node.start();
  * ```
  */
-export class DiscoveryNode {
+export class DiscoveryNode implements Startable {
   readonly store: PeerStore;
   private server: RpcServer | undefined;
   private readonly reply: PeersReply;
@@ -91,20 +106,27 @@ export class DiscoveryNode {
   private readonly logger: Logger;
   private readonly methodStats: Record<string, number> = {};
   private tlsIdentity: TlsIdentity | undefined;
-  private ownHosts: string[];
-  private stopping: Promise<void> | undefined;
+  private readonly ownHosts: string[];
+  private readonly seedStats: Record<string, number> = {};
+  private seeds: PeerRecord[] | undefined;
+  private seedTimer: NodeJS.Timeout | undefined;
+  private readonly life = new Lifecycle(
+    () => this.open(),
+    () => this.close(),
+  );
 
   constructor(private readonly init: DiscoveryNodeInit) {
     this.store = init.store;
     this.logger = init.logger ?? silentLogger;
-    this.ownHosts = [...(init.reportedHosts ?? [init.host ?? '127.0.0.1'])].map((h) => h.toLowerCase());
+    this.ownHosts = [...(init.reportedHosts ?? [init.host ?? DEFAULT_HOST])].map((h) => h.toLowerCase());
+    const privateNetwork = init.privateNetwork ?? false;
     this.tlsIdentity = init.tls;
     const hasTor = (): boolean => this.tor?.proxy !== undefined;
     this.tor =
       init.proxy === undefined ? undefined : new TorProxyDetector({ proxy: init.proxy, logger: this.logger });
     this.reply = new PeersReply({
       store: this.store,
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       exclude: this.ownHosts,
       ...(init.maxPeersReply === undefined ? {} : { maxPeers: init.maxPeersReply }),
@@ -120,11 +142,13 @@ export class DiscoveryNode {
           localAddress: this.localAddress(),
           requestTimeout: init.requestTimeout,
           checks: init.checks,
+          allowPrivate: privateNetwork,
+          resolve: init.resolve,
           logger: this.logger,
           afterGood:
             init.announce === true ? (client, outcome) => this.announce(client, outcome.peers) : undefined,
         }),
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       ownHosts: this.ownHosts,
       logger: this.logger,
@@ -135,7 +159,7 @@ export class DiscoveryNode {
       store: this.store,
       onAccepted: () => this.maintenance.poke(),
       pauseMs: init.addPeerPauseMs ?? ADD_PEER_PAUSE_MS,
-      privateNetwork: init.privateNetwork ?? false,
+      privateNetwork,
       hasTorProxy: hasTor,
       ownHosts: this.ownHosts,
       logger: this.logger,
@@ -155,11 +179,13 @@ export class DiscoveryNode {
         extraMethods: init.extraMethods,
         stats: this.methodStats,
       }),
-      host: init.host ?? '127.0.0.1',
+      host: init.host ?? DEFAULT_HOST,
       tcpPort: init.tcpPort === undefined ? 0 : init.tcpPort,
       sslPort: init.sslPort ?? null,
       tls: this.tlsIdentity,
       logger: this.logger,
+      ...(init.maxSessions === undefined ? {} : { maxSessions: init.maxSessions }),
+      ...(init.maxSessionsPerSource === undefined ? {} : { maxSessionsPerSource: init.maxSessionsPerSource }),
       ...(init.limits === undefined ? {} : { limits: init.limits }),
     });
   }
@@ -183,10 +209,11 @@ export class DiscoveryNode {
   get stats(): Stats {
     return {
       rpc: { ...this.server?.rpcStats },
-      sessions: { ...this.server?.sessionStats },
+      sessions: { ...this.server?.sessionStats, tlsHandshakeFailed: this.server?.tlsHandshakeFailed ?? 0 },
       methods: { ...this.methodStats },
       addPeer: { ...this.addPeer.stats },
       maintenance: { ...this.maintenance.stats },
+      seeds: { ...this.seedStats },
       peers: this.store.count(),
     };
   }
@@ -203,42 +230,51 @@ export class DiscoveryNode {
     });
   }
 
-  /** Binds, loads the seeds into an empty database, and starts maintenance and proxy detection. */
-  async start(): Promise<void> {
+  /** Binds, tops the database up from the seeds, and starts maintenance and proxy detection. */
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** Stops everything; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private async open(): Promise<void> {
     if (this.init.sslPort !== undefined && this.init.sslPort !== null && this.tlsIdentity === undefined) {
-      const pems = await generate([{ name: 'commonName', value: this.ownHosts[0] ?? 'localhost' }], {
-        keySize: 2048,
+      this.tlsIdentity = createCertificate({
+        commonName: this.ownHosts[0] ?? 'localhost',
+        hosts: this.ownHosts,
       });
-      this.tlsIdentity = { key: pems.private, cert: pems.cert };
     }
     this.server = this.createServer();
     await this.server.start();
-    if (this.store.count() === 0) this.loadSeeds();
+    this.topUp();
+    this.seedTimer = setInterval(() => this.topUp(), SEED_TOP_UP_MS);
     await this.tor?.start();
-    this.maintenance.start();
+    await this.maintenance.start();
     this.logger.info(
       { tcpPort: this.tcpPort, sslPort: this.sslPort, peers: this.store.count() },
       'discovery node started',
     );
   }
 
-  private loadSeeds(): void {
+  private topUp(): void {
     const now = Date.now();
-    for (const text of this.init.seeds ?? []) {
-      try {
-        const seed = parseSeed(text);
-        if (this.ownHosts.includes(seed.host)) continue;
-        this.store.insertIfAbsent(
-          newPeerRecord(seed.host, 'seed', now, { tcpPort: seed.tcpPort, sslPort: seed.sslPort }),
-        );
-      } catch (err) {
-        this.logger.warn({ err, seed: text }, 'ignoring bad seed');
-      }
-    }
+    this.seeds ??= seedRecords(this.init.seeds ?? [], this.ownHosts, now, this.logger);
+    const added = topUpSeeds(this.store, this.seeds, now);
+    if (added === 0) return;
+    bump(this.seedStats, 'added', added);
+    this.logger.info({ added }, 'peer table topped up from seeds');
+    this.maintenance.poke();
   }
 
   private localAddress(): string | undefined {
-    const host = this.init.host ?? '127.0.0.1';
+    const host = this.init.host ?? DEFAULT_HOST;
     return host === '0.0.0.0' || host === '::' ? undefined : host;
   }
 
@@ -257,20 +293,13 @@ export class DiscoveryNode {
     if (this.init.privateNetwork !== true && !this.ownHosts.some((h) => isPublicHost(h) || isOnion(h)))
       return;
     const accepted = await client.addPeer(this.features());
-    this.methodStats.announced = (this.methodStats.announced ?? 0) + (accepted ? 1 : 0);
+    if (accepted) bump(this.methodStats, 'announced');
   }
 
-  /** Stops everything; idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      await this.maintenance.stop();
-      this.tor?.stop();
-      await this.server?.stop();
-    })();
-    return this.stopping;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  private async close(): Promise<void> {
+    clearInterval(this.seedTimer);
+    await this.maintenance.stop();
+    await this.tor?.stop();
+    await this.server?.stop();
   }
 }

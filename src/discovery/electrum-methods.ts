@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bump } from '../core/index.js';
 import { MAX_CLIENT_NAME, PROTOCOL_MAX, PROTOCOL_MIN, SOFTWARE_VERSION } from './constants.js';
 import { negotiateVersion } from './protocol-version.js';
 import type { RpcConnection, RpcHandler } from './rpc-connection.js';
@@ -64,14 +65,15 @@ export function electrumMethods(init: ElectrumMethodsInit): RpcHandler {
       connection.state.clientName = (name ?? '').slice(0, MAX_CLIENT_NAME);
       const result = negotiateVersion(requested, min, max);
       if (!result.ok) {
-        init.stats.versionRefused = (init.stats.versionRefused ?? 0) + 1;
+        bump(init.stats, 'versionRefused');
         throw new RpcError(RpcErrorCodes.BAD_REQUEST, result.reason, true);
       }
       connection.state[VERSION_KEY] = result.version;
+      connection.identify();
       return [software, result.version];
     }
     if (requireFirst && connection.state[VERSION_KEY] === undefined) {
-      init.stats.versionMissing = (init.stats.versionMissing ?? 0) + 1;
+      bump(init.stats, 'versionMissing');
       throw new RpcError(RpcErrorCodes.BAD_REQUEST, 'use server.version to identify client', true);
     }
     switch (method) {

@@ -21,41 +21,21 @@
  *                                                 server.version, server.features, server.peers.subscribe
  * ```
  *
- * Pieces: {@link RpcConnection} (framing, limits, both directions), {@link ElectrumClient},
- * {@link DiscoveryNode} (server + {@link PeerStore} + add_peer + maintenance), {@link crawl}.
- * Limits and timings, with their origins, are in `constants.ts`.
+ * What a user needs: {@link DiscoveryNode} (server + peer database + add_peer + maintenance) on a
+ * {@link PeerStore} (SQLite: {@link createSqlitePeerStore}), {@link ElectrumClient} to talk to a
+ * server, {@link crawl} to walk a network, and {@link RpcServer} / {@link RpcConnection} for other
+ * JSON-RPC line services. Limits and timings, with their origins, are in `constants.ts`; the
+ * parts inside (framing, version negotiation, add_peer policy, reply selection, verification) are
+ * imported by path in tests only.
  *
  * @module
  */
-export { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
-export { RpcError } from './rpc-error.js';
-export { newRpcStats, type RpcStats } from './rpc-stats.js';
-export {
-  RpcErrorCodes,
-  decodeLine,
-  type RpcRequest,
-  type RpcResponse,
-  type RpcMessage,
-  type RpcId,
-  type RpcParams,
-} from './rpc-message.js';
-export { RpcServer, type RpcServerInit, type SessionLimits, type TlsIdentity } from './rpc-server.js';
-export { negotiateVersion, parseVersion, compareVersions, type Negotiation } from './protocol-version.js';
-export {
-  parseFeatures,
-  buildFeatures,
-  toPort,
-  type ParsedFeatures,
-  type HostPorts,
-  type OwnIdentity,
-} from './features.js';
-export {
-  parsePeerEntry,
-  parsePeersReply,
-  formatPeerEntry,
-  type PeerEntry,
-  type PeerTuple,
-} from './peer-entry.js';
+export { DiscoveryNode, type DiscoveryNodeInit } from './discovery-node.js';
+export type { MaintenanceSchedule } from './maintenance.js';
+export type { PeerCheck, PeerCheckContext } from './verify-peer.js';
+export type { ExtraMethod } from './electrum-methods.js';
+export type { Resolver } from './add-peer.js';
+export type { ParsedFeatures, HostPorts } from './features.js';
 export {
   newPeerRecord,
   type PeerRecord,
@@ -64,24 +44,12 @@ export {
   type PortPair,
 } from './peer-store.js';
 export { createSqlitePeerStore } from './sqlite-peer-store.js';
-export { PeersReply, type PeersReplyInit } from './peers-reply.js';
-export { AddPeerPolicy, systemResolver, type AddPeerPolicyInit, type Resolver } from './add-peer.js';
-export { electrumMethods, type ElectrumMethodsInit, type ExtraMethod } from './electrum-methods.js';
-export { ElectrumClient, dialElectrum, type ElectrumClientInit, type DialTarget } from './electrum-client.js';
-export {
-  verifyPeer,
-  dialTargets,
-  type VerifyOptions,
-  type VerifyOutcome,
-  type PeerCheck,
-  type PeerCheckContext,
-} from './verify-peer.js';
-export { Maintenance, type MaintenanceInit, type MaintenanceSchedule } from './maintenance.js';
-export { DiscoveryNode, type DiscoveryNodeInit } from './discovery-node.js';
+export { ElectrumClient, type ElectrumClientInit, type DialTarget } from './electrum-client.js';
 export { crawl, type CrawlOptions, type CrawlResult, type CrawlProgress } from './crawler.js';
-export { parseSeed, type SeedSpec } from './seed-spec.js';
-export { probeSocks5 } from './socks5-probe.js';
+export { RpcServer, type RpcServerInit, type SessionLimits, type TlsIdentity } from './rpc-server.js';
+export { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
+export { RpcError } from './rpc-error.js';
+export type { RpcStats } from './rpc-stats.js';
+export { RpcErrorCodes, type RpcRequest, type RpcId, type RpcParams } from './rpc-message.js';
 export type { SocksProxy } from '../transport/index.js';
-export { TorProxyDetector, type TorProxyDetectorInit } from './tor-detect.js';
-export { isPublicHost, isValidHost, bucketOf } from './net-address.js';
 export { PROTOCOL_MIN, PROTOCOL_MAX, DEFAULT_PORTS, SOFTWARE_VERSION } from './constants.js';

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { bump, type Logger, silentLogger } from '../core/index.js';
+import { Lifecycle, bump, type Logger, type Startable, silentLogger } from '../core/index.js';
 import {
   BAD_TTL_MS,
   FORGET_AFTER_MS,
@@ -69,14 +69,16 @@ export interface MaintenanceInit {
 }
 
 /** Runs verifications on schedule. */
-export class Maintenance {
+export class Maintenance implements Startable {
   /** good, bad, unreachable, forgotten, learned, started. */
   readonly stats: Record<string, number> = {};
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopping: Promise<void> | undefined;
+  private readonly life = new Lifecycle(
+    () => this.pump(),
+    () => this.halt(),
+  );
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly s: Required<MaintenanceSchedule>;
@@ -101,30 +103,33 @@ export class Maintenance {
     return this.inFlight.size;
   }
 
-  start(): void {
-    if (this.running || this.stopping !== undefined) return;
-    this.running = true;
-    this.pump();
+  /** Starts the loop: looks for due peers now and then on schedule. */
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** Stops the loop and aborts running verifications; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   /** Looks for due peers now (after add_peer scheduled one). */
   poke(): void {
-    if (this.running) this.pump();
+    if (this.life.running) this.pump();
   }
 
-  /** Stops the loop and aborts running verifications; idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.running = false;
-      clearTimeout(this.timer);
-      this.controller.abort();
-      await Promise.allSettled([...this.inFlight.values()]);
-    })();
-    return this.stopping;
+  private async halt(): Promise<void> {
+    clearTimeout(this.timer);
+    this.controller.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
   private pump(): void {
-    if (!this.running) return;
+    if (this.controller.signal.aborted) return;
     clearTimeout(this.timer);
     const limit = this.init.concurrency ?? VERIFY_CONCURRENCY;
     const now = this.now();

@@ -58,6 +58,11 @@ export interface PeerStore {
   has(host: string): boolean;
   /** Inserts unless the host is known; true when inserted. Never overwrites. */
   insertIfAbsent(record: PeerRecord): boolean;
+  /**
+   * Inserts every record whose host is unknown, in one transaction: a crash keeps all of them or
+   * none. Returns how many were inserted.
+   */
+  insertMany(records: readonly PeerRecord[]): number;
   /** Inserts or replaces. */
   put(record: PeerRecord): void;
   delete(host: string): void;

@@ -16,6 +16,7 @@ import {
   ONION_MIN,
   PER_BUCKET,
 } from './constants.js';
+import { isPublicHost } from './net-address.js';
 import { formatPeerEntry, type PeerTuple } from './peer-entry.js';
 import type { PeerCandidate, PeerStore } from './peer-store.js';
 
@@ -148,7 +149,8 @@ export class PeersReply {
         onions.push(toTuple(peer));
         continue;
       }
-      if (!privateNet && !peer.isPublic) continue;
+      // The address check also covers rows written before `isPublic` looked at the address.
+      if (!privateNet && (!peer.isPublic || (peer.ipAddr !== null && !isPublicHost(peer.ipAddr)))) continue;
       const key = privateNet ? peer.host : peer.bucket;
       const group = groups.get(key);
       if (group === undefined) groups.set(key, [toTuple(peer)]);

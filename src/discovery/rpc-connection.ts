@@ -15,10 +15,12 @@ import {
 import {
   MAX_BATCH,
   MAX_IN_FLIGHT,
+  MAX_PENDING_REQUESTS,
   MAX_REQUEST_BYTES,
   MAX_WRITE_BUFFER,
   REQUEST_TIMEOUT_MS,
   SESSION_IDLE_MS,
+  WRITE_HIGH_WATER,
 } from './constants.js';
 import { RpcError } from './rpc-error.js';
 import { newRpcStats, type RpcStats } from './rpc-stats.js';
@@ -45,7 +47,10 @@ export interface RpcConnectionInit {
   handler?: RpcHandler;
   /** Longest line accepted; longer ones are dropped and counted. @default 1000000 */
   maxLine?: number;
-  /** Requests handled at once; further lines wait with the socket paused. @default 16 */
+  /**
+   * Requests handled at once (a batch counts each entry, so a large one holds further lines back
+   * until it is answered); further lines wait with the socket paused. @default 16
+   */
   maxInFlight?: number;
   /** Our own requests waiting for replies at once. @default 64 */
   maxPending?: number;
@@ -55,6 +60,16 @@ export interface RpcConnectionInit {
   handlerTimeout?: number;
   /** Close after this long without a received message (0: never). @default 600000 */
   idleTimeout?: number;
+  /**
+   * The idle timeout until {@link RpcConnection.identify} is called (a server calls it once the
+   * client said who it is), when shorter than `idleTimeout`; 0: `idleTimeout` from the start.
+   * @default 0
+   */
+  helloTimeout?: number;
+  /** Queued output above which input is paused until the output drains. @default 65536 */
+  writeHighWater?: number;
+  /** Queued output above which the connection is closed: its peer does not read. @default 4194304 */
+  maxWriteBuffer?: number;
   /** Default timeout of our own requests. @default 30000 */
   requestTimeout?: number;
   /** Shared counters. @default a private object */
@@ -87,7 +102,9 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
   private readonly opts: Required<Omit<RpcConnectionInit, 'socket' | 'handler' | 'stats' | 'logger'>>;
   private readonly handler: RpcHandler | undefined;
   private readonly logger: Logger;
-  private readonly idleTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private identified: boolean;
+  private outputBlocked = false;
   private inFlight = 0;
   private nextId = 0;
   private closing = false;
@@ -102,21 +119,20 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     this.opts = {
       maxLine: init.maxLine ?? MAX_REQUEST_BYTES,
       maxInFlight: init.maxInFlight ?? MAX_IN_FLIGHT,
-      maxPending: init.maxPending ?? 64,
+      maxPending: init.maxPending ?? MAX_PENDING_REQUESTS,
       maxBatch: init.maxBatch ?? MAX_BATCH,
       handlerTimeout: init.handlerTimeout ?? REQUEST_TIMEOUT_MS,
       idleTimeout: init.idleTimeout ?? SESSION_IDLE_MS,
       requestTimeout: init.requestTimeout ?? REQUEST_TIMEOUT_MS,
+      helloTimeout: init.helloTimeout ?? 0,
+      writeHighWater: init.writeHighWater ?? WRITE_HIGH_WATER,
+      maxWriteBuffer: init.maxWriteBuffer ?? MAX_WRITE_BUFFER,
     };
+    this.identified = this.opts.helloTimeout === 0;
     this.remoteAddress = this.socket.remoteAddress ?? '';
     // ElectrumX's tolerance: an overlong line is skipped and counted, the connection carries on.
     this.lines = new LineDecoder({ maxLineLength: this.opts.maxLine, onOverflow: 'skip' });
-    if (this.opts.idleTimeout > 0) {
-      this.idleTimer = setTimeout(() => {
-        this.logger.debug({ remote: this.remoteAddress }, 'idle timeout');
-        this.destroy();
-      }, this.opts.idleTimeout);
-    }
+    this.armIdleTimer();
     this.socket.on('data', this.onData);
     this.socket.on('error', this.onError);
     this.socket.once('close', this.onClose);
@@ -161,6 +177,16 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     }
   }
 
+  /**
+   * Marks the peer as identified (for a server: a successful `server.version`): from now on the
+   * idle timeout is `idleTimeout` instead of the shorter `helloTimeout`. Idempotent.
+   */
+  identify(): void {
+    if (this.identified || this.closing) return;
+    this.identified = true;
+    this.armIdleTimer();
+  }
+
   /** Sends a notification (no reply expected). */
   notify(method: string, params: RpcParams = []): void {
     if (!this.closing) this.send(requestObject(method, params));
@@ -177,14 +203,47 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     if (this.socket.destroyed && !this.closing) this.onClose();
   }
 
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    const hello = !this.identified;
+    const idle = this.opts.idleTimeout;
+    const ms = hello ? (idle > 0 ? Math.min(this.opts.helloTimeout, idle) : this.opts.helloTimeout) : idle;
+    this.idleTimer =
+      ms > 0
+        ? setTimeout(() => {
+            this.stats[hello ? 'helloTimeouts' : 'idleTimeouts']++;
+            this.logger.debug({ remote: this.remoteAddress, hello }, 'idle timeout');
+            this.destroy();
+          }, ms)
+        : undefined;
+  }
+
   private send(message: unknown): void {
     if (this.closing) return;
-    this.socket.write(JSON.stringify(message) + '\n');
-    if (this.socket.writableLength > MAX_WRITE_BUFFER) {
-      this.logger.debug({ remote: this.remoteAddress }, 'write buffer full, dropping connection');
+    const text = JSON.stringify(message) + '\n';
+    const queued = this.socket.writableLength + text.length;
+    if (queued > this.opts.maxWriteBuffer) {
+      // The peer does not read: its unread replies would grow without bound. Close instead of
+      // queueing this one.
+      this.stats.outputOverflow++;
+      this.logger.debug({ remote: this.remoteAddress, queued }, 'output backed up, dropping connection');
       this.destroy();
+      return;
+    }
+    this.socket.write(text);
+    if (this.socket.writableLength >= this.opts.writeHighWater && !this.outputBlocked) {
+      // Stop taking requests until the peer reads what it was sent.
+      this.outputBlocked = true;
+      this.stats.backpressure++;
+      this.socket.pause();
+      this.socket.once('drain', this.onDrain);
     }
   }
+
+  private readonly onDrain = (): void => {
+    this.outputBlocked = false;
+    this.pump();
+  };
 
   private readonly onData = (chunk: Buffer): void => {
     const before = this.lines.dropped;
@@ -195,12 +254,17 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
   };
 
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < this.opts.maxInFlight && !this.closing) {
+    while (
+      this.queue.length > 0 &&
+      this.inFlight < this.opts.maxInFlight &&
+      !this.outputBlocked &&
+      !this.closing
+    ) {
       this.idleTimer?.refresh();
       this.handleLine(this.queue.shift()!);
     }
     if (this.closing) return;
-    if (this.queue.length > 0) this.socket.pause();
+    if (this.queue.length > 0 || this.outputBlocked) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -219,20 +283,22 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     const requests = decoded.messages.filter((m) => m.kind !== 'response');
     for (const m of decoded.messages) if (m.kind === 'response') this.onResponse(m);
     if (requests.length === 0) return;
+    // A batch weighs as many requests as it holds: one line must not buy 64 times the work.
     this.track(
       Promise.all(requests.map((m) => this.answer(m))).then((replies) => {
         const out = replies.filter((r) => r !== undefined);
         if (out.length > 0) this.send(out);
       }),
+      requests.length,
     );
   }
 
-  private track(work: Promise<unknown>): void {
-    this.inFlight++;
+  private track(work: Promise<unknown>, weight = 1): void {
+    this.inFlight += weight;
     work
       .catch((err: unknown) => this.logger.warn({ err }, 'rpc reply failed'))
       .finally(() => {
-        this.inFlight--;
+        this.inFlight -= weight;
         this.pump();
       });
   }
@@ -299,6 +365,7 @@ export class RpcConnection extends TypedEmitter<{ close: [] }> {
     this.closing = true;
     clearTimeout(this.idleTimer);
     this.socket.off('data', this.onData);
+    this.socket.off('drain', this.onDrain);
     this.queue.length = 0;
     for (const [method, waiter] of this.pending) waiter.reject(closedError(String(method)));
     this.pending.clear();

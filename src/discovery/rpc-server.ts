@@ -1,14 +1,26 @@
 /**
- * Listens on TCP and/or TLS and runs one {@link RpcConnection} per client with a shared handler,
- * shared counters and a cap on sessions.
+ * Listens on TCP and/or TLS (through transport's listeners) and runs one {@link RpcConnection} per
+ * client with a shared handler, shared counters and a cap on sessions.
  *
  * @module
  */
-import net from 'node:net';
-import tls from 'node:tls';
-import { once } from 'node:events';
-import { ErrorCodes, PeerwayError, type Logger, silentLogger } from '../core/index.js';
-import { MAX_SESSIONS } from './constants.js';
+import type net from 'node:net';
+import {
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  type Logger,
+  type Startable,
+  silentLogger,
+} from '../core/index.js';
+import {
+  addressBucket,
+  listenTcp,
+  listenTls,
+  type TcpListener,
+  type TlsListener,
+} from '../transport/index.js';
+import { DEFAULT_HOST, HELLO_IDLE_MS, MAX_SESSIONS, MAX_SESSIONS_PER_SOURCE } from './constants.js';
 import { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
 import { newRpcStats, type RpcStats } from './rpc-stats.js';
 
@@ -21,7 +33,14 @@ export interface TlsIdentity {
 /** Session limits passed to every connection. */
 export type SessionLimits = Pick<
   RpcConnectionInit,
-  'maxLine' | 'maxInFlight' | 'maxBatch' | 'handlerTimeout' | 'idleTimeout'
+  | 'maxLine'
+  | 'maxInFlight'
+  | 'maxBatch'
+  | 'handlerTimeout'
+  | 'idleTimeout'
+  | 'helloTimeout'
+  | 'writeHighWater'
+  | 'maxWriteBuffer'
 >;
 
 /** Options for {@link RpcServer}. */
@@ -37,24 +56,33 @@ export interface RpcServerInit {
   tls?: TlsIdentity | undefined;
   /** Sessions at once; more are closed on accept. @default 1000 */
   maxSessions?: number;
-  /** Per-session limits. @default the RpcConnection defaults */
+  /** Sessions from one IPv4 address or IPv6 /64 at once; more are closed on accept. @default 16 */
+  maxSessionsPerSource?: number;
+  /**
+   * Per-session limits. @default the RpcConnection defaults, except `helloTimeout`: 10000 (a
+   * handler calls `connection.identify()` once the client has said who it is)
+   */
   limits?: SessionLimits;
   /** @default silentLogger */
   logger?: Logger;
 }
 
 /** A JSON-RPC line server over TCP and TLS. */
-export class RpcServer {
+export class RpcServer implements Startable {
   /** Shared JSON-RPC counters of every session. */
   readonly rpcStats: RpcStats = newRpcStats();
   /** Session counters. */
-  readonly sessionStats = { accepted: 0, refused: 0, open: 0 };
+  readonly sessionStats = { accepted: 0, refused: 0, refusedPerSource: 0, open: 0 };
   private readonly sessions = new Set<RpcConnection>();
-  private readonly servers: net.Server[] = [];
+  private readonly perSource = new Map<string, number>();
   private readonly logger: Logger;
-  private tcp: number | null = null;
-  private ssl: number | null = null;
-  private stopping: Promise<void> | undefined;
+  private tcp: TcpListener | undefined;
+  private ssl: TlsListener | undefined;
+  private closing = false;
+  private readonly life = new Lifecycle(
+    () => this.open(),
+    () => this.close(),
+  );
 
   constructor(private readonly init: RpcServerInit) {
     this.logger = init.logger ?? silentLogger;
@@ -62,47 +90,73 @@ export class RpcServer {
 
   /** The bound TCP port, once started. */
   get tcpPort(): number | null {
-    return this.tcp;
+    return this.tcp?.port ?? null;
   }
 
   /** The bound TLS port, once started. */
   get sslPort(): number | null {
-    return this.ssl;
+    return this.ssl?.port ?? null;
   }
 
-  /** Binds the listeners. */
-  async start(): Promise<void> {
-    const host = this.init.host ?? '127.0.0.1';
+  /** TLS handshakes that failed (counted by the listener). */
+  get tlsHandshakeFailed(): number {
+    return this.ssl?.stats.handshakeFailed ?? 0;
+  }
+
+  /** Binds the listeners. Rejects with ERR_LISTEN_FAILED. */
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** Closes the listeners and every session; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private async open(): Promise<void> {
+    const host = this.init.host ?? DEFAULT_HOST;
     const tcpPort = this.init.tcpPort === undefined ? 0 : this.init.tcpPort;
     const sslPort = this.init.sslPort ?? null;
-    try {
-      if (tcpPort !== null) this.tcp = await this.listen(net.createServer(this.accept), host, tcpPort);
-      if (sslPort !== null) {
-        if (this.init.tls === undefined) throw new Error('sslPort needs a tls identity');
-        const server = tls.createServer({ key: this.init.tls.key, cert: this.init.tls.cert });
-        server.on('secureConnection', this.accept);
-        server.on('tlsClientError', (err) => this.logger.debug({ err }, 'tls handshake failed'));
-        this.ssl = await this.listen(server, host, sslPort);
+    if (tcpPort !== null) this.tcp = await listenTcp(this.accept, { host, port: tcpPort });
+    if (sslPort !== null) {
+      const identity = this.init.tls;
+      if (identity === undefined) {
+        throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'a TLS port needs a certificate (tls)');
       }
-    } catch (err) {
-      await this.stop();
-      throw new PeerwayError(ErrorCodes.LISTEN_FAILED, `discovery listen on ${host} failed`, { cause: err });
+      this.ssl = await listenTls(this.accept, {
+        host,
+        port: sslPort,
+        key: identity.key,
+        cert: identity.cert,
+      });
     }
   }
 
-  private async listen(server: net.Server, host: string, port: number): Promise<number> {
-    this.servers.push(server);
-    server.listen({ host, port });
-    await once(server, 'listening');
-    return (server.address() as net.AddressInfo).port;
+  private async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.sessions].map((c) => c.close()));
+    await Promise.all([this.tcp?.close(), this.ssl?.close()]);
   }
 
   private readonly accept = (socket: net.Socket): void => {
-    if (this.stopping !== undefined || this.sessions.size >= (this.init.maxSessions ?? MAX_SESSIONS)) {
+    if (this.closing || this.sessions.size >= (this.init.maxSessions ?? MAX_SESSIONS)) {
       this.sessionStats.refused++;
       socket.destroy();
       return;
     }
+    const source = sourceKey(socket.remoteAddress);
+    const fromSource = this.perSource.get(source) ?? 0;
+    if (fromSource >= (this.init.maxSessionsPerSource ?? MAX_SESSIONS_PER_SOURCE)) {
+      // One source must not hold every slot: the rest of the world keeps its share.
+      this.sessionStats.refusedPerSource++;
+      socket.destroy();
+      return;
+    }
+    this.perSource.set(source, fromSource + 1);
     socket.setNoDelay(true);
     this.sessionStats.accepted++;
     const connection = new RpcConnection({
@@ -110,6 +164,7 @@ export class RpcServer {
       handler: this.init.handler,
       stats: this.rpcStats,
       logger: this.logger,
+      helloTimeout: HELLO_IDLE_MS,
       ...this.init.limits,
     });
     this.sessions.add(connection);
@@ -117,20 +172,14 @@ export class RpcServer {
     connection.once('close', () => {
       this.sessions.delete(connection);
       this.sessionStats.open = this.sessions.size;
+      const left = (this.perSource.get(source) ?? 1) - 1;
+      if (left > 0) this.perSource.set(source, left);
+      else this.perSource.delete(source);
     });
   };
+}
 
-  /** Closes the listeners and every session; idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      await Promise.all([...this.sessions].map((c) => c.close()));
-      await Promise.all(closed);
-    })();
-    return this.stopping;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
+/** The key sessions are counted under: the IPv4 address, or the IPv6 /64 one subscriber holds. */
+function sourceKey(address: string | undefined): string {
+  return address === undefined ? '' : addressBucket(address, { ipv4Prefix: 32, ipv6Prefix: 64 });
 }

@@ -17,6 +17,14 @@ export interface RpcStats {
   timeouts: number;
   /** Replies whose id matched no pending request. */
   unexpected: number;
+  /** Times a session's input was paused because its output was backed up. */
+  backpressure: number;
+  /** Sessions closed because their unread output passed the bound. */
+  outputOverflow: number;
+  /** Sessions closed for idling before they identified themselves (server.version). */
+  helloTimeouts: number;
+  /** Sessions closed for idling after that. */
+  idleTimeouts: number;
 }
 
 /** A fresh zeroed {@link RpcStats}. */
@@ -29,5 +37,9 @@ export function newRpcStats(): RpcStats {
     invalid: 0,
     timeouts: 0,
     unexpected: 0,
+    backpressure: 0,
+    outputOverflow: 0,
+    helloTimeouts: 0,
+    idleTimeouts: 0,
   };
 }

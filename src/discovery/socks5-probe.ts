@@ -7,13 +7,14 @@
 import type { Socket } from 'node:net';
 import { ErrorCodes, deadline, raceSignal, type AbortOptions } from '../core/index.js';
 import { dialTcp, readExact, type SocksProxy } from '../transport/index.js';
+import { TOR_PROBE_TIMEOUT_MS } from './constants.js';
 
-/** True when a SOCKS5 proxy without authentication answers at `proxy`. Never throws. */
+/** True when a SOCKS5 proxy without authentication answers at `proxy` (timeout default 3000 ms). Never throws. */
 export async function probeSocks5(
   proxy: SocksProxy,
   options: AbortOptions & { timeout?: number } = {},
 ): Promise<boolean> {
-  const signal = deadline(options.signal, options.timeout ?? 5_000);
+  const signal = deadline(options.signal, options.timeout ?? TOR_PROBE_TIMEOUT_MS);
   let socket: Socket | undefined;
   try {
     socket = await dialTcp(proxy.host, proxy.port, { signal, timeout: 0 });

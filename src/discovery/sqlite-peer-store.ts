@@ -74,7 +74,8 @@ function toRow(r: PeerRecord): Row {
     next_check: r.nextCheck,
     added_at: r.addedAt,
     bucket: bucketOf(r.host, r.ipAddr),
-    public: isPublicHost(r.host) ? 1 : 0,
+    // Public by name and by the address it was reached at: a public name may resolve to loopback.
+    public: isPublicHost(r.host) && (r.ipAddr === null || isPublicHost(r.ipAddr)) ? 1 : 0,
   };
 }
 
@@ -134,6 +135,11 @@ export function createSqlitePeerStore(store: Store): PeerStore {
     'SELECT * FROM discovery_peers WHERE next_check <= ? ORDER BY next_check LIMIT ?',
   );
   const nextStmt = db.prepare<[], { t: number | null }>('SELECT MIN(next_check) AS t FROM discovery_peers');
+  const insertAll = db.transaction((records: readonly PeerRecord[]): number => {
+    let inserted = 0;
+    for (const record of records) inserted += insertStmt.run(toRow(record)).changes;
+    return inserted;
+  });
   let generation = 0;
   return {
     get generation() {
@@ -148,6 +154,11 @@ export function createSqlitePeerStore(store: Store): PeerStore {
       const changed = insertStmt.run(toRow(record)).changes > 0;
       if (changed) generation++;
       return changed;
+    },
+    insertMany(records) {
+      const inserted = insertAll(records);
+      if (inserted > 0) generation++;
+      return inserted;
     },
     put(record) {
       putStmt.run(toRow(record));

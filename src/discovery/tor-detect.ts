@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Logger, silentLogger } from '../core/index.js';
+import { Lifecycle, type Logger, type Startable, silentLogger } from '../core/index.js';
 import { TOR_PROBE_PORTS, TOR_REPROBE_MS } from './constants.js';
 import type { SocksProxy } from '../transport/index.js';
 import { probeSocks5 } from './socks5-probe.js';
@@ -20,20 +20,33 @@ export interface TorProxyDetectorInit {
 }
 
 /** Finds a SOCKS5 proxy and remembers it. */
-export class TorProxyDetector {
+export class TorProxyDetector implements Startable {
   /** The proxy that answered, once one did. */
   proxy: SocksProxy | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
+  private readonly life = new Lifecycle(
+    () => this.probe(),
+    () => this.halt(),
+  );
 
   constructor(private readonly init: TorProxyDetectorInit) {
     this.logger = init.logger ?? silentLogger;
   }
 
   /** Probes once now; keeps probing in the background until found or stopped. */
-  async start(): Promise<void> {
-    await this.probe();
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** Stops probing; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   private async probe(): Promise<void> {
@@ -42,7 +55,7 @@ export class TorProxyDetector {
         ? TOR_PROBE_PORTS.map((port) => ({ host: '127.0.0.1', port }))
         : [this.init.proxy];
     for (const candidate of candidates) {
-      if (await probeSocks5(candidate, { signal: this.controller.signal, timeout: 3_000 })) {
+      if (await probeSocks5(candidate, { signal: this.controller.signal })) {
         this.proxy = candidate;
         this.logger.info({ proxy: `${candidate.host}:${candidate.port}` }, 'SOCKS5 proxy found');
         return;
@@ -52,8 +65,7 @@ export class TorProxyDetector {
     this.timer = setTimeout(() => void this.probe(), this.init.reprobeMs ?? TOR_REPROBE_MS);
   }
 
-  /** Stops probing. */
-  stop(): void {
+  private halt(): void {
     this.controller.abort();
     clearTimeout(this.timer);
   }

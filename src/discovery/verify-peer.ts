@@ -3,18 +3,21 @@
  * (onions only through the SOCKS5 proxy). On the first session that answers: `server.version`,
  * then `server.features` and `server.peers.subscribe` together. The genesis hash must match, the
  * host we dialled must be listed in `hosts`, and every peers entry must parse; then any extra
- * checks run (a chain-specific header check would plug in there).
+ * checks run (a chain-specific header check would plug in there). On a public network a peer
+ * whose name resolves to (or who is reached at) a loopback, private or reserved address is bad.
  *
  * @module
  */
+import { isIP } from 'node:net';
 import { ErrorCodes, PeerwayError, type AbortOptions, type Logger, silentLogger } from '../core/index.js';
+import { systemResolver, type Resolver } from './add-peer.js';
 import { DEFAULT_PORTS, DIAL_REQUEST_TIMEOUT_MS, TOR_REQUEST_TIMEOUT_MS } from './constants.js';
 import { ElectrumClient, type DialTarget } from './electrum-client.js';
 import { parseFeatures, type ParsedFeatures } from './features.js';
 import { parsePeersReply, type PeerEntry } from './peer-entry.js';
 import type { PeerRecord } from './peer-store.js';
-import type { SocksProxy } from '../transport/index.js';
-import { isOnion } from '../transport/index.js';
+import { isPublicHost } from './net-address.js';
+import { isOnion, isPublicAddress, type SocksProxy } from '../transport/index.js';
 
 /** What an extra check gets. Throw ERR_DISCOVERY_BAD_PEER to mark the peer bad. */
 export interface PeerCheckContext extends AbortOptions {
@@ -61,6 +64,13 @@ export interface VerifyOptions extends AbortOptions {
   afterGood?:
     | ((client: ElectrumClient, outcome: Extract<VerifyOutcome, { status: 'good' }>) => Promise<void>)
     | undefined;
+  /**
+   * Dial peers whose names or addresses are loopback, private or reserved (test networks); off,
+   * such a peer is bad before any connection and after one that landed there. @default false
+   */
+  allowPrivate?: boolean | undefined;
+  /** Resolves a peer's name before it is dialled, to judge its addresses. @default systemResolver */
+  resolve?: Resolver | undefined;
   /** Ports meant by bare `s`/`t` tokens. @default { t: 50001, s: 50002 } */
   defaultPorts?: { t: number; s: number } | undefined;
   /** @default silentLogger */
@@ -119,6 +129,10 @@ export async function verifyPeer(record: PeerRecord, opts: VerifyOptions): Promi
   const viaProxy = onion || opts.forceProxy === true;
   const targets = dialTargets(record);
   if (targets.length === 0) return { status: 'bad', reason: 'no ports advertised' };
+  if (!viaProxy && opts.allowPrivate !== true) {
+    const refused = await nonPublicAddress(record.host, opts.resolve ?? systemResolver);
+    if (refused !== undefined) return { status: 'bad', reason: refused };
+  }
   let lastReason = 'no attempt';
   for (const target of targets) {
     opts.signal?.throwIfAborted();
@@ -134,6 +148,15 @@ export async function verifyPeer(record: PeerRecord, opts: VerifyOptions): Promi
           : (opts.requestTimeout ?? DIAL_REQUEST_TIMEOUT_MS),
         localAddress: viaProxy ? undefined : opts.localAddress,
       });
+      // The name may have resolved differently for the dial than for the check above.
+      if (
+        !viaProxy &&
+        opts.allowPrivate !== true &&
+        client.remoteAddress !== '' &&
+        !isPublicAddress(client.remoteAddress)
+      ) {
+        return { status: 'bad', reason: `${record.host} was reached at non-public ${client.remoteAddress}` };
+      }
       const outcome = await session(client, target, opts);
       if (opts.afterGood !== undefined) {
         await opts
@@ -155,4 +178,18 @@ export async function verifyPeer(record: PeerRecord, opts: VerifyOptions): Promi
     }
   }
   return { status: 'unreachable', reason: lastReason };
+}
+
+/** Why `host` must not be dialled (it is or resolves to a non-public address), or undefined. */
+async function nonPublicAddress(host: string, resolve: Resolver): Promise<string | undefined> {
+  if (isIP(host) !== 0) return isPublicAddress(host) ? undefined : `${host} is not a public address`;
+  if (!isPublicHost(host)) return `${host} is not a public name`;
+  let addresses: string[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    return undefined; // the dial fails the same way and counts as unreachable
+  }
+  const inner = addresses.find((a) => !isPublicAddress(a));
+  return inner === undefined ? undefined : `${host} resolves to non-public ${inner}`;
 }

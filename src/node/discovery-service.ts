@@ -4,9 +4,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { z } from 'zod';
 import {
   createSqlitePeerStore,
@@ -14,6 +12,7 @@ import {
   type SocksProxy,
   type TlsIdentity,
 } from '../discovery/index.js';
+import { loadOrCreateCertificate } from '../transport/index.js';
 import type { Service, ServiceContext, ServiceDefinition } from './service.js';
 
 /** Bitcoin mainnet's genesis block hash: the default network id. */
@@ -52,6 +51,10 @@ export const discoveryConfigSchema = z.object({
   maxPeersReply: z.number().int().min(1).default(200),
   /** Verifications at once. */
   concurrency: z.number().int().min(1).default(8),
+  /** Client sessions at once. */
+  maxSessions: z.number().int().min(1).default(1000),
+  /** Client sessions from one IPv4 address or IPv6 /64 at once. */
+  maxSessionsPerSource: z.number().int().min(1).default(16),
 });
 
 /** The parsed section. */
@@ -66,27 +69,23 @@ export function parseProxy(text: string | undefined): SocksProxy | 'auto' | unde
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
-/** Loads the node's TLS identity for discovery from the data directory, creating it once. */
-export async function loadTlsIdentity(dataDir: string, commonName: string): Promise<TlsIdentity> {
-  const keyPath = join(dataDir, 'discovery-tls-key.pem');
-  const certPath = join(dataDir, 'discovery-tls-cert.pem');
-  if (existsSync(keyPath) && existsSync(certPath)) {
-    return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
-  }
-  const pems = await generate([{ name: 'commonName', value: commonName }], { keySize: 2048 });
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
-  writeFileSync(certPath, pems.cert);
-  return { key: pems.private, cert: pems.cert };
+/**
+ * Loads the node's TLS identity for discovery from the data directory (`discovery-tls-key.pem`, a
+ * 0600 secret file, and `discovery-tls-cert.pem`), creating a self-signed P-256 pair once.
+ */
+export function loadTlsIdentity(dataDir: string, hosts: readonly string[]): TlsIdentity {
+  return loadOrCreateCertificate({
+    keyPath: join(dataDir, 'discovery-tls-key.pem'),
+    certPath: join(dataDir, 'discovery-tls-cert.pem'),
+    commonName: hosts[0] ?? 'localhost',
+    hosts: [...hosts],
+  });
 }
 
 /** Builds the node from a parsed config section. */
-export async function createDiscoveryNode(
-  config: DiscoveryConfig,
-  ctx: ServiceContext,
-): Promise<DiscoveryNode> {
+export function createDiscoveryNode(config: DiscoveryConfig, ctx: ServiceContext): DiscoveryNode {
   const reportedHosts = config.reportedHosts.length > 0 ? config.reportedHosts : [config.host];
-  const tls = config.sslPort === null ? undefined : await loadTlsIdentity(ctx.dataDir, reportedHosts[0]!);
+  const tls = config.sslPort === null ? undefined : loadTlsIdentity(ctx.dataDir, reportedHosts);
   return new DiscoveryNode({
     store: createSqlitePeerStore(ctx.store),
     genesisHash: config.genesisHash,
@@ -102,6 +101,8 @@ export async function createDiscoveryNode(
     requireVersionFirst: config.requireVersionFirst,
     maxPeersReply: config.maxPeersReply,
     concurrency: config.concurrency,
+    maxSessions: config.maxSessions,
+    maxSessionsPerSource: config.maxSessionsPerSource,
     logger: ctx.logger,
   });
 }
@@ -125,7 +126,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
     return {
       name: 'discovery',
       async start() {
-        node = await createDiscoveryNode(config, ctx);
+        node = createDiscoveryNode(config, ctx);
         await node.start();
       },
       stop() {

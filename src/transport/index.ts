@@ -80,6 +80,7 @@ export {
   type TlsListener,
 } from './tls.js';
 export { createCertificate, type CreateCertificateInit, type NodeCertificate } from './certificate.js';
+export { loadOrCreateCertificate, type CertificateFiles } from './certificate-file.js';
 export { loadOrCreateSecret, writeSecretFile, type SecretFileOptions } from './secret-file.js';
 export {
   parseAddress,

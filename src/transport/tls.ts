@@ -142,7 +142,7 @@ export interface TlsListener {
  *
  * @example
  * ```ts
- * const { key, cert } = await createCertificate({ hosts: ['127.0.0.1'] });
+ * const { key, cert } = createCertificate({ hosts: ['127.0.0.1'] });
  * await using listener = await listenTls((socket) => socket.end('hi\n'), { key, cert });
  * ```
  */

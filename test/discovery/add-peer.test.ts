@@ -123,3 +123,22 @@ test('public mode refuses private hosts; new onions pass a gate that re-opens', 
   now += 600_001;
   assert.equal(await tor.handle([features(ONION_B)], '127.0.0.1'), true, 'gate re-opened');
 });
+
+test('add_peer on a public network refuses a public name that resolves to loopback or a private range', async () => {
+  const node = makeNode({
+    schedule: { tickMs: 60_000 },
+    resolve: (h) =>
+      Promise.resolve(
+        h === 'loop.example.com' ? ['127.0.0.1'] : h === 'mixed.example.net' ? ['127.0.0.1', '10.0.0.1'] : [],
+      ),
+  });
+  await node.start();
+  try {
+    assert.equal(await addFrom(node.tcpPort!, '127.0.0.1', [features('loop.example.com')]), false);
+    assert.equal(await addFrom(node.tcpPort!, '127.0.0.2', [features('mixed.example.net')]), false);
+    assert.equal(node.store.count(), 0);
+    assert.equal((node.stats.addPeer as Record<string, number>).notPublic, 2);
+  } finally {
+    await node.stop();
+  }
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/core/index.js';
@@ -57,6 +57,7 @@ test('the discovery service starts on the node database, keeps its certificate, 
     await service.start();
     const info = service.info!() as { tcpPort: number; sslPort: number };
     assert.ok(existsSync(join(dir, 'discovery-tls-cert.pem')));
+    assert.equal(statSync(join(dir, 'discovery-tls-key.pem')).mode & 0o777, 0o600);
     const client = await ElectrumClient.connect({ host: '127.0.0.1', port: info.sslPort, transport: 'ssl' });
     await client.version();
     await client.close();

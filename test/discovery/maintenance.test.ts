@@ -133,7 +133,7 @@ test('the loop runs due peers with bounded concurrency and stops cleanly', async
       return goodOutcome(r.host, [], `9.9.${r.host.slice(1, -8)}.1`);
     },
   });
-  m.start();
+  await m.start();
   while (done < 12) await new Promise((r) => setTimeout(r, 10));
   await m.stop();
   await m.stop();

@@ -127,3 +127,15 @@ test('the candidate cache follows store writes', () => {
   good(store, 'later.example', '8.8.8.8');
   assert.equal(quiet.select().length, 2);
 });
+
+test('a public name reached at a loopback or private address is never reported on a public network', () => {
+  const store = storeWith((s) => {
+    good(s, 'fine.example.com', '8.8.8.8');
+    good(s, 'loop.example.com', '127.0.0.1');
+    good(s, 'lan.example.org', '192.168.1.7');
+  });
+  const hosts = new PeersReply({ store, now: () => NOW }).select().map((t) => t[1]);
+  assert.deepEqual(hosts, ['fine.example.com']);
+  const mine = new PeersReply({ store, now: () => NOW, privateNetwork: true }).select().map((t) => t[1]);
+  assert.equal(mine.length, 3, 'allowed on a private network');
+});

@@ -235,3 +235,17 @@ test('TLS listener serves the same methods', async () => {
     await node.stop();
   }
 });
+
+test('a node starts once and stops once: concurrent starts share one bind, stop returns one promise', async () => {
+  const node = makeNode({ sslPort: 0 });
+  const a = node.start();
+  assert.equal(node.start(), a);
+  await a;
+  assert.ok(node.tcpPort !== null && node.sslPort !== null);
+  const client = await LineClient.connect(node.tcpPort);
+  const stopped = node.stop();
+  assert.equal(node.stop(), stopped);
+  await stopped;
+  assert.equal(await client.closedWithin(1000), true, 'stop ends open sessions');
+  await assert.rejects(node.start(), { code: 'ERR_CLOSED' });
+});

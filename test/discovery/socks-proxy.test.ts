@@ -58,7 +58,7 @@ test(
       const found = new TorProxyDetector({ proxy });
       await found.start();
       assert.deepEqual(found.proxy, proxy);
-      found.stop();
+      await found.stop();
       const closed = await freePort();
       const refused = await verifyPeer(newPeerRecord('127.0.0.1', 't', Date.now(), { tcpPort: closed }), {
         genesisHash: REGTEST_GENESIS,
@@ -82,7 +82,7 @@ test('no proxy on the port: detection finds nothing and keeps no timer after sto
   const detector = new TorProxyDetector({ proxy: { host: '127.0.0.1', port }, reprobeMs: 60_000 });
   await detector.start();
   assert.equal(detector.proxy, undefined);
-  detector.stop();
+  await detector.stop();
   assert.equal(await probeSocks5({ host: '127.0.0.1', port }), false);
 });
 

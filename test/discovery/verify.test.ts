@@ -19,7 +19,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const opts = { genesisHash: REGTEST_GENESIS, connectTimeout: 2000, requestTimeout: 2000 };
+// Every peer here is on loopback: a private test network.
+const opts = { genesisHash: REGTEST_GENESIS, connectTimeout: 2000, requestTimeout: 2000, allowPrivate: true };
 
 test('a good peer: TLS first, features and peers checked', async () => {
   const node = makeNode({ sslPort: 0 });
@@ -110,4 +111,28 @@ test('a silent peer times out and counts as unreachable', async () => {
     for (const s of sockets) s.destroy();
     await new Promise((r) => silent.close(r));
   }
+});
+
+test('on a public network a peer that is, or resolves to, a non-public address is bad before any dial', async () => {
+  await using node = makeNode();
+  await node.start();
+  let dialled = 0;
+  const publicOpts = {
+    genesisHash: REGTEST_GENESIS,
+    connectTimeout: 2000,
+    requestTimeout: 2000,
+    resolve: (host: string) => {
+      dialled++;
+      return Promise.resolve(host === 'evil.example.com' ? ['93.184.216.34', '127.0.0.1'] : ['10.1.2.3']);
+    },
+  };
+  const named = await verifyPeer(record('evil.example.com', { tcpPort: node.tcpPort }), publicOpts);
+  assert.equal(named.status, 'bad');
+  assert.match(named.status === 'bad' ? named.reason : '', /resolves to non-public 127\.0\.0\.1/);
+  const inner = await verifyPeer(record('intranet.example.com', { tcpPort: node.tcpPort }), publicOpts);
+  assert.equal(inner.status, 'bad');
+  const literal = await verifyPeer(record('127.0.0.1', { tcpPort: node.tcpPort }), publicOpts);
+  assert.equal(literal.status, 'bad');
+  assert.equal(dialled, 2, 'names are resolved, literals judged as they are');
+  assert.equal((node.stats.sessions as Record<string, number>).accepted, 0, 'nothing was dialled');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,13 +41,67 @@ function run(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs an Electrum daemon on regtest pointed at `server` until `fn` settles, then stops it. */
+async function withDaemon<T>(
+  server: string,
+  fn: (dataDir: string, env: NodeJS.ProcessEnv) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'peerway-electrum-'));
+  const env = { ...process.env, HOME: join(dir, 'home') };
+  const dataDir = join(dir, 'edir');
+  const daemon = spawn(
+    'electrum',
+    ['daemon', '--regtest', '-D', dataDir, '--oneserver', '--server', server],
+    {
+      env,
+      stdio: 'ignore',
+    },
+  );
+  try {
+    return await fn(dataDir, env);
+  } finally {
+    if (daemon.exitCode === null) {
+      run(['stop', '--regtest', '-D', dataDir], env);
+      const exited = new Promise((r) => daemon.once('exit', r));
+      const kill = setTimeout(() => daemon.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(kill);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test(
+  'the real Electrum daemon connects over TLS to a node with its self-signed P-256 certificate',
+  { ...electrum, timeout: 90_000 },
+  async () => {
+    const node = makeNode({ extraMethods: chainAtGenesis, sslPort: 0, tcpPort: null });
+    await node.start();
+    try {
+      const info = await withDaemon(`127.0.0.1:${node.sslPort}:s`, async (dataDir, env) => {
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 1500));
+          const i = run(['getinfo', '--regtest', '-D', dataDir], env);
+          if (i.status !== 0) continue;
+          const parsed = JSON.parse(i.stdout) as Record<string, unknown>;
+          if (parsed.connected === true) return parsed;
+        }
+        return undefined;
+      });
+      assert.ok(info, 'the daemon connected over TLS');
+      assert.equal(info.server_height, 0);
+      assert.ok(((node.stats.rpc as Record<string, number>).requests ?? 0) > 0);
+    } finally {
+      await node.stop();
+    }
+  },
+);
+
 test(
   'the real Electrum daemon connects to a peerway node and lists the peers we serve',
   { ...electrum, timeout: 90_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerway-electrum-'));
-    const env = { ...process.env, HOME: join(dir, 'home') };
-    const dataDir = join(dir, 'edir');
     const node = makeNode({ extraMethods: chainAtGenesis, schedule: { tickMs: 60_000 } });
     const now = Date.now();
     const served = [
@@ -69,52 +123,40 @@ test(
       );
     }
     await node.start();
-    let daemon: ChildProcess | undefined;
     try {
-      daemon = spawn(
-        'electrum',
-        ['daemon', '--regtest', '-D', dataDir, '--oneserver', '--server', `127.0.0.1:${node.tcpPort}:t`],
-        { env, stdio: 'ignore' },
-      );
-      let servers: Record<string, Record<string, unknown>> | undefined;
-      let info: Record<string, unknown> | undefined;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 1500));
-        const i = run(['getinfo', '--regtest', '-D', dataDir], env);
-        if (i.status !== 0) continue;
-        info = JSON.parse(i.stdout) as Record<string, unknown>;
-        if (info.connected !== true) continue;
-        const s = run(['getservers', '--regtest', '-D', dataDir], env);
-        if (s.status !== 0) continue;
-        servers = JSON.parse(s.stdout) as Record<string, Record<string, unknown>>;
-        if ('electrum.example.org' in servers) break;
-      }
-      assert.ok(info, 'the daemon answered getinfo');
-      assert.equal(info.connected, true);
-      assert.equal(info.server_height, 0);
-      assert.ok(servers, 'getservers answered');
-      assert.deepEqual(servers['electrum.example.org'], {
-        pruning: '-',
-        s: '50002',
-        t: '50001',
-        version: '1.4.2',
+      await withDaemon(`127.0.0.1:${node.tcpPort}:t`, async (dataDir, env) => {
+        let servers: Record<string, Record<string, unknown>> | undefined;
+        let info: Record<string, unknown> | undefined;
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 1500));
+          const i = run(['getinfo', '--regtest', '-D', dataDir], env);
+          if (i.status !== 0) continue;
+          info = JSON.parse(i.stdout) as Record<string, unknown>;
+          if (info.connected !== true) continue;
+          const s = run(['getservers', '--regtest', '-D', dataDir], env);
+          if (s.status !== 0) continue;
+          servers = JSON.parse(s.stdout) as Record<string, Record<string, unknown>>;
+          if ('electrum.example.org' in servers) break;
+        }
+        assert.ok(info, 'the daemon answered getinfo');
+        assert.equal(info.connected, true);
+        assert.equal(info.server_height, 0);
+        assert.ok(servers, 'getservers answered');
+        assert.deepEqual(servers['electrum.example.org'], {
+          pruning: '-',
+          s: '50002',
+          t: '50001',
+          version: '1.4.2',
+        });
+        assert.deepEqual(servers['second.example.net'], { pruning: '-', t: '51001', version: '1.4' });
+        assert.deepEqual(servers['third.example.com'], { pruning: '-', s: '51002', version: '1.4' });
+        assert.equal(servers['ancient.example.com'], undefined, 'Electrum filters versions below 1.4');
+        const methods = node.stats.rpc as Record<string, number>;
+        assert.ok((methods.requests ?? 0) > 0);
       });
-      assert.deepEqual(servers['second.example.net'], { pruning: '-', t: '51001', version: '1.4' });
-      assert.deepEqual(servers['third.example.com'], { pruning: '-', s: '51002', version: '1.4' });
-      assert.equal(servers['ancient.example.com'], undefined, 'Electrum filters versions below 1.4');
-      const methods = node.stats.rpc as Record<string, number>;
-      assert.ok((methods.requests ?? 0) > 0);
     } finally {
-      if (daemon !== undefined && daemon.exitCode === null) {
-        run(['stop', '--regtest', '-D', dataDir], env);
-        const exited = new Promise((r) => daemon!.once('exit', r));
-        const kill = setTimeout(() => daemon!.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(kill);
-      }
       await node.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   },
 );

@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
 import type tls from 'node:tls';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
 import { createCertificate } from '../../src/transport/certificate.js';
+import { loadOrCreateCertificate } from '../../src/transport/certificate-file.js';
 import { dialTls, listenTls } from '../../src/transport/tls.js';
 import { dialTcp, listenTcp } from '../../src/transport/tcp.js';
 
@@ -29,7 +34,7 @@ async function firstLine(socket: tls.TLSSocket): Promise<string> {
 }
 
 test('tls: self-signed node certificate', async (t) => {
-  const node = await createCertificate({ commonName: 'node-a', hosts: ['127.0.0.1', 'node-a.example'] });
+  const node = createCertificate({ commonName: 'node-a', hosts: ['127.0.0.1', 'node-a.example'] });
   assert.match(node.key, /-----BEGIN PRIVATE KEY-----/);
   assert.match(node.cert, /-----BEGIN CERTIFICATE-----/);
   const listener = await listenTls((socket) => socket.end('hi\n'), { key: node.key, cert: node.cert });
@@ -62,7 +67,7 @@ test('tls: self-signed node certificate', async (t) => {
       ErrorCodes.TLS_FAILED,
     );
     assert.equal(details.reason, 'ERR_TLS_CERT_ALTNAME_INVALID');
-    const stranger = await createCertificate({ hosts: ['127.0.0.1'] });
+    const stranger = createCertificate({ hosts: ['127.0.0.1'] });
     await rejectsWith(dialTls('127.0.0.1', listener.port, { ca: stranger.cert }), ErrorCodes.TLS_FAILED);
   });
 
@@ -80,7 +85,7 @@ test('tls: self-signed node certificate', async (t) => {
 });
 
 test('tls: a client that is no TLS client is counted and dropped', async () => {
-  const node = await createCertificate({ hosts: ['127.0.0.1'] });
+  const node = createCertificate({ hosts: ['127.0.0.1'] });
   const listener = await listenTls(() => assert.fail('no handshake should complete'), node);
   try {
     const socket = await dialTcp('127.0.0.1', listener.port);
@@ -95,7 +100,7 @@ test('tls: a client that is no TLS client is counted and dropped', async () => {
 });
 
 test('tls: close() is idempotent and ends open connections', async () => {
-  const node = await createCertificate({ hosts: ['127.0.0.1'] });
+  const node = createCertificate({ hosts: ['127.0.0.1'] });
   const listener = await listenTls(() => {}, node);
   const socket = await dialTls('127.0.0.1', listener.port, { ca: node.cert });
   const closed = once(socket, 'close');
@@ -119,4 +124,34 @@ test('tls: a silent server ends in ERR_TIMEOUT, a refused port in ERR_CONNECT_FA
     await silent.close();
   }
   await rejectsWith(dialTls('127.0.0.1', silent.port, { timeout: 2000 }), ErrorCodes.CONNECT_FAILED);
+});
+
+test('tls: a node keeps one P-256 identity in a 0600 key file and a certificate beside it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerway-cert-'));
+  try {
+    const files = { keyPath: join(dir, 'key.pem'), certPath: join(dir, 'cert.pem'), commonName: 'node-a' };
+    const first = loadOrCreateCertificate(files);
+    assert.equal(statSync(files.keyPath).mode & 0o777, 0o600);
+    assert.equal(createPrivateKey(first.key).asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    assert.deepEqual(loadOrCreateCertificate(files), first);
+
+    // A crash between the two writes leaves a key without its certificate: the key is certified again.
+    unlinkSync(files.certPath);
+    const again = loadOrCreateCertificate(files);
+    assert.equal(again.key, first.key);
+    assert.ok(new X509Certificate(again.cert).checkPrivateKey(createPrivateKey(first.key)));
+    const listener = await listenTls((socket) => socket.end('hi\n'), again);
+    try {
+      const socket = await dialTls('127.0.0.1', listener.port, { ca: again.cert, servername: 'node-a' });
+      assert.equal(await firstLine(socket), 'hi\n');
+      socket.destroy();
+    } finally {
+      await listener.close();
+    }
+
+    chmodSync(files.keyPath, 0o644);
+    assert.throws(() => loadOrCreateCertificate(files), { code: ErrorCodes.SECRET_FILE });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -171,7 +171,7 @@ export function registerDiscoveryCommands(program: Command): void {
           announce: opts.announce === true,
         });
         const store = openStoreOrRecover(join(opts.dataDir, 'peerway.sqlite'), { logger });
-        const node = await createDiscoveryNode(config, { logger, dataDir: opts.dataDir, store });
+        const node = createDiscoveryNode(config, { logger, dataDir: opts.dataDir, store });
         await node.start();
         process.stdout.write(
           `discovery node listening: tcp ${node.tcpPort ?? '-'}  ssl ${node.sslPort ?? '-'}\n`,
