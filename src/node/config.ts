@@ -21,6 +21,8 @@ export interface NodeConfig {
   /** Directory for the database and keys, relative to the working directory. @default 'data' */
   dataDir: string;
   http: {
+    /** Serve /health, /metrics and the API at all. @default true */
+    enabled: boolean;
     /** Address the HTTP server (health, metrics, API) binds to. @default '127.0.0.1' */
     host: string;
     /** TCP port of the HTTP server; 0 picks a free one. @default 8480 */
@@ -65,6 +67,7 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
       dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
       http: z
         .object({
+          enabled: z.boolean().default(true),
           host: z.string().min(1).default(DEFAULT_HTTP_HOST),
           port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
         })

@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
+import {
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  silentLogger,
+  TypedEmitter,
+  type Logger,
+  type Startable,
+  type Stats,
+} from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
 import type { NodeConfig } from './config.js';
 import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
@@ -56,7 +65,7 @@ export interface HealthReport {
  * await node.stop();
  * ```
  */
-export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements AsyncDisposable {
+export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Startable {
   readonly #config: NodeConfig;
   readonly #definitions: readonly ServiceDefinition[];
   readonly #extra: readonly Service[];
@@ -68,8 +77,10 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
   #http: HttpServer | undefined;
   #url: string | undefined;
   #startedAt = 0;
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
+  readonly #life = new Lifecycle(
+    () => this.#open(),
+    () => this.#close(),
+  );
 
   constructor(init: PeerwayNodeInit) {
     super();
@@ -89,14 +100,17 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     }
   }
 
-  /** `http://host:port` of the HTTP server once started (the real port when configured as 0). */
+  /**
+   * `http://host:port` of the HTTP server once started (the real port when configured as 0);
+   * undefined when `http.enabled` is false.
+   */
   get url(): string | undefined {
     return this.#url;
   }
 
   /** The open database; throws ERR_CLOSED before start() or after stop(). */
   get store(): Store {
-    if (this.#store === undefined || this.#stopping !== undefined) {
+    if (this.#store === undefined || !this.#life.running) {
       throw new PeerwayError(ErrorCodes.CLOSED, 'the node is not running');
     }
     return this.#store;
@@ -107,18 +121,23 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     return this.#hosts.map((h) => h.status());
   }
 
-  /**
-   * Opens the store, starts HTTP and then every service at once; resolves when each service is
-   * running or failed. Idempotent. Rejects only when the store or HTTP cannot start.
-   */
-  start(): Promise<void> {
-    if (this.#stopping !== undefined)
-      return Promise.reject(new PeerwayError(ErrorCodes.CLOSED, 'the node was stopped'));
-    this.#starting ??= this.#start();
-    return this.#starting;
+  /** Each created service's counters by service name (what /metrics exports). */
+  stats(): Record<string, Stats> {
+    const out: Record<string, Stats> = {};
+    for (const host of this.#hosts) if (host.stats !== undefined) out[host.name] = host.stats;
+    return out;
   }
 
-  async #start(): Promise<void> {
+  /**
+   * Opens the store, starts HTTP and then every service at once; resolves when each service is
+   * running or failed. Concurrent calls share one start; rejects with ERR_CLOSED after stop(),
+   * and otherwise only when the store or HTTP cannot start (everything opened is closed again).
+   */
+  start(): Promise<void> {
+    return this.#life.start();
+  }
+
+  async #open(): Promise<void> {
     this.#startedAt = Date.now();
     const { dataDir, http } = this.#config;
     const path = join(dataDir, DATABASE_FILE);
@@ -127,17 +146,13 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     this.#logger.info({ path }, 'database open');
     this.#hosts = this.#createHosts(store);
     for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
-    this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
-    try {
+    if (http.enabled) {
+      this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
       const address = await this.#http.listen(http.host, http.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       this.#url = `http://${host}:${address.port}`;
-    } catch (err) {
-      store.close();
-      this.#store = undefined;
-      throw err;
+      this.#logger.info({ url: this.#url }, 'http listening');
     }
-    this.#logger.info({ url: this.#url }, 'http listening');
     await Promise.all(this.#hosts.map((h) => h.start()));
     const failed = this.#hosts.filter((h) => h.state === 'failed').map((h) => h.name);
     this.#logger.info({ services: this.#hosts.length, failed }, 'node started');
@@ -202,20 +217,23 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
    * then closes the store; idempotent, never throws.
    */
   stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return this.#life.stop();
   }
 
-  async #stop(): Promise<void> {
-    // Let a start() in flight finish first, so nothing it opens is left behind.
-    await this.#starting?.catch(() => {});
+  /** Also undoes a start that failed half-way (HTTP could not listen): closes what was opened. */
+  async #close(): Promise<void> {
     await Promise.all(this.#hosts.map((h) => h.stop()));
     await this.#http?.close();
-    this.#store?.close();
+    try {
+      this.#store?.close();
+    } catch (err) {
+      this.#logger.error({ err: String(err) }, 'closing the database failed');
+    }
+    this.#store = undefined;
     this.#logger.info('node stopped');
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }

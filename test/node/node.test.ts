@@ -197,3 +197,22 @@ test('node: a corrupt database is moved aside and the node starts on a fresh one
   assert.equal(node.store.version('anything'), 0);
   assert.equal(readdirSync(dataDir).filter((n) => n.startsWith('peerway.sqlite.corrupt-')).length, 1);
 });
+
+test('node: concurrent starts share one start, stop returns one promise, and http.enabled=false serves no HTTP', async (t) => {
+  const counting = new CountingService();
+  const node = new PeerwayNode({
+    config: loadConfig({ set: [`dataDir=${tempDir(t)}`, 'http.enabled=false'] }),
+    services: [counting],
+  });
+  const a = node.start();
+  assert.equal(node.start(), a);
+  await a;
+  assert.equal(counting.started, 1);
+  assert.equal(node.url, undefined);
+  assert.deepEqual(node.stats(), { counting: counting.stats });
+  const stopping = node.stop();
+  assert.equal(node.stop(), stopping);
+  assert.equal(node[Symbol.asyncDispose](), stopping);
+  await stopping;
+  assert.equal(counting.stopped, 1);
+});
