@@ -3,6 +3,7 @@ import { ErrorCodes, PeerwayError } from '../core/index.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_MAX_CONNECTIONS,
   DEFAULT_HTTP_PORT,
   DEFAULT_LOG_LEVEL,
   LOG_LEVELS,
@@ -27,6 +28,8 @@ export interface NodeConfig {
     host: string;
     /** TCP port of the HTTP server; 0 picks a free one. @default 8480 */
     port: number;
+    /** Most HTTP connections open at once. @default 256 */
+    maxConnections: number;
   };
   log: {
     /** pino level: trace, debug, info, warn, error, fatal or silent. @default 'info' */
@@ -70,6 +73,7 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
           enabled: z.boolean().default(true),
           host: z.string().min(1).default(DEFAULT_HTTP_HOST),
           port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
+          maxConnections: z.number().int().min(1).default(DEFAULT_HTTP_MAX_CONNECTIONS),
         })
         .strict()
         .prefault({}),

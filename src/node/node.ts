@@ -11,9 +11,18 @@ import {
 } from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
 import type { NodeConfig } from './config.js';
-import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
+import {
+  DATABASE_FILE,
+  FILE_DESCRIPTOR_RESERVE,
+  HTTP_IDLE_TIMEOUT_MS,
+  METRICS_CACHE_MS,
+  SERVICE_NAME_PATTERN,
+} from './constants.js';
+import { openFileLimit } from './file-limit.js';
+import type { HttpStats } from './http-connections.js';
 import { HttpServer, type Routes } from './http-server.js';
-import { NodeMetrics } from './metrics.js';
+import { NodeMetrics, type MetricsSource } from './metrics.js';
+import { RenderCache } from './render-cache.js';
 import type { Service, ServiceDefinition } from './service.js';
 import { ServiceHost, type ServiceStatus } from './service-host.js';
 import { serviceDefinitions } from './services.js';
@@ -34,7 +43,15 @@ export interface PeerwayNodeInit {
   logger?: Logger;
   /** Reported in /health. @default the package version */
   version?: string;
+  /**
+   * The process's open-file limit the connection caps are checked against at start.
+   * @default the soft `ulimit -n`, read from the OS (no check where it cannot be read)
+   */
+  fileLimit?: number;
 }
+
+/** The name the node's own HTTP counters carry on /metrics; no service may take it. */
+const HTTP_SOURCE = 'http';
 
 /** Events of {@link PeerwayNode}. */
 export type PeerwayNodeEvents = {
@@ -44,7 +61,7 @@ export type PeerwayNodeEvents = {
 
 /** The body of `GET /health`. */
 export interface HealthReport {
-  /** `ok` when every service runs, `degraded` when one has failed. */
+  /** `ok` when no service has failed; `degraded` (HTTP 503) when one has, its `error` says why. */
   status: 'ok' | 'degraded';
   version: string;
   /** Seconds since start(). */
@@ -72,6 +89,13 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
   readonly #logger: Logger;
   readonly #version: string;
   readonly #metrics = new NodeMetrics();
+  readonly #metricsText = new RenderCache(
+    () => this.#metrics.render(this.#metricsSources()),
+    METRICS_CACHE_MS,
+  );
+  readonly #fileLimit: number | undefined;
+  /** Connection caps of the enabled services, by name, for the open-file check. */
+  #connectionCaps: Record<string, number> = {};
   #hosts: ServiceHost[] = [];
   #store: Store | undefined;
   #http: HttpServer | undefined;
@@ -89,9 +113,10 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     this.#extra = init.services ?? [];
     this.#logger = init.logger ?? silentLogger;
     this.#version = init.version ?? packageVersion();
+    this.#fileLimit = 'fileLimit' in init ? init.fileLimit : openFileLimit();
     const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
     for (const [i, name] of names.entries()) {
-      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i) {
+      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i || name === HTTP_SOURCE) {
         throw new PeerwayError(
           ErrorCodes.INVALID_ARGUMENT,
           `service name ${JSON.stringify(name)} is invalid or taken`,
@@ -121,6 +146,11 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     return this.#hosts.map((h) => h.status());
   }
 
+  /** The HTTP server's counters (connections accepted, refused, evicted...); undefined without HTTP. */
+  get httpStats(): HttpStats | undefined {
+    return this.#http?.stats;
+  }
+
   /** Each created service's counters by service name (what /metrics exports). */
   stats(): Record<string, Stats> {
     const out: Record<string, Stats> = {};
@@ -146,8 +176,12 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     this.#logger.info({ path }, 'database open');
     this.#hosts = this.#createHosts(store);
     for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
+    this.#checkFileLimit();
     if (http.enabled) {
-      this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
+      this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }), {
+        maxConnections: http.maxConnections,
+        idleTimeoutMs: HTTP_IDLE_TIMEOUT_MS,
+      });
       const address = await this.#http.listen(http.host, http.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       this.#url = `http://${host}:${address.port}`;
@@ -163,6 +197,9 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     for (const def of this.#definitions) {
       const parsed = def.schema.safeParse(this.#config.services[def.name] ?? {});
       if (parsed.success && !parsed.data.enabled) continue;
+      if (parsed.success && def.connectionCap !== undefined) {
+        this.#connectionCaps[def.name] = def.connectionCap(parsed.data);
+      }
       const logger = this.#logger.child({ service: def.name });
       const context = { logger, dataDir: this.#config.dataDir, store };
       hosts.push(
@@ -184,9 +221,12 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
 
   #routes(): Routes {
     return {
-      '/health': () => ({ json: this.health() }),
+      '/health': () => {
+        const report = this.health();
+        return { json: report, status: report.status === 'ok' ? 200 : 503 };
+      },
       '/metrics': async () => ({
-        text: await this.#metrics.render(this.#hosts),
+        text: await this.#metricsText.get(),
         contentType: this.#metrics.contentType,
       }),
       '/api/services': () => ({
@@ -197,6 +237,31 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
         },
       }),
     };
+  }
+
+  #metricsSources(): MetricsSource[] {
+    const sources: MetricsSource[] = [...this.#hosts];
+    if (this.#http !== undefined) {
+      sources.push({ name: HTTP_SOURCE, state: 'running', stats: { ...this.#http.stats } });
+    }
+    return sources;
+  }
+
+  /**
+   * Every server holds a file per connection; when their caps together exceed the open-file
+   * limit, a flood on one can starve the others (and the database) of files. Say so at start.
+   */
+  #checkFileLimit(): void {
+    const caps: Record<string, number> = { ...this.#connectionCaps };
+    if (this.#config.http.enabled) caps[HTTP_SOURCE] = this.#config.http.maxConnections;
+    const total = Object.values(caps).reduce((a, b) => a + b, FILE_DESCRIPTOR_RESERVE);
+    const limit = this.#fileLimit;
+    if (limit !== undefined && total > limit) {
+      this.#logger.warn(
+        { caps, reserve: FILE_DESCRIPTOR_RESERVE, total, limit },
+        'connection caps exceed the open-file limit: lower a cap (maxConnections) or raise ulimit -n',
+      );
+    }
   }
 
   /** The body of `GET /health`. */

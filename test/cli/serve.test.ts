@@ -52,7 +52,7 @@ test('serve flags: `directory serve --nick-auth` runs the directory alone with n
   assert.equal(config.services.overlay!.enabled, false);
   assert.equal(config.dataDir, '/srv/dir');
   // A free HTTP port by default: never the node's 8480.
-  assert.deepEqual(config.http, { enabled: true, host: '127.0.0.1', port: 0 });
+  assert.deepEqual(config.http, { enabled: true, maxConnections: 256, host: '127.0.0.1', port: 0 });
   assert.throws(
     () =>
       loadConfig({
