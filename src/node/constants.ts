@@ -40,6 +40,13 @@ export const MAX_URL_LENGTH = 2048;
  */
 export const DEFAULT_HTTP_MAX_CONNECTIONS = 256;
 
+/**
+ * Requests one HTTP connection may make before it must reconnect: bounds a pipelined flood on one
+ * connection (later requests on it get a bare 503) yet lets a 15 s Prometheus scrape keep its
+ * connection for 25 minutes.
+ */
+export const HTTP_MAX_REQUESTS_PER_CONNECTION = 100;
+
 /** An HTTP connection silent this long is closed (twice Prometheus' default 15 s scrape interval). */
 export const HTTP_IDLE_TIMEOUT_MS = 30_000;
 

@@ -14,6 +14,8 @@ export interface HttpStats {
   evicted: number;
   /** Connections closed after the idle timeout. */
   timedOut: number;
+  /** Requests past a connection's request cap, answered with a bare 503 by Node. */
+  requestsDropped: number;
   /** Requests that carried a body (none of our routes reads one): answered, then the connection closed. */
   bodiesRefused: number;
 }
@@ -24,13 +26,16 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** A connection with no traffic for this long is closed. */
   idleTimeoutMs: number;
+  /** Requests one connection may make; later ones get 503 and the connection closes. */
+  maxRequestsPerConnection: number;
 }
 
 /**
  * Caps the HTTP server's connections with its own accounting, so that idle connections cannot
  * lock honest clients out: at the cap, a new connection takes the place of the oldest one that has
  * no request in flight (one that never sent a request, or a kept-alive one between requests); only
- * when every connection is busy is the newcomer refused. Silent connections time out.
+ * when every connection is busy is the newcomer refused. Silent connections time out, and one
+ * connection's pipelined requests are capped.
  */
 export function guardConnections(
   server: Server,
@@ -39,8 +44,18 @@ export function guardConnections(
   logger: Logger,
 ): void {
   // Insertion order is age: the first idle entry is the oldest idle connection.
-  const open = new Map<Socket, { inFlight: number }>();
+  const open = new Map<Socket, Connection>();
   server.setTimeout(limits.idleTimeoutMs);
+  server.maxRequestsPerSocket = limits.maxRequestsPerConnection;
+  // Node answers requests past the cap with a 503 but keeps reading the connection: close it once
+  // the answers it owes are written.
+  server.on('dropRequest', (_req: IncomingMessage, socket: Socket) => {
+    stats.requestsDropped++;
+    const entry = open.get(socket);
+    if (entry === undefined || entry.closing) return;
+    entry.closing = true;
+    setImmediate(() => closeIfDone(socket, entry));
+  });
   server.on('timeout', (socket: Socket) => {
     stats.timedOut++;
     socket.destroy();
@@ -55,18 +70,33 @@ export function guardConnections(
       return;
     }
     stats.accepted++;
-    open.set(socket, { inFlight: 0 });
+    open.set(socket, { inFlight: 0, closing: false });
     socket.once('close', () => open.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const entry = open.get(req.socket);
     if (entry === undefined) return;
     entry.inFlight++;
-    res.once('close', () => entry.inFlight--);
+    res.once('close', () => {
+      entry.inFlight--;
+      closeIfDone(req.socket, entry);
+    });
   });
 }
 
-function evictOldestIdle(open: Map<Socket, { inFlight: number }>, stats: HttpStats): boolean {
+/** What the guard knows of one open connection. */
+interface Connection {
+  /** Requests routed and not yet answered. */
+  inFlight: number;
+  /** Past its request cap: closed once nothing is in flight. */
+  closing: boolean;
+}
+
+function closeIfDone(socket: Socket, entry: Connection): void {
+  if (entry.closing && entry.inFlight === 0) socket.destroy();
+}
+
+function evictOldestIdle(open: Map<Socket, Connection>, stats: HttpStats): boolean {
   for (const [socket, entry] of open) {
     if (entry.inFlight > 0) continue;
     open.delete(socket);

@@ -28,6 +28,7 @@ export class HttpServer {
     refused: 0,
     evicted: 0,
     timedOut: 0,
+    requestsDropped: 0,
     bodiesRefused: 0,
   };
 

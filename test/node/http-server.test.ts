@@ -84,6 +84,7 @@ test('http: at the cap a new connection takes the place of the oldest idle one; 
     {
       maxConnections: 4,
       idleTimeoutMs: 60_000,
+      maxRequestsPerConnection: 100,
     },
   );
   t.after(() => server.close());
@@ -125,8 +126,37 @@ test('http: at the cap a new connection takes the place of the oldest idle one; 
   );
 });
 
+test('http: one connection serves a bounded number of pipelined requests, then closes', async (t) => {
+  let served = 0;
+  const server = new HttpServer(
+    {
+      '/ok': () => {
+        served++;
+        return { json: { ok: true } };
+      },
+    },
+    silentLogger,
+    { maxConnections: 10, idleTimeoutMs: 60_000, maxRequestsPerConnection: 5 },
+  );
+  t.after(() => server.close());
+  const { port } = await server.listen('127.0.0.1', 0);
+  const socket = await open(port);
+  socket.on('error', () => {});
+  let reply = '';
+  socket.setEncoding('utf8').on('data', (c: string) => (reply += c));
+  socket.write('GET /ok HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(50));
+  assert.ok(await closedWithin(socket, 2000), 'the connection is closed');
+  assert.equal(served, 5);
+  assert.equal(reply.match(/HTTP\/1\.1 200 /g)?.length, 5, 'the requests within the cap are answered');
+  assert.ok(server.stats.requestsDropped >= 1, JSON.stringify(server.stats));
+});
+
 test('http: a silent connection is closed after the idle timeout', async (t) => {
-  const server = new HttpServer({}, silentLogger, { maxConnections: 10, idleTimeoutMs: 150 });
+  const server = new HttpServer({}, silentLogger, {
+    maxConnections: 10,
+    idleTimeoutMs: 150,
+    maxRequestsPerConnection: 100,
+  });
   t.after(() => server.close());
   const { port } = await server.listen('127.0.0.1', 0);
   const socket = await open(port);
