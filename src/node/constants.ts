@@ -41,11 +41,11 @@ export const MAX_URL_LENGTH = 2048;
 export const DEFAULT_HTTP_MAX_CONNECTIONS = 256;
 
 /**
- * Requests one HTTP connection may make before it must reconnect: bounds a pipelined flood on one
- * connection (later requests on it get a bare 503) yet lets a 15 s Prometheus scrape keep its
- * connection for 25 minutes.
+ * Requests one HTTP connection may have waiting for their answers. Browsers, curl and Prometheus
+ * never pipeline (one request at a time); 16 leaves room for a client that does, and bounds what
+ * one read of a pipelined flood costs before its connection is closed.
  */
-export const HTTP_MAX_REQUESTS_PER_CONNECTION = 100;
+export const HTTP_MAX_PIPELINED = 16;
 
 /** An HTTP connection silent this long is closed (twice Prometheus' default 15 s scrape interval). */
 export const HTTP_IDLE_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, PeerwayError, type Logger } from '../core/index.js';
 import { MAX_URL_LENGTH } from './constants.js';
-import { guardConnections, type ConnectionLimits, type HttpStats } from './http-connections.js';
+import { ConnectionGuard, type ConnectionLimits, type HttpStats } from './http-connections.js';
 
 /** A route's answer: a JSON value, or text with its content type. */
 export type RouteResult = { json: unknown; status?: number } | { text: string; contentType: string };
@@ -14,12 +14,13 @@ export type Routes = Record<string, () => RouteResult | Promise<RouteResult>>;
  * The node's HTTP server: exact-path GET (and HEAD) routes, JSON 404/405/500 for everything
  * else. No framework; the handful of routes does not need one. No route reads a request body, so
  * a request that carries one is answered and its connection closed rather than the body drained.
- * Connections are capped (see {@link guardConnections}).
+ * Connections are capped (see {@link ConnectionGuard}).
  */
 export class HttpServer {
   readonly #server: Server;
   readonly #routes: Routes;
   readonly #logger: Logger;
+  readonly #guard: ConnectionGuard;
   #closing: Promise<void> | undefined;
   /** What the server accepted, refused and closed. */
   readonly stats: HttpStats = {
@@ -36,6 +37,7 @@ export class HttpServer {
     this.#routes = routes;
     this.#logger = logger;
     this.#server = createServer((req, res) => {
+      if (!this.#guard.admit(req, res)) return;
       this.stats.requests++;
       if (hasBody(req)) this.#closeAfter(req, res);
       this.#handle(req, res).catch((err: unknown) => {
@@ -44,7 +46,7 @@ export class HttpServer {
         else res.destroy();
       });
     });
-    guardConnections(this.#server, limits, this.stats, logger);
+    this.#guard = new ConnectionGuard(this.#server, limits, this.stats, logger);
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   DATABASE_FILE,
   FILE_DESCRIPTOR_RESERVE,
   HTTP_IDLE_TIMEOUT_MS,
-  HTTP_MAX_REQUESTS_PER_CONNECTION,
+  HTTP_MAX_PIPELINED,
   METRICS_CACHE_MS,
   SERVICE_NAME_PATTERN,
 } from './constants.js';
@@ -182,7 +182,7 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
       this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }), {
         maxConnections: http.maxConnections,
         idleTimeoutMs: HTTP_IDLE_TIMEOUT_MS,
-        maxRequestsPerConnection: HTTP_MAX_REQUESTS_PER_CONNECTION,
+        maxPipelined: HTTP_MAX_PIPELINED,
       });
       const address = await this.#http.listen(http.host, http.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
