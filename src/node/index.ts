@@ -6,16 +6,22 @@
  * config.json ─┐
  * PEERWAY_*   ─┼─ loadConfig ──> PeerwayNode.start()
  * flags, --set ┘                   ├─ openStoreOrRecover(<dataDir>/peerway.sqlite)
+ *                                  ├─ checks the connection caps against ulimit -n (warns)
  *                                  ├─ HTTP  GET /health        {status, version, uptime, services}
+ *                                  │                           200, or 503 when a service failed
  *                                  │        GET /metrics       process + peerway_<service>_<counter>
+ *                                  │                           + peerway_http_*, rendered ≤ 1/s
  *                                  │        GET /api/services  {services: {name: {state, stats}}}
+ *                                  │        ≤ http.maxConnections (oldest idle one makes room),
+ *                                  │        ≤ 16 pipelined, a request body closes the connection
  *                                  └─ for each enabled ServiceDefinition: create(config, ctx).start()
  *                                       idle → starting → running → stopping → stopped  (or failed)
  * SIGINT/SIGTERM ──> stopOnSignals (core) ──> stop(): services, HTTP, store
  * ```
  *
  * Protocol modules plug in with a {@link ServiceDefinition} listed in `services.ts`; they never
- * import this folder's pino or prom-client wiring, only receive a Logger and expose `stats`.
+ * import this folder's pino or prom-client wiring, only receive a Logger and expose `stats`. A
+ * definition's `connectionCap` tells the node how many files its server may hold.
  *
  * @module
  */

@@ -114,7 +114,7 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     this.#extra = init.services ?? [];
     this.#logger = init.logger ?? silentLogger;
     this.#version = init.version ?? packageVersion();
-    this.#fileLimit = 'fileLimit' in init ? init.fileLimit : openFileLimit();
+    this.#fileLimit = init.fileLimit ?? openFileLimit();
     const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
     for (const [i, name] of names.entries()) {
       if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i || name === HTTP_SOURCE) {
