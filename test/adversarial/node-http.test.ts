@@ -30,15 +30,18 @@ async function startNode(t: {
     rmSync(dataDir, { recursive: true, force: true });
   });
   await node.start();
-  return { node, port: Number(new URL(node.url!).port) };
+  const port = Number(new URL(node.url!).port);
+  // Warm up as a running node would be (JIT, the first /metrics render) before measuring.
+  for (let i = 0; i < 20; i++) await probe(port, i % 2 === 0 ? '/health' : '/metrics');
+  return { node, port };
 }
 
-/** One GET /health on a fresh connection; resolves with its latency, rejects on any failure. */
-function probe(port: number): Promise<number> {
+/** One GET on a fresh connection; resolves with its latency, rejects on any failure. */
+function probe(port: number, path = '/health'): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/health', agent: false, signal: AbortSignal.timeout(2000) },
+      { host: '127.0.0.1', port, path, agent: false, signal: AbortSignal.timeout(2000) },
       (res) => {
         res.resume();
         res.on('end', () =>
@@ -114,23 +117,23 @@ test(
     const { node, port } = await startNode(t);
     let floods = 0;
     await withPoller(t, port, async (signal) => {
-      // The finding's 2,000 pipelined /metrics, in bursts of 500 on one connection every 500 ms.
+      // The finding's 2,000 pipelined /metrics, in bursts of 250 on one connection every 250 ms.
       while (!signal.aborted) {
         openSocket(port).then(
           (socket) => {
             socket.on('error', () => {});
             socket.resume();
-            socket.write('GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(500));
+            socket.write('GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(250));
             floods++;
           },
           () => {},
         );
-        await delay(500);
+        await delay(250);
       }
       await delay(100);
     });
     const stats = node.httpStats!;
-    assert.ok(floods >= 3, `${floods} flooding connections`);
+    assert.ok(floods >= 7, `${floods} flooding connections`);
     assert.equal(stats.requestsDropped, floods, 'every flooding connection was cut at the pipelining cap');
     // Each flood was answered at most up to the cap: the honest probes plus 16 per flooding connection.
     assert.ok(stats.requests <= stats.accepted * 16, JSON.stringify(stats));
