@@ -33,4 +33,5 @@ export { silentLogger, type Logger, type LogFn } from './logger.js';
 export { TypedEmitter, type EventMap } from './events.js';
 export { TokenBucket } from './token-bucket.js';
 export { Lifecycle, type Startable, type LifecycleState } from './startable.js';
+export { stopOnSignals, type StopOnSignalsOptions, type Stoppable } from './shutdown.js';
 export { bump, flattenStats, type Stats, type StatsSource } from './stats.js';

@@ -3,6 +3,7 @@ import { ErrorCodes, PeerwayError } from '../core/index.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_MAX_CONNECTIONS,
   DEFAULT_HTTP_PORT,
   DEFAULT_LOG_LEVEL,
   LOG_LEVELS,
@@ -21,10 +22,14 @@ export interface NodeConfig {
   /** Directory for the database and keys, relative to the working directory. @default 'data' */
   dataDir: string;
   http: {
+    /** Serve /health, /metrics and the API at all. @default true */
+    enabled: boolean;
     /** Address the HTTP server (health, metrics, API) binds to. @default '127.0.0.1' */
     host: string;
     /** TCP port of the HTTP server; 0 picks a free one. @default 8480 */
     port: number;
+    /** Most HTTP connections open at once. @default 256 */
+    maxConnections: number;
   };
   log: {
     /** pino level: trace, debug, info, warn, error, fatal or silent. @default 'info' */
@@ -65,8 +70,10 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
       dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
       http: z
         .object({
+          enabled: z.boolean().default(true),
           host: z.string().min(1).default(DEFAULT_HTTP_HOST),
           port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
+          maxConnections: z.number().int().min(1).default(DEFAULT_HTTP_MAX_CONNECTIONS),
         })
         .strict()
         .prefault({}),

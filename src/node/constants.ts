@@ -34,8 +34,31 @@ export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 /** The longest request URL the HTTP server routes; anything longer is a 414. */
 export const MAX_URL_LENGTH = 2048;
 
-/** Time the CLI gives a stopped node's event loop to drain before it exits anyway. */
-export const EXIT_GRACE_MS = 3000;
+/**
+ * Most HTTP connections open at once. A Prometheus scraper and a dashboard need a handful; 256
+ * leaves most of a 1024-file `ulimit -n` to the protocol servers.
+ */
+export const DEFAULT_HTTP_MAX_CONNECTIONS = 256;
+
+/**
+ * Requests one HTTP connection may have waiting for their answers. Browsers, curl and Prometheus
+ * never pipeline (one request at a time); 16 leaves room for a client that does, and bounds what
+ * one read of a pipelined flood costs before its connection is closed.
+ */
+export const HTTP_MAX_PIPELINED = 16;
+
+/** An HTTP connection silent this long is closed (twice Prometheus' default 15 s scrape interval). */
+export const HTTP_IDLE_TIMEOUT_MS = 30_000;
+
+/** `/metrics` is rendered at most once per this period; a scrape flood gets the cached text. */
+export const METRICS_CACHE_MS = 1000;
+
+/**
+ * Files the node keeps open besides its servers' connections: the database and its WAL, log
+ * output, outbound dials (discovery verification, directory clients). Counted when checking the
+ * connection caps against the open-file limit.
+ */
+export const FILE_DESCRIPTOR_RESERVE = 64;
 
 /** Environment variables that override config fields, and the field each one sets. */
 export const ENV_OVERRIDES = {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, PeerwayError, type Logger } from '../core/index.js';
 import { MAX_URL_LENGTH } from './constants.js';
+import { ConnectionGuard, type ConnectionLimits, type HttpStats } from './http-connections.js';
 
 /** A route's answer: a JSON value, or text with its content type. */
 export type RouteResult = { json: unknown; status?: number } | { text: string; contentType: string };
@@ -11,24 +12,53 @@ export type Routes = Record<string, () => RouteResult | Promise<RouteResult>>;
 
 /**
  * The node's HTTP server: exact-path GET (and HEAD) routes, JSON 404/405/500 for everything
- * else. No framework; the handful of routes does not need one.
+ * else. No framework; the handful of routes does not need one. No route reads a request body, so
+ * a request that carries one is answered and its connection closed rather than the body drained.
+ * Connections are capped (see {@link ConnectionGuard}).
  */
 export class HttpServer {
   readonly #server: Server;
   readonly #routes: Routes;
   readonly #logger: Logger;
+  readonly #guard: ConnectionGuard;
   #closing: Promise<void> | undefined;
+  /** What the server accepted, refused and closed. */
+  readonly stats: HttpStats = {
+    requests: 0,
+    accepted: 0,
+    refused: 0,
+    evicted: 0,
+    timedOut: 0,
+    requestsDropped: 0,
+    bodiesRefused: 0,
+  };
 
-  constructor(routes: Routes, logger: Logger) {
+  constructor(routes: Routes, logger: Logger, limits: ConnectionLimits) {
     this.#routes = routes;
     this.#logger = logger;
     this.#server = createServer((req, res) => {
+      if (!this.#guard.admit(req, res)) return;
+      this.stats.requests++;
+      if (hasBody(req)) this.#closeAfter(req, res);
       this.#handle(req, res).catch((err: unknown) => {
         this.#logger.error({ err: String(err), url: req.url }, 'request failed');
         if (!res.headersSent) send(res, 500, { error: 'internal error' });
         else res.destroy();
       });
     });
+    this.#guard = new ConnectionGuard(this.#server, limits, this.stats, logger);
+  }
+
+  /**
+   * Answers with `Connection: close` and closes the socket once the answer is out: Node would
+   * otherwise read the unread body to its end to keep the connection alive.
+   */
+  #closeAfter(req: IncomingMessage, res: ServerResponse): void {
+    this.stats.bodiesRefused++;
+    const socket = req.socket;
+    res.shouldKeepAlive = false;
+    res.setHeader('connection', 'close');
+    res.once('finish', () => socket.destroy());
   }
 
   /** Binds; port 0 picks a free one. Throws ERR_LISTEN_FAILED. */
@@ -91,4 +121,10 @@ function send(res: ServerResponse, status: number, body: unknown, headOnly = fal
     'cache-control': 'no-store',
   });
   res.end(headOnly ? undefined : text);
+}
+
+/** True when the request announces a body (any length but 0, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -6,50 +6,47 @@
  * config.json ─┐
  * PEERWAY_*   ─┼─ loadConfig ──> PeerwayNode.start()
  * flags, --set ┘                   ├─ openStoreOrRecover(<dataDir>/peerway.sqlite)
+ *                                  ├─ checks the connection caps against ulimit -n (warns)
  *                                  ├─ HTTP  GET /health        {status, version, uptime, services}
+ *                                  │                           200, or 503 when a service failed
  *                                  │        GET /metrics       process + peerway_<service>_<counter>
+ *                                  │                           + peerway_http_*, rendered ≤ 1/s
  *                                  │        GET /api/services  {services: {name: {state, stats}}}
+ *                                  │        ≤ http.maxConnections (oldest idle one makes room),
+ *                                  │        ≤ 16 pipelined, a request body closes the connection
  *                                  └─ for each enabled ServiceDefinition: create(config, ctx).start()
  *                                       idle → starting → running → stopping → stopped  (or failed)
- * SIGINT/SIGTERM ──> stop(): services, HTTP, store
+ * SIGINT/SIGTERM ──> stopOnSignals (core) ──> stop(): services, HTTP, store
  * ```
  *
  * Protocol modules plug in with a {@link ServiceDefinition} listed in `services.ts`; they never
- * import this folder's pino or prom-client wiring, only receive a Logger and expose `stats`.
+ * import this folder's pino or prom-client wiring, only receive a Logger and expose `stats`. A
+ * definition's `connectionCap` tells the node how many files its server may hold.
  *
  * @module
  */
+export { PeerwayNode, type PeerwayNodeInit, type PeerwayNodeEvents, type HealthReport } from './node.js';
+export type { ServiceStatus } from './service-host.js';
 export type { Service, ServiceContext, ServiceDefinition, ServiceState } from './service.js';
 export { serviceDefinitions } from './services.js';
+export { directoryServiceDefinition, type DirectoryConfig } from './directory-service.js';
+export { discoveryServiceDefinition, type DiscoveryConfig } from './discovery-service.js';
+export { overlayServiceDefinition, type OverlayConfig } from './overlay-service.js';
 export {
   createConfigSchema,
-  describeIssues,
   type NodeConfig,
   type ServiceConfig,
   type LogLevel,
   type ConfigProblem,
 } from './config.js';
-export { loadConfig, readConfigFile, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
-export {
-  parseAssignment,
-  layerFromPath,
-  scalarFromString,
-  type Assignment,
-  type ConfigObject,
-} from './config-override.js';
-export { PeerwayNode, type PeerwayNodeInit, type PeerwayNodeEvents, type HealthReport } from './node.js';
-export type { ServiceStatus } from './service-host.js';
-export { NodeMetrics, metricName, type MetricsSource } from './metrics.js';
+export { loadConfig, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
 export { createPinoLogger, fromPino, type PinoLoggerOptions } from './pino-logger.js';
-export { stopOnSignals, type StopOnSignalsOptions, type Stoppable } from './shutdown.js';
 export { packageVersion } from './version.js';
 export {
   DEFAULT_HTTP_PORT,
   DEFAULT_HTTP_HOST,
   DEFAULT_DATA_DIR,
-  DATABASE_FILE,
   LOG_LEVELS,
   ENV_OVERRIDES,
   ENV_CONFIG_FILE,
-  EXIT_GRACE_MS,
 } from './constants.js';

@@ -1,10 +1,29 @@
 import { join } from 'node:path';
-import { ErrorCodes, PeerwayError, silentLogger, TypedEmitter, type Logger } from '../core/index.js';
+import {
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  silentLogger,
+  TypedEmitter,
+  type Logger,
+  type Startable,
+  type Stats,
+} from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
 import type { NodeConfig } from './config.js';
-import { DATABASE_FILE, SERVICE_NAME_PATTERN } from './constants.js';
+import {
+  DATABASE_FILE,
+  FILE_DESCRIPTOR_RESERVE,
+  HTTP_IDLE_TIMEOUT_MS,
+  HTTP_MAX_PIPELINED,
+  METRICS_CACHE_MS,
+  SERVICE_NAME_PATTERN,
+} from './constants.js';
+import { openFileLimit } from './file-limit.js';
+import type { HttpStats } from './http-connections.js';
 import { HttpServer, type Routes } from './http-server.js';
-import { NodeMetrics } from './metrics.js';
+import { NodeMetrics, type MetricsSource } from './metrics.js';
+import { RenderCache } from './render-cache.js';
 import type { Service, ServiceDefinition } from './service.js';
 import { ServiceHost, type ServiceStatus } from './service-host.js';
 import { serviceDefinitions } from './services.js';
@@ -25,7 +44,15 @@ export interface PeerwayNodeInit {
   logger?: Logger;
   /** Reported in /health. @default the package version */
   version?: string;
+  /**
+   * The process's open-file limit the connection caps are checked against at start.
+   * @default the soft `ulimit -n`, read from the OS (no check where it cannot be read)
+   */
+  fileLimit?: number;
 }
+
+/** The name the node's own HTTP counters carry on /metrics; no service may take it. */
+const HTTP_SOURCE = 'http';
 
 /** Events of {@link PeerwayNode}. */
 export type PeerwayNodeEvents = {
@@ -35,7 +62,7 @@ export type PeerwayNodeEvents = {
 
 /** The body of `GET /health`. */
 export interface HealthReport {
-  /** `ok` when every service runs, `degraded` when one has failed. */
+  /** `ok` when no service has failed; `degraded` (HTTP 503) when one has, its `error` says why. */
   status: 'ok' | 'degraded';
   version: string;
   /** Seconds since start(). */
@@ -56,20 +83,29 @@ export interface HealthReport {
  * await node.stop();
  * ```
  */
-export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements AsyncDisposable {
+export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Startable {
   readonly #config: NodeConfig;
   readonly #definitions: readonly ServiceDefinition[];
   readonly #extra: readonly Service[];
   readonly #logger: Logger;
   readonly #version: string;
   readonly #metrics = new NodeMetrics();
+  readonly #metricsText = new RenderCache(
+    () => this.#metrics.render(this.#metricsSources()),
+    METRICS_CACHE_MS,
+  );
+  readonly #fileLimit: number | undefined;
+  /** Connection caps of the enabled services, by name, for the open-file check. */
+  #connectionCaps: Record<string, number> = {};
   #hosts: ServiceHost[] = [];
   #store: Store | undefined;
   #http: HttpServer | undefined;
   #url: string | undefined;
   #startedAt = 0;
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
+  readonly #life = new Lifecycle(
+    () => this.#open(),
+    () => this.#close(),
+  );
 
   constructor(init: PeerwayNodeInit) {
     super();
@@ -78,9 +114,10 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     this.#extra = init.services ?? [];
     this.#logger = init.logger ?? silentLogger;
     this.#version = init.version ?? packageVersion();
+    this.#fileLimit = init.fileLimit ?? openFileLimit();
     const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
     for (const [i, name] of names.entries()) {
-      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i) {
+      if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i || name === HTTP_SOURCE) {
         throw new PeerwayError(
           ErrorCodes.INVALID_ARGUMENT,
           `service name ${JSON.stringify(name)} is invalid or taken`,
@@ -89,14 +126,17 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     }
   }
 
-  /** `http://host:port` of the HTTP server once started (the real port when configured as 0). */
+  /**
+   * `http://host:port` of the HTTP server once started (the real port when configured as 0);
+   * undefined when `http.enabled` is false.
+   */
   get url(): string | undefined {
     return this.#url;
   }
 
   /** The open database; throws ERR_CLOSED before start() or after stop(). */
   get store(): Store {
-    if (this.#store === undefined || this.#stopping !== undefined) {
+    if (this.#store === undefined || !this.#life.running) {
       throw new PeerwayError(ErrorCodes.CLOSED, 'the node is not running');
     }
     return this.#store;
@@ -107,18 +147,28 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     return this.#hosts.map((h) => h.status());
   }
 
-  /**
-   * Opens the store, starts HTTP and then every service at once; resolves when each service is
-   * running or failed. Idempotent. Rejects only when the store or HTTP cannot start.
-   */
-  start(): Promise<void> {
-    if (this.#stopping !== undefined)
-      return Promise.reject(new PeerwayError(ErrorCodes.CLOSED, 'the node was stopped'));
-    this.#starting ??= this.#start();
-    return this.#starting;
+  /** The HTTP server's counters (connections accepted, refused, evicted...); undefined without HTTP. */
+  get httpStats(): HttpStats | undefined {
+    return this.#http?.stats;
   }
 
-  async #start(): Promise<void> {
+  /** Each created service's counters by service name (what /metrics exports). */
+  stats(): Record<string, Stats> {
+    const out: Record<string, Stats> = {};
+    for (const host of this.#hosts) if (host.stats !== undefined) out[host.name] = host.stats;
+    return out;
+  }
+
+  /**
+   * Opens the store, starts HTTP and then every service at once; resolves when each service is
+   * running or failed. Concurrent calls share one start; rejects with ERR_CLOSED after stop(),
+   * and otherwise only when the store or HTTP cannot start (everything opened is closed again).
+   */
+  start(): Promise<void> {
+    return this.#life.start();
+  }
+
+  async #open(): Promise<void> {
     this.#startedAt = Date.now();
     const { dataDir, http } = this.#config;
     const path = join(dataDir, DATABASE_FILE);
@@ -127,17 +177,18 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     this.#logger.info({ path }, 'database open');
     this.#hosts = this.#createHosts(store);
     for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
-    this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }));
-    try {
+    this.#checkFileLimit();
+    if (http.enabled) {
+      this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }), {
+        maxConnections: http.maxConnections,
+        idleTimeoutMs: HTTP_IDLE_TIMEOUT_MS,
+        maxPipelined: HTTP_MAX_PIPELINED,
+      });
       const address = await this.#http.listen(http.host, http.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       this.#url = `http://${host}:${address.port}`;
-    } catch (err) {
-      store.close();
-      this.#store = undefined;
-      throw err;
+      this.#logger.info({ url: this.#url }, 'http listening');
     }
-    this.#logger.info({ url: this.#url }, 'http listening');
     await Promise.all(this.#hosts.map((h) => h.start()));
     const failed = this.#hosts.filter((h) => h.state === 'failed').map((h) => h.name);
     this.#logger.info({ services: this.#hosts.length, failed }, 'node started');
@@ -148,6 +199,9 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
     for (const def of this.#definitions) {
       const parsed = def.schema.safeParse(this.#config.services[def.name] ?? {});
       if (parsed.success && !parsed.data.enabled) continue;
+      if (parsed.success && def.connectionCap !== undefined) {
+        this.#connectionCaps[def.name] = def.connectionCap(parsed.data);
+      }
       const logger = this.#logger.child({ service: def.name });
       const context = { logger, dataDir: this.#config.dataDir, store };
       hosts.push(
@@ -169,9 +223,12 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
 
   #routes(): Routes {
     return {
-      '/health': () => ({ json: this.health() }),
+      '/health': () => {
+        const report = this.health();
+        return { json: report, status: report.status === 'ok' ? 200 : 503 };
+      },
       '/metrics': async () => ({
-        text: await this.#metrics.render(this.#hosts),
+        text: await this.#metricsText.get(),
         contentType: this.#metrics.contentType,
       }),
       '/api/services': () => ({
@@ -182,6 +239,31 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
         },
       }),
     };
+  }
+
+  #metricsSources(): MetricsSource[] {
+    const sources: MetricsSource[] = [...this.#hosts];
+    if (this.#http !== undefined) {
+      sources.push({ name: HTTP_SOURCE, state: 'running', stats: { ...this.#http.stats } });
+    }
+    return sources;
+  }
+
+  /**
+   * Every server holds a file per connection; when their caps together exceed the open-file
+   * limit, a flood on one can starve the others (and the database) of files. Say so at start.
+   */
+  #checkFileLimit(): void {
+    const caps: Record<string, number> = { ...this.#connectionCaps };
+    if (this.#config.http.enabled) caps[HTTP_SOURCE] = this.#config.http.maxConnections;
+    const total = Object.values(caps).reduce((a, b) => a + b, FILE_DESCRIPTOR_RESERVE);
+    const limit = this.#fileLimit;
+    if (limit !== undefined && total > limit) {
+      this.#logger.warn(
+        { caps, reserve: FILE_DESCRIPTOR_RESERVE, total, limit },
+        'connection caps exceed the open-file limit: lower a cap (maxConnections) or raise ulimit -n',
+      );
+    }
   }
 
   /** The body of `GET /health`. */
@@ -202,20 +284,23 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Asyn
    * then closes the store; idempotent, never throws.
    */
   stop(): Promise<void> {
-    this.#stopping ??= this.#stop();
-    return this.#stopping;
+    return this.#life.stop();
   }
 
-  async #stop(): Promise<void> {
-    // Let a start() in flight finish first, so nothing it opens is left behind.
-    await this.#starting?.catch(() => {});
+  /** Also undoes a start that failed half-way (HTTP could not listen): closes what was opened. */
+  async #close(): Promise<void> {
     await Promise.all(this.#hosts.map((h) => h.stop()));
     await this.#http?.close();
-    this.#store?.close();
+    try {
+      this.#store?.close();
+    } catch (err) {
+      this.#logger.error({ err: String(err) }, 'closing the database failed');
+    }
+    this.#store = undefined;
     this.#logger.info('node stopped');
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }

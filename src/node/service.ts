@@ -54,4 +54,10 @@ export interface ServiceDefinition<C extends { enabled: boolean } = { enabled: b
   readonly schema: ZodType<C>;
   /** Creates the (not yet started) service. */
   create(config: C, context: ServiceContext): Service;
+  /**
+   * Most connections the service keeps open with this config (its server's cap). The node adds
+   * these up with its own HTTP cap and warns when they exceed the process's open-file limit.
+   * @default not counted
+   */
+  connectionCap?(config: C): number;
 }

@@ -104,7 +104,7 @@ test('peerway directory serve: runs alone, serves a client, stops on SIGINT', as
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0);
   const log = stderr.join('');
-  assert.match(log, /"msg":"join"/);
-  assert.match(log, /"msg":"leave"/);
-  assert.match(log, /"msg":"stopped"/);
+  assert.match(log, /"msg":"peer joined"/);
+  assert.match(log, /"msg":"peer left"/);
+  assert.match(log, /"msg":"node stopped"/);
 });

@@ -53,7 +53,7 @@ function configError(f: () => unknown, code: string = ErrorCodes.CONFIG_INVALID)
 test('config: defaults fill every field, services get their own defaults', () => {
   assert.deepEqual(loadConfig({ definitions }), {
     dataDir: 'data',
-    http: { host: '127.0.0.1', port: 8480 },
+    http: { enabled: true, maxConnections: 256, host: '127.0.0.1', port: 8480 },
     log: { level: 'info' },
     services: {
       discovery: { enabled: false, tcpPort: 50001, seeds: [] },
@@ -75,18 +75,18 @@ test('config: file, then environment, then flags, then --set', (t) => {
   });
   const fileOnly = loadConfig({ file, definitions });
   assert.equal(fileOnly.dataDir, 'from-file');
-  assert.deepEqual(fileOnly.http, { host: '127.0.0.2', port: 1000 });
+  assert.deepEqual(fileOnly.http, { enabled: true, maxConnections: 256, host: '127.0.0.2', port: 1000 });
   assert.deepEqual(fileOnly.services.discovery, { enabled: true, tcpPort: 1, seeds: [] });
 
   const env = { PEERWAY_DATA_DIR: 'from-env', PEERWAY_HTTP_PORT: '2000', PEERWAY_LOG_LEVEL: 'warn' };
   const withEnv = loadConfig({ file, env, definitions });
   assert.equal(withEnv.dataDir, 'from-env');
-  assert.deepEqual(withEnv.http, { host: '127.0.0.2', port: 2000 });
+  assert.deepEqual(withEnv.http, { enabled: true, maxConnections: 256, host: '127.0.0.2', port: 2000 });
   assert.equal(withEnv.log.level, 'warn');
 
   const layers = [{ source: '--http-port', values: { http: { port: 3000 } } }];
   const withFlags = loadConfig({ file, env, layers, definitions });
-  assert.deepEqual(withFlags.http, { host: '127.0.0.2', port: 3000 });
+  assert.deepEqual(withFlags.http, { enabled: true, maxConnections: 256, host: '127.0.0.2', port: 3000 });
   assert.equal(withFlags.dataDir, 'from-env');
 
   const set = [

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { metricName, NodeMetrics } from '../../src/node/index.js';
+import { metricName, NodeMetrics } from '../../src/node/metrics.js';
 
 test('metrics: counter names become Prometheus snake_case under peerway_<service>_', () => {
   assert.equal(metricName('directory', 'accepted'), 'peerway_directory_accepted');

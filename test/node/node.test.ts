@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { ErrorCodes, isPeerwayError, silentLogger } from '../../src/core/index.js';
 import {
@@ -44,8 +45,9 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
   assert.match(node.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.ok(existsSync(join(dataDir, 'peerway.sqlite')));
 
+  // A failed service makes the node unhealthy: 503, with the reason in the JSON.
   const health = await getJson(`${node.url}/health`);
-  assert.equal(health.status, 200);
+  assert.equal(health.status, 503);
   assert.equal(health.json.version, pkg.version);
   assert.equal(health.json.status, 'degraded');
   assert.ok(health.json.uptime >= 0);
@@ -65,8 +67,12 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
   assert.match(metrics.body, /^peerway_broken_attempts 1$/m);
   assert.match(metrics.body, /^peerway_service_up\{service="counting"\} 1$/m);
   assert.match(metrics.body, /^peerway_service_up\{service="broken"\} 0$/m);
-  // Stats are read on every scrape.
+  assert.match(metrics.body, /^peerway_http_requests \d+$/m);
+  // Rendered at most once a second: a scrape within the second gets the same text, a later one
+  // reads the stats afresh.
   counting.stats.accepted = 7;
+  assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted 3$/m);
+  await delay(1100);
   assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted 7$/m);
 
   const api = await getJson(`${node.url}/api/services`);
@@ -80,7 +86,7 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
   const post = await httpGet(`${node.url}/health`, 'POST');
   assert.equal(post.status, 405);
   const head = await httpGet(`${node.url}/health`, 'HEAD');
-  assert.equal(head.status, 200);
+  assert.equal(head.status, 503);
   assert.equal(head.body, '');
 
   const stopping = node.stop();
@@ -196,4 +202,23 @@ test('node: a corrupt database is moved aside and the node starts on a fresh one
   await node.start();
   assert.equal(node.store.version('anything'), 0);
   assert.equal(readdirSync(dataDir).filter((n) => n.startsWith('peerway.sqlite.corrupt-')).length, 1);
+});
+
+test('node: concurrent starts share one start, stop returns one promise, and http.enabled=false serves no HTTP', async (t) => {
+  const counting = new CountingService();
+  const node = new PeerwayNode({
+    config: loadConfig({ set: [`dataDir=${tempDir(t)}`, 'http.enabled=false'] }),
+    services: [counting],
+  });
+  const a = node.start();
+  assert.equal(node.start(), a);
+  await a;
+  assert.equal(counting.started, 1);
+  assert.equal(node.url, undefined);
+  assert.deepEqual(node.stats(), { counting: counting.stats });
+  const stopping = node.stop();
+  assert.equal(node.stop(), stopping);
+  assert.equal(node[Symbol.asyncDispose](), stopping);
+  await stopping;
+  assert.equal(counting.stopped, 1);
 });

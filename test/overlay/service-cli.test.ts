@@ -48,7 +48,7 @@ test('the overlay service validates its config, joins through bootstrap addresse
   }
 });
 
-test('`overlay join` prints peers as they are found and leaves after --duration', async () => {
+test('`overlay join` prints its peer count as peers are found and leaves after --duration', async () => {
   await using net = await testnet(5, { community: { tickMs: 100 } });
   const program = new Command().exitOverride();
   registerOverlayCommands(program);
@@ -78,7 +78,7 @@ test('`overlay join` prints peers as they are found and leaves after --duration'
     process.stdout.write = write;
   }
   assert.match(lines[0]!, /^listening on 127\.0\.0\.1:\d+ as [0-9a-f]{40}\n$/);
-  const peers = lines.filter((l) => l.startsWith('peer '));
-  assert.ok(peers.length >= 2, lines.join(''));
-  assert.match(peers[0]!, /^peer [0-9a-f]{40} 127\.0\.0\.1:\d+ \(\d+ known\)\n$/);
+  const peers = lines.filter((l) => l.startsWith('peers '));
+  assert.ok(peers.length >= 1, lines.join(''));
+  assert.match(peers.at(-1)!, /^peers [2-9] known\n$/);
 });

@@ -4,26 +4,39 @@
  *
  * @module
  */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { pino } from 'pino';
+import { stopOnSignals } from '../../core/index.js';
 import { crawl, type CrawlResult } from '../../discovery/index.js';
-import { openStoreOrRecover } from '../../store/index.js';
-import {
-  BITCOIN_MAINNET_GENESIS,
-  createDiscoveryNode,
-  discoveryConfigSchema,
-  parseProxy,
-} from '../../node/discovery-service.js';
+import type { ConfigLayer, PeerwayNode } from '../../node/index.js';
+import { parseAddress, type SocksProxy } from '../../transport/index.js';
+import { TOR_SOCKS_PORT } from '../constants.js';
+import { collect, nonNegativeInt, port } from '../parse-flags.js';
+import { printHttp, serviceInfo } from '../print-node.js';
+import { runNode } from '../run-node.js';
+import { addServeOptions, oneServiceLayers, serviceLayer, type ServeFlags } from '../serve-options.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+const SERVICE = 'discovery';
+
+/** The flags of `discovery serve`. */
+export interface DiscoveryServeFlags extends ServeFlags {
+  host: string;
+  tcpPort: number;
+  sslPort: number;
+  ssl: boolean;
+  reportHost: string[];
+  genesis?: string;
+  seed: string[];
+  proxy?: string;
+  private?: boolean;
+  announce?: boolean;
 }
 
-function int(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${value}`);
-  return n;
+/** `host:port` of a SOCKS5 proxy; `auto` is tor's default port on loopback. */
+function socksProxy(text: string | undefined): SocksProxy | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'auto') return { host: '127.0.0.1', port: TOR_SOCKS_PORT };
+  const { host, port } = parseAddress(text);
+  return { host, port };
 }
 
 function ago(ms: number | null): string {
@@ -82,10 +95,10 @@ export function registerDiscoveryCommands(program: Command): void {
       collect,
       [],
     )
-    .option('--socks <host:port>', 'SOCKS5 proxy (needed for .onion servers)')
-    .option('--max <n>', 'visit at most this many servers', int, 1000)
-    .option('--concurrency <n>', 'servers visited at once', int, 16)
-    .option('--timeout <ms>', 'connect and per-request timeout', int, 10_000)
+    .option('--socks <host:port|auto>', 'SOCKS5 proxy (needed for .onion servers)')
+    .option('--max <n>', 'visit at most this many servers', nonNegativeInt, 1000)
+    .option('--concurrency <n>', 'servers visited at once', nonNegativeInt, 16)
+    .option('--timeout <ms>', 'connect and per-request timeout', nonNegativeInt, 10_000)
     .option('--genesis <hash>', 'follow only servers of this network')
     .option('--json', 'print the results as JSON')
     .action(
@@ -98,15 +111,18 @@ export function registerDiscoveryCommands(program: Command): void {
         genesis?: string;
         json?: boolean;
       }) => {
-        const proxy = parseProxy(opts.socks);
         const controller = new AbortController();
-        const onSignal = (): void => controller.abort();
-        process.once('SIGINT', onSignal);
+        const removeHandlers = stopOnSignals({
+          stop: () => {
+            controller.abort();
+            return Promise.resolve();
+          },
+        });
         const tty = process.stderr.isTTY;
         try {
           const results = await crawl({
             seeds: opts.seed,
-            proxy: proxy === 'auto' ? { host: '127.0.0.1', port: 9050 } : proxy,
+            proxy: socksProxy(opts.socks),
             max: opts.max,
             concurrency: opts.concurrency,
             connectTimeout: opts.timeout,
@@ -124,64 +140,52 @@ export function registerDiscoveryCommands(program: Command): void {
             opts.json === true ? JSON.stringify(results, null, 2) + '\n' : formatCrawlTable(results) + '\n',
           );
         } finally {
-          process.off('SIGINT', onSignal);
+          removeHandlers();
         }
       },
     );
 
-  discovery
+  const serve = discovery
     .command('serve')
     .description('run a discovery node until interrupted')
     .option('--data-dir <dir>', 'where the database and TLS certificate live', 'data')
     .option('--host <addr>', 'interface to listen on', '127.0.0.1')
-    .option('--tcp-port <n>', 'TCP port (0 picks one)', int, 50001)
-    .option('--ssl-port <n>', 'TLS port (0 picks one)', int, 50002)
+    .option('--tcp-port <n>', 'TCP port (0 picks one)', port, 50001)
+    .option('--ssl-port <n>', 'TLS port (0 picks one)', port, 50002)
     .option('--no-ssl', 'no TLS listener')
     .option('--report-host <name>', 'host name advertised in server.features (repeatable)', collect, [])
-    .option('--genesis <hash>', 'network id (genesis hash, display hex)', BITCOIN_MAINNET_GENESIS)
+    .option('--genesis <hash>', 'network id (genesis hash, display hex; default: Bitcoin mainnet)')
     .option('--seed <peer>', 'default peer for an empty database (repeatable)', collect, [])
     .option('--proxy <host:port|auto>', 'Tor SOCKS5 proxy')
     .option('--private', 'admit private addresses (test networks)')
-    .option('--announce', 'announce ourselves to verified peers with server.add_peer')
-    .action(
-      async (opts: {
-        dataDir: string;
-        host: string;
-        tcpPort: number;
-        sslPort: number;
-        ssl: boolean;
-        reportHost: string[];
-        genesis: string;
-        seed: string[];
-        proxy?: string;
-        private?: boolean;
-        announce?: boolean;
-      }) => {
-        const logger = pino({ name: 'discovery' });
-        const config = discoveryConfigSchema.parse({
-          enabled: true,
-          host: opts.host,
-          tcpPort: opts.tcpPort,
-          sslPort: opts.ssl ? opts.sslPort : null,
-          reportedHosts: opts.reportHost,
-          genesisHash: opts.genesis,
-          seeds: opts.seed,
-          proxy: opts.proxy,
-          privateNetwork: opts.private === true,
-          announce: opts.announce === true,
-        });
-        const store = openStoreOrRecover(join(opts.dataDir, 'peerway.sqlite'), { logger });
-        const node = createDiscoveryNode(config, { logger, dataDir: opts.dataDir, store });
-        await node.start();
-        process.stdout.write(
-          `discovery node listening: tcp ${node.tcpPort ?? '-'}  ssl ${node.sslPort ?? '-'}\n`,
-        );
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        await node.stop();
-        store.close();
-      },
-    );
+    .option('--announce', 'announce ourselves to verified peers with server.add_peer');
+  addServeOptions(serve).action((flags: DiscoveryServeFlags) =>
+    runNode({ config: { layers: discoveryLayers(flags) }, required: SERVICE, onStarted: printDiscovery }),
+  );
+}
+
+/** The node config layers `discovery serve` runs with. */
+export function discoveryLayers(flags: DiscoveryServeFlags): ConfigLayer[] {
+  const set = (flag: string, field: string, value: unknown): ConfigLayer =>
+    serviceLayer(SERVICE, flag, field, value);
+  const layers = [
+    ...oneServiceLayers(SERVICE, flags),
+    set('--host', 'host', flags.host),
+    set('--tcp-port', 'tcpPort', flags.tcpPort),
+    set(flags.ssl ? '--ssl-port' : '--no-ssl', 'sslPort', flags.ssl ? flags.sslPort : null),
+    set('--report-host', 'reportedHosts', flags.reportHost),
+    set('--seed', 'seeds', flags.seed),
+    set('--private', 'privateNetwork', flags.private === true),
+    set('--announce', 'announce', flags.announce === true),
+  ];
+  if (flags.genesis !== undefined) layers.push(set('--genesis', 'genesisHash', flags.genesis));
+  if (flags.proxy !== undefined) layers.push(set('--proxy', 'proxy', flags.proxy));
+  return layers;
+}
+
+function printDiscovery(node: PeerwayNode): void {
+  const info = serviceInfo(node, SERVICE);
+  const show = (p: unknown): string => (typeof p === 'number' ? String(p) : '-');
+  process.stdout.write(`discovery node listening: tcp ${show(info.tcpPort)}  ssl ${show(info.sslPort)}\n`);
+  printHttp(node);
 }

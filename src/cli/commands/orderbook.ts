@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stopOnSignals } from '../../core/index.js';
 import {
   MultiDirectoryClient,
   NickIdentity,
@@ -57,8 +58,7 @@ async function collect(flags: OrderbookFlags): Promise<void> {
     streamIsolation: socks !== undefined,
     ...(socks === undefined ? {} : { socksHost: socks.host, socksPort: socks.port }),
   });
-  const stop = (): void => void taker.stop();
-  process.once('SIGINT', stop);
+  const removeHandlers = stopOnSignals(taker);
   try {
     const connected = await taker.connectAll();
     const total = flags.directory.length;
@@ -96,7 +96,7 @@ async function collect(flags: OrderbookFlags): Promise<void> {
       flags.json === true ? JSON.stringify(book.offers.map(toJson), null, 2) + '\n' : table(book.offers),
     );
   } finally {
-    process.off('SIGINT', stop);
+    removeHandlers();
     await taker.stop();
   }
 }

@@ -1,90 +1,106 @@
 import type { Command } from 'commander';
-import {
-  AddressBootstrapper,
-  Community,
-  EdgeWalk,
-  Endpoint,
-  parseUdpAddress,
-  PrivateKey,
-  RandomWalk,
-  type WalkerDefinition,
-} from '../../overlay/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigLayer, PeerwayNode } from '../../node/index.js';
+import { PrivateKey } from '../../overlay/index.js';
+import { writeSecretFile } from '../../transport/index.js';
+import { PEER_POLL_MS } from '../constants.js';
+import { collect, secondsToMs } from '../parse-flags.js';
+import { printHttp, serviceInfo } from '../print-node.js';
+import { runNode } from '../run-node.js';
+import { addServeOptions, oneServiceLayers, serviceLayer, type ServeFlags } from '../serve-options.js';
 
-interface JoinFlags {
+const SERVICE = 'overlay';
+
+/** The key file `overlay join` writes into its private data directory. */
+const KEY_FILE = 'overlay.key';
+
+/** The flags of `overlay join`. */
+export interface JoinFlags extends Omit<ServeFlags, 'dataDir'> {
   community: string;
   bootstrap: string[];
   listen: string;
   maxPeers: string;
   walk: string;
+  /** Undefined unless `--churn` or `--no-churn` is given: the service's default applies. */
+  churn?: boolean;
   key?: string;
-  duration?: string;
+  duration?: number;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** `peerway overlay join`: join one IPv8 community and print peers as they are found. */
+/** `peerway overlay join`: a node in one IPv8 community, printing its peer count as it changes. */
 export function registerOverlayCommands(program: Command): void {
   const overlay = program.command('overlay').description('IPv8-compatible overlay communities over UDP');
-  overlay
+  const join = overlay
     .command('join')
-    .description('join a community through bootstrap addresses and print each peer as it is found')
+    .description('join a community through bootstrap addresses and print the peers found')
     .requiredOption('--community <hex>', 'community id: 40 hex digits')
     .option('--bootstrap <host:port>', 'bootstrap address (repeatable)', collect, [])
     .option('--listen <host:port>', 'UDP address to bind', '0.0.0.0:0')
     .option('--max-peers <n>', 'answer requesters up to this many peers (-1: no limit)', '30')
     .option('--walk <strategy>', 'random or edge', 'random')
+    .option('--churn', 'drop verified peers that stop answering (the default)')
+    .option('--no-churn', 'keep verified peers however long they stay silent')
     .option('--key <hex>', 'LibNaCLSK key bin in hex (default: a fresh key)')
-    .option('--duration <seconds>', 'leave after this many seconds (default: until Ctrl-C)')
-    .action((flags: JoinFlags) => join(flags));
+    .option('--duration <seconds>', 'leave after this many seconds (default: until Ctrl-C)', secondsToMs);
+  addServeOptions(join).action((flags: JoinFlags) => runJoin(flags));
 }
 
-async function join(flags: JoinFlags): Promise<void> {
-  if (!/^[0-9a-fA-F]{40}$/.test(flags.community)) throw new Error('--community must be 40 hex digits');
-  const maxPeers = Number(flags.maxPeers);
-  if (!Number.isInteger(maxPeers) || maxPeers < -1) throw new Error('--max-peers must be an integer >= -1');
-  if (flags.walk !== 'random' && flags.walk !== 'edge') throw new Error('--walk must be random or edge');
-  const listen = parseUdpAddress(flags.listen);
+async function runJoin(flags: JoinFlags): Promise<void> {
   const key =
     flags.key === undefined ? PrivateKey.generate() : PrivateKey.fromBin(Buffer.from(flags.key, 'hex'));
-  const endpoint = new Endpoint({ host: listen.host, port: listen.port });
-  await endpoint.start();
-  const walker: WalkerDefinition = {
-    strategy: flags.walk === 'edge' ? (c) => new EdgeWalk(c) : (c) => new RandomWalk(c),
-    targetPeers: 20,
+  // A private folder per run holds the key, the database and its address book; gone afterwards.
+  const dataDir = mkdtempSync(join(tmpdir(), 'peerway-overlay-'));
+  try {
+    writeSecretFile(join(dataDir, KEY_FILE), key.keyToBin());
+    const mid = Buffer.from(key.publicKey.mid).toString('hex');
+    await runNode({
+      config: { layers: joinLayers(flags, dataDir) },
+      required: SERVICE,
+      ...(flags.duration === undefined ? {} : { durationMs: flags.duration }),
+      onStarted: (node) => watchPeers(node, mid),
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The node config layers `overlay join` runs with, its data in `dataDir`. */
+export function joinLayers(flags: JoinFlags, dataDir: string): ConfigLayer[] {
+  const set = (flag: string, field: string, value: unknown): ConfigLayer =>
+    serviceLayer(SERVICE, flag, field, value);
+  const community: Record<string, unknown> = {
+    id: flags.community,
+    maxPeers: Number(flags.maxPeers),
+    walk: flags.walk,
   };
-  const addresses = flags.bootstrap.map(parseUdpAddress);
-  const community = new Community({
-    communityId: Buffer.from(flags.community, 'hex'),
-    endpoint,
-    key,
-    maxPeers,
-    walkers: [walker],
-    bootstrappers: addresses.length > 0 ? [new AddressBootstrapper({ addresses })] : [],
-  });
-  const mid = community.myPeer.id;
-  process.stdout.write(`listening on ${endpoint.address.host}:${endpoint.address.port} as ${mid}\n`);
-  community.on('peer', (peer) => {
-    process.stdout.write(
-      `peer ${peer.id} ${peer.address.host}:${peer.address.port} (${community.getPeers().length} known)\n`,
-    );
-  });
-  community.start();
-  // Resolves when the user interrupts or --duration passes; everything is closed by then.
-  await new Promise<void>((resolve) => {
-    const seconds = flags.duration === undefined ? undefined : Number(flags.duration);
-    const onSignal = (): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      clearTimeout(timer);
-      void community
-        .unload()
-        .then(() => endpoint.stop())
-        .then(resolve);
-    };
-    const timer = seconds === undefined ? undefined : setTimeout(onSignal, seconds * 1000);
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const layers = [
+    ...oneServiceLayers(SERVICE, { ...flags, dataDir }),
+    set('--listen', 'listen', flags.listen),
+    set('--bootstrap', 'bootstrap', flags.bootstrap),
+    set('--key', 'keyFile', KEY_FILE),
+  ];
+  if (flags.churn !== undefined) {
+    community.churn = flags.churn;
+    layers.push(set(flags.churn ? '--churn' : '--no-churn', 'churn', flags.churn));
+  }
+  layers.push(set('--community', 'communities', [community]));
+  return layers;
+}
+
+/** Prints the address and identity, then the community's peer count whenever it changes. */
+function watchPeers(node: PeerwayNode, mid: string): () => void {
+  const info = serviceInfo(node, SERVICE);
+  const listen = info.listen as { host: string; port: number };
+  process.stdout.write(`listening on ${listen.host}:${listen.port} as ${mid}\n`);
+  printHttp(node);
+  let shown = 0;
+  const timer = setInterval(() => {
+    const communities = serviceInfo(node, SERVICE).communities as Array<{ peers: number }> | undefined;
+    const peers = communities?.[0]?.peers ?? 0;
+    if (peers !== shown) process.stdout.write(`peers ${peers} known\n`);
+    shown = peers;
+  }, PEER_POLL_MS);
+  return () => clearInterval(timer);
 }

@@ -1,9 +1,14 @@
-import type { Logger } from '../core/index.js';
+/**
+ * One way for a process to stop a long-lived part on SIGINT/SIGTERM: the daemon and every CLI
+ * command that runs until interrupted use it.
+ *
+ * @module
+ */
+import type { Logger } from './logger.js';
+import type { Startable } from './startable.js';
 
-/** Something with an idempotent stop(). */
-export interface Stoppable {
-  stop(): Promise<void>;
-}
+/** Something with an idempotent stop(): a {@link Startable}, or an operation to abort. */
+export type Stoppable = Pick<Startable, 'stop'>;
 
 /** Options for {@link stopOnSignals}. */
 export interface StopOnSignalsOptions {
@@ -11,23 +16,26 @@ export interface StopOnSignalsOptions {
   signals?: readonly NodeJS.Signals[];
   /** Where the shutdown is reported. @default no logging */
   logger?: Logger;
-  /** Called once the target has stopped (the CLI sets the exit code here). @default none */
+  /** Called once the target has stopped after a signal (the CLI sets the exit code here). @default none */
   onStopped?: (err?: unknown) => void;
+  /** Ends the process on a second signal. @default process.exit */
+  exit?: (code: number) => void;
 }
 
 /**
- * Stops `target` on the first SIGINT/SIGTERM. A second signal while stopping exits at once with
- * code 1 (an operator pressing Ctrl-C twice means it). Returns a function that removes the
- * handlers.
+ * Stops `target` on the first signal. A second signal while stopping exits at once with code 1
+ * (an operator pressing Ctrl-C twice means it). Returns a function that removes the handlers;
+ * they are also removed once the target has stopped.
  *
  * @example
  * ```ts
  * await node.start();
- * stopOnSignals(node, { onStopped: () => { process.exitCode = 0; } });
+ * const remove = stopOnSignals(node, { onStopped: (err) => { process.exitCode = err ? 1 : 0; } });
  * ```
  */
 export function stopOnSignals(target: Stoppable, options: StopOnSignalsOptions = {}): () => void {
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
   const remove = (): void => {
     for (const signal of signals) process.off(signal, onSignal);
@@ -35,7 +43,8 @@ export function stopOnSignals(target: Stoppable, options: StopOnSignalsOptions =
   function onSignal(signal: NodeJS.Signals): void {
     if (stopping) {
       options.logger?.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      exit(1);
+      return;
     }
     stopping = true;
     options.logger?.info({ signal }, 'stopping');
