@@ -120,6 +120,7 @@ export function createDiscoveryNode(config: DiscoveryConfig, ctx: ServiceContext
 export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
   name: 'discovery',
   schema: discoveryConfigSchema,
+  connectionCap: (config) => config.maxSessions,
   create(config, ctx): Service {
     let node: DiscoveryNode | undefined;
     let stopping: Promise<void> | undefined;
