@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { generate } from 'selfsigned';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
 import { Multiselect, lazySelect, select } from '../../src/multistream/index.js';
+import { createCertificate } from '../../src/transport/index.js';
 
 test('negotiation over TLS sockets: select, lazy select, and a failure that resets', async () => {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048 });
+  const pems = createCertificate({ commonName: 'localhost' });
   const mss = new Multiselect({
     handlers: {
       '/echo/1.0.0': (s) => {
@@ -17,7 +17,7 @@ test('negotiation over TLS sockets: select, lazy select, and a failure that rese
     },
   });
   const sockets = new Set<tls.TLSSocket>();
-  const server = tls.createServer({ key: pems.private, cert: pems.cert }, (socket) => {
+  const server = tls.createServer({ key: pems.key, cert: pems.cert }, (socket) => {
     sockets.add(socket);
     socket.on('error', () => {});
     mss.handle(socket).catch(() => {});
