@@ -126,7 +126,7 @@ async function answerRate(): Promise<{ direct: Window; udp: Window }> {
     tickMs: 0,
     rateLimits: { perSource: unlimited },
   });
-  community.start();
+  await community.start();
   const packets = requestPackets(endpoint.address, cid, 2000);
   const sink = await startWorker();
   const source = { host: '127.0.0.1', port: sink.port };
@@ -168,7 +168,7 @@ async function convergence(n: number, limitMs: number): Promise<string> {
   // Build every peer first, then start them at once, so none has a head start on the clock.
   await using net = await testnet(n, { deferStart: true });
   const setupMs = performance.now() - setup;
-  net.startAll();
+  await net.startAll();
   // All n peers share this one thread: a utilisation near 1 means the run was CPU-bound here.
   const elu0 = performance.eventLoopUtilization();
   const ticks0 = net.nodes.map((x) => x.community.stats.ticks);

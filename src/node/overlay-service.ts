@@ -1,10 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { Stats } from '../core/index.js';
+import { bump, type Stats } from '../core/index.js';
+import { loadOrCreateSecret } from '../transport/index.js';
 import {
   AddressBootstrapper,
   Community,
+  DEFAULT_MAX_PEERS,
+  DEFAULT_TICK_MS,
+  DEFAULT_WALK_TARGET,
+  DEFAULT_WHEN_FULL,
   ED25519_IMPLEMENTATION,
   EdgeWalk,
   Endpoint,
@@ -33,13 +37,13 @@ const communitySchema = z.object({
   /** The 20-byte community id in hex. */
   id: z.string().regex(/^[0-9a-fA-F]{40}$/, 'a community id is 40 hex digits'),
   /** Stop answering requesters past this many peers (-1: no limit). */
-  maxPeers: z.number().int().min(-1).default(30),
+  maxPeers: z.number().int().min(-1).default(DEFAULT_MAX_PEERS),
   /** What to do past maxPeers: drop silently (py-ipv8) or still introduce. */
-  whenFull: z.enum(['drop', 'introduce']).default('introduce'),
+  whenFull: z.enum(['drop', 'introduce']).default(DEFAULT_WHEN_FULL),
   /** Walk strategy. */
   walk: z.enum(['random', 'edge']).default('random'),
   /** Walk while below this many peers. */
-  targetPeers: z.number().int().min(-1).default(20),
+  targetPeers: z.number().int().min(-1).default(DEFAULT_WALK_TARGET),
   /** Drop peers silent for a minute (py-ipv8's plain Community never does). */
   churn: z.boolean().default(false),
 });
@@ -60,19 +64,24 @@ export const overlayConfigSchema = z.object({
   /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
   keyFile: z.string().default('overlay.key'),
   /** Strategy tick in ms (py-ipv8's walker_interval). */
-  tickMs: z.number().int().min(10).default(500),
+  tickMs: z.number().int().min(10).default(DEFAULT_TICK_MS),
 });
 
 /** The validated `services.overlay` config. */
 export type OverlayConfig = z.infer<typeof overlayConfigSchema>;
 
-/** Reads the key file, or creates one (mode 0600) holding a fresh key. */
+/**
+ * Reads the key file, or creates one (atomically, mode 0600) holding a fresh key. Refuses a file
+ * others can read (ERR_SECRET_FILE) and one that is not a key bin (ERR_OVERLAY_BAD_KEY).
+ */
 export function loadOrCreateKey(path: string): PrivateKey {
-  if (existsSync(path)) return PrivateKey.fromBin(readFileSync(path));
-  const key = PrivateKey.generate();
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, key.keyToBin(), { mode: 0o600 });
-  return key;
+  return loadOrCreateSecret(path, {
+    decode: (bytes) => PrivateKey.fromBin(bytes),
+    create: () => {
+      const key = PrivateKey.generate();
+      return { value: key, bytes: key.keyToBin() };
+    },
+  });
 }
 
 function walkers(c: z.infer<typeof communitySchema>): WalkerDefinition[] {
@@ -134,8 +143,8 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
             logger: ctx.logger.child({ community: c.id.slice(0, 8) }),
           });
           community.on('peer', (peer) => ctx.logger.debug({ peer: peer.toString() }, 'overlay peer'));
-          community.start();
           communities.push(community);
+          await community.start();
         }
       },
       stop() {
@@ -150,7 +159,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         let peers = 0;
         for (const c of communities) {
           peers += c.getPeers().length;
-          for (const [k, v] of Object.entries(c.stats.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+          for (const [k, v] of Object.entries(c.stats.dropped)) bump(dropped, k, v);
         }
         return {
           datagrams_received: endpoint.stats.received,

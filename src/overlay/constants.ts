@@ -41,6 +41,10 @@ export const MAX_DATAGRAM_SIZE = 65_507;
 
 /** py-ipv8 `DEFAULT_MAX_PEERS`: the peer count at which a Community stops accepting requesters. */
 export const DEFAULT_MAX_PEERS = 30;
+/** peerway's default for a full community: still introduce (see `CommunityInit.whenFull`). */
+export const DEFAULT_WHEN_FULL = 'introduce';
+/** py-ipv8's default `WalkerDefinition(RandomWalk, 20)`: walk while below 20 peers. */
+export const DEFAULT_WALK_TARGET = 20;
 /** py-ipv8 `walker_interval`: seconds between strategy ticks (configuration.py default). */
 export const DEFAULT_TICK_MS = 500;
 

@@ -40,7 +40,7 @@ export interface PublicKey {
 }
 
 /** SHA-1 of a key bin (py-ipv8 `key_to_hash`). */
-export function midOf(bin: Uint8Array): Uint8Array {
+function midOf(bin: Uint8Array): Uint8Array {
   return createHash('sha1').update(bin).digest();
 }
 

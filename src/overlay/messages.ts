@@ -23,7 +23,7 @@ let scratchInUse = false;
 
 /**
  * Encodes `prefix + msgId + [auth] + [GlobalTime] + payload + [signature]`, as py-ipv8's
- * `_ez_pack` does (the same bytes as `packSigned` / `packUnsigned` over the body).
+ * `_ez_pack` does.
  * The payload class must declare a message id.
  */
 export function encodeMessage<V extends object>(

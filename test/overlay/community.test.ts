@@ -8,15 +8,17 @@ import {
   Community,
   definePayload,
   Endpoint,
-  IntroductionResponsePayload,
-  NewIntroductionResponsePayload,
   PrivateKey,
-  PuncturePayload,
-  PunctureRequestPayload,
-  decodeMessage,
   type CommunityInit,
   type UdpAddress,
 } from '../../src/overlay/index.js';
+import {
+  IntroductionResponsePayload,
+  NewIntroductionResponsePayload,
+  PuncturePayload,
+  PunctureRequestPayload,
+} from '../../src/overlay/discovery-payloads.js';
+import { decodeMessage } from '../../src/overlay/messages.js';
 
 const cid = randomBytes(20);
 
@@ -33,7 +35,7 @@ async function node(
     tickMs: 0,
     ...init,
   });
-  community.start();
+  await community.start();
   return { endpoint, community };
 }
 
@@ -265,7 +267,7 @@ test('unload is idempotent and frees the prefix; the endpoint stops cleanly', as
     key: PrivateKey.generate(),
     tickMs: 0,
   });
-  again.start();
+  await again.start();
   await again.unload();
   const stop = a.endpoint.stop();
   assert.equal(a.endpoint.stop(), stop);
@@ -287,8 +289,8 @@ test('several communities share one endpoint, each sees only its own peers; a pr
   const a2 = make(e2, k2, cid);
   const b2 = make(e2, k2, other);
   try {
-    for (const c of [a1, b1, a2, b2]) c.start();
-    assert.throws(() => make(e1, k1, cid).start(), { code: 'ERR_OVERLAY_PREFIX_IN_USE' });
+    for (const c of [a1, b1, a2, b2]) await c.start();
+    await assert.rejects(make(e1, k1, cid).start(), { code: 'ERR_OVERLAY_PREFIX_IN_USE' });
     a2.walkTo(e1.address);
     await until(() => a1.getPeers().length === 1 && a2.getPeers().length === 1);
     assert.equal(b1.getPeers().length, 0, 'the other community on the same sockets saw nothing');

@@ -3,8 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddressBootstrapper,
-  BEACON_HEADER,
-  classifyBroadcast,
   UdpBroadcastBootstrapper,
   EdgeWalk,
   Network,
@@ -12,10 +10,11 @@ import {
   PrivateKey,
   RandomChurn,
   RandomWalk,
-  RateLimiter,
   type UdpAddress,
   type Walkable,
 } from '../../src/overlay/index.js';
+import { BEACON_HEADER, classifyBroadcast } from '../../src/overlay/broadcast-bootstrapper.js';
+import { RateLimiter } from '../../src/overlay/rate-limiter.js';
 import { introducedAddresses } from '../../src/overlay/introduced-addresses.js';
 import { testnet } from './testnet.js';
 
@@ -183,10 +182,11 @@ test('broadcast bootstrapper: opt-in only; beacons and handed-off packets are to
   const prefix = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(7)]);
   const other = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(8)]);
   assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix]), prefix), 'beacon');
-  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...other]), prefix), 'other');
-  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'other');
-  assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'packet');
-  assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'other');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...other]), prefix), 'foreignBeacon');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'foreignBeacon');
+  // Everything else goes to the endpoint, the one place that checks a packet's prefix.
+  assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'datagram');
+  assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'datagram');
 });
 
 test('introduced addresses follow py-ipv8: other WAN, same WAN (behind our NAT), or WAN only', () => {

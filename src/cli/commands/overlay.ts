@@ -70,7 +70,7 @@ async function join(flags: JoinFlags): Promise<void> {
       `peer ${peer.id} ${peer.address.host}:${peer.address.port} (${community.getPeers().length} known)\n`,
     );
   });
-  community.start();
+  await community.start();
   // Resolves when the user interrupts or --duration passes; everything is closed by then.
   await new Promise<void>((resolve) => {
     const seconds = flags.duration === undefined ? undefined : Number(flags.duration);
