@@ -5,6 +5,7 @@ import { loadOrCreateSecret } from '../transport/index.js';
 import {
   AddressBootstrapper,
   Community,
+  DEFAULT_CHURN,
   DEFAULT_MAX_PEERS,
   DEFAULT_TICK_MS,
   DEFAULT_WALK_TARGET,
@@ -15,7 +16,6 @@ import {
   parseUdpAddress,
   PrivateKey,
   PUBLIC_BOOTSTRAP_ADDRESSES,
-  RandomChurn,
   RandomWalk,
   SqliteAddressBook,
   UdpBroadcastBootstrapper,
@@ -44,8 +44,8 @@ const communitySchema = z.object({
   walk: z.enum(['random', 'edge']).default('random'),
   /** Walk while below this many peers. */
   targetPeers: z.number().int().min(-1).default(DEFAULT_WALK_TARGET),
-  /** Drop peers silent for a minute (py-ipv8's plain Community never does). */
-  churn: z.boolean().default(false),
+  /** Drop peers silent for a minute (py-ipv8's RandomChurn); unset: the service's `churn`. */
+  churn: z.boolean().optional(),
 });
 
 /** The `services.overlay` config section. */
@@ -63,6 +63,11 @@ export const overlayConfigSchema = z.object({
   broadcastBootstrap: z.boolean().default(false),
   /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
   keyFile: z.string().default('overlay.key'),
+  /**
+   * Drop verified peers that stop answering (py-ipv8's RandomChurn), in every community that does
+   * not say otherwise. Off, a table filled by silent peers never takes a new one.
+   */
+  churn: z.boolean().default(DEFAULT_CHURN),
   /** Strategy tick in ms (py-ipv8's walker_interval). */
   tickMs: z.number().int().min(10).default(DEFAULT_TICK_MS),
 });
@@ -85,14 +90,12 @@ export function loadOrCreateKey(path: string): PrivateKey {
 }
 
 function walkers(c: z.infer<typeof communitySchema>): WalkerDefinition[] {
-  const list: WalkerDefinition[] = [
+  return [
     {
       strategy: c.walk === 'edge' ? (x) => new EdgeWalk(x) : (x) => new RandomWalk(x),
       targetPeers: c.targetPeers,
     },
   ];
-  if (c.churn) list.push({ strategy: (x) => new RandomChurn(x), targetPeers: -1 });
-  return list;
 }
 
 /**
@@ -137,6 +140,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
             maxPeers: c.maxPeers,
             whenFull: c.whenFull,
             walkers: walkers(c),
+            churn: c.churn ?? config.churn,
             bootstrappers,
             addressBook,
             tickMs: config.tickMs,

@@ -7,7 +7,8 @@ import type { PrivateKey } from './keys.js';
 import type { Network } from './network.js';
 import type { Peer } from './peer.js';
 import type { Community } from './community.js';
-import type { DiscoveryStrategy } from './strategies.js';
+import type { DiscoveryStrategy, RandomChurnInit } from './strategies.js';
+import type { VerifyBudgetInit } from './verify-budget.js';
 
 /** A raw message handler: the datagram (prefix included) and its UDP source. */
 export type MessageHandler = (source: UdpAddress, data: Uint8Array) => void;
@@ -29,6 +30,8 @@ export interface CommunityStats {
   sent: number;
   /** Strategy ticks run. */
   ticks: number;
+  /** Verified peers dropped (churn, or removed by the application). */
+  peersRemoved: number;
   /** Datagrams dropped (or answers withheld), by reason or error code. */
   dropped: Record<string, number>;
 }
@@ -75,6 +78,13 @@ export interface CommunityInit {
   anonymize?: boolean;
   /** Discovery strategies. @default [RandomWalk towards 20 peers] */
   walkers?: readonly WalkerDefinition[];
+  /**
+   * Drop verified peers that stop answering (py-ipv8's `RandomChurn`, run beside `walkers`
+   * whatever the peer count): `true` for its defaults (ping after 27.5 s of silence, drop after
+   * 57.5 s), options to tune it, `false` to keep silent peers forever.
+   * @default true
+   */
+  churn?: boolean | RandomChurnInit;
   /** Bootstrappers. @default [] */
   bootstrappers?: readonly Bootstrapper[];
   /** Where known addresses are loaded from and saved to. @default none */
@@ -82,13 +92,17 @@ export interface CommunityInit {
   /** Strategy tick in ms (py-ipv8 `walker_interval`); 0 runs no strategy. @default 500 */
   tickMs?: number;
   /**
-   * Amplification guards: introduction requests answered per source address, and puncture
-   * requests/punctures sent per target address (tokens per second and burst).
-   * @default { perSource: { perSecond: 20, burst: 40 }, perTarget: { perSecond: 10, burst: 20 } }
+   * Amplification and CPU guards: introduction requests answered and punctures taken per source
+   * address, puncture requests and punctures sent per target host (an IPv6 /64 counts as one
+   * host), and signed packets verified per source address (packets and milliseconds of
+   * verification per second).
+   * @default { perSource: { perSecond: 20, burst: 40 }, perTarget: { perSecond: 10, burst: 20 },
+   *   verify: { packetsPerSecond: 100, cpuMsPerSecond: 20 } }
    */
   rateLimits?: {
     perSource?: RateLimit;
     perTarget?: RateLimit;
+    verify?: Pick<VerifyBudgetInit, 'packetsPerSecond' | 'cpuMsPerSecond'>;
   };
   /** Our LAN address as advertised. @default guessed from the interfaces and the endpoint port */
   lanAddress?: UdpAddress;

@@ -1,4 +1,13 @@
-import { bump, Lifecycle, silentLogger, TypedEmitter, type Logger, type Startable } from '../core/index.js';
+import {
+  bump,
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  silentLogger,
+  TypedEmitter,
+  type Logger,
+  type Startable,
+} from '../core/index.js';
 import { addressKey, isIPv4Address, type UdpAddress } from './address.js';
 import type { AddressBook } from './address-book.js';
 import { AddressEstimates } from './address-estimates.js';
@@ -16,9 +25,11 @@ import {
   DEFAULT_TICK_MS,
   DEFAULT_WALK_TARGET,
   DEFAULT_WHEN_FULL,
+  DEFAULT_CHURN,
   KEEP_ALIVE_CHANCE,
   RATE_PER_SOURCE,
   RATE_PER_TARGET,
+  VERIFY_BUDGET,
 } from './constants.js';
 import * as P from './discovery-payloads.js';
 import { IntroductionBuilder } from './introduction-builder.js';
@@ -38,8 +49,10 @@ import { Network } from './network.js';
 import { communityPrefix } from './packet.js';
 import type { PayloadClass } from './payload.js';
 import { Peer } from './peer.js';
+import { PendingRequests } from './pending-requests.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RandomWalk, type DiscoveryStrategy } from './strategies.js';
+import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js';
+import { VerifyBudget } from './verify-budget.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -70,7 +83,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   readonly key: PrivateKey;
   /** Our own peer (key and the address others see for us). */
   readonly myPeer: Peer;
-  readonly stats: CommunityStats = { received: {}, sent: 0, ticks: 0, dropped: {} };
+  readonly stats: CommunityStats = { received: {}, sent: 0, ticks: 0, peersRemoved: 0, dropped: {} };
   readonly settings: { readonly maxPeers: number; readonly anonymize: boolean; readonly whenFull: WhenFull };
   protected readonly logger: Logger;
   protected readonly prefix: Uint8Array;
@@ -78,6 +91,8 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private readonly estimates: AddressEstimates;
   private readonly builder: IntroductionBuilder;
   private readonly exchange: IntroductionExchange;
+  private readonly pending = new PendingRequests();
+  private readonly budget: VerifyBudget;
   private readonly walkers: Array<{ strategy: DiscoveryStrategy; targetPeers: number }>;
   private readonly bootstrappers: readonly Bootstrapper[];
   private readonly initialized = new Set<Bootstrapper>();
@@ -114,16 +129,27 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.dispatcher = new MessageDispatcher(this.stats, this.logger);
     this.estimates = new AddressEstimates(this.myPeer);
     if (init.lanAddress !== undefined) this.estimates.lan = init.lanAddress;
-    this.builder = new IntroductionBuilder(this, this.estimates);
-    this.exchange = new IntroductionExchange(this, this.estimates, {
-      perSource: new RateLimiter(init.rateLimits?.perSource ?? RATE_PER_SOURCE),
-      perTarget: new RateLimiter(init.rateLimits?.perTarget ?? RATE_PER_TARGET),
-    });
+    this.builder = new IntroductionBuilder(this, this.estimates, this.pending);
+    this.exchange = new IntroductionExchange(
+      this,
+      this.estimates,
+      {
+        perSource: new RateLimiter(init.rateLimits?.perSource ?? RATE_PER_SOURCE),
+        perTarget: new RateLimiter(init.rateLimits?.perTarget ?? RATE_PER_TARGET),
+      },
+      this.pending,
+    );
+    this.budget = new VerifyBudget(init.rateLimits?.verify ?? VERIFY_BUDGET);
     this.registerDiscoveryHandlers();
     const walkers = init.walkers ?? [
       { strategy: (c: Community) => new RandomWalk(c), targetPeers: DEFAULT_WALK_TARGET },
     ];
     this.walkers = walkers.map((w) => ({ strategy: w.strategy(this), targetPeers: w.targetPeers }));
+    const churn = init.churn ?? DEFAULT_CHURN;
+    if (churn !== false) {
+      // Churn runs whatever the peer count: a full table is exactly when silent peers must go.
+      this.walkers.push({ strategy: new RandomChurn(this, churn === true ? {} : churn), targetPeers: -1 });
+    }
   }
 
   private registerDiscoveryHandlers(): void {
@@ -218,14 +244,30 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.dispatcher.dispatch(source, data);
   }
 
-  /** Verifies and decodes a signed message, returning the (possibly known) peer that sent it. */
+  /**
+   * Verifies and decodes a signed message, returning the (possibly known) peer that sent it.
+   * Each source has a verification budget (packets and CPU time per second): past it, this throws
+   * ERR_OVERLAY_OVER_BUDGET without importing the key or checking the signature.
+   */
   decodeSigned<V extends object>(
     source: UdpAddress,
     data: Uint8Array,
     payload: PayloadClass<V>,
     options: Omit<DecodeMessageOptions, 'signed'> = {},
   ): { peer: Peer; payload: V; globalTime: bigint | undefined } {
-    const m = decodeMessage(data, payload, { signed: true, globalTime: options.globalTime });
+    const from = addressKey(source);
+    if (!this.budget.allow(from)) {
+      throw new PeerwayError(ErrorCodes.OVERLAY_OVER_BUDGET, 'verification budget used up', {
+        details: { from },
+      });
+    }
+    const started = this.budget.clock();
+    let m;
+    try {
+      m = decodeMessage(data, payload, { signed: true, globalTime: options.globalTime });
+    } finally {
+      this.budget.charge(from, this.budget.clock() - started);
+    }
     let peer = this.network.getVerifiedById(m.key!.id);
     if (peer === undefined) peer = new Peer(m.key!, source);
     else this.network.moveAddress(peer, source);
@@ -444,6 +486,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   removePeer(peer: Peer): void {
     if (this.network.getVerifiedById(peer.id) !== peer) return;
     this.network.removePeer(peer);
+    this.stats.peersRemoved++;
     this.emit('peer-removed', peer);
   }
 

@@ -80,6 +80,7 @@ export { UdpBroadcastBootstrapper, type UdpBroadcastBootstrapperInit } from './b
 export { type AddressBook } from './address-book.js';
 export { SqliteAddressBook, type SqliteAddressBookInit } from './sqlite-address-book.js';
 export {
+  DEFAULT_CHURN,
   DEFAULT_MAX_PEERS,
   DEFAULT_TICK_MS,
   DEFAULT_WALK_TARGET,

@@ -3,6 +3,7 @@ import type { AddressEstimates } from './address-estimates.js';
 import * as P from './discovery-payloads.js';
 import { bitsOf } from './formats.js';
 import type { PayloadClass } from './payload.js';
+import type { PendingRequests } from './pending-requests.js';
 import type { Peer } from './peer.js';
 
 /** What the builder needs from its community: packing with our key, and our Lamport clock. */
@@ -28,11 +29,16 @@ export class IntroductionBuilder {
   constructor(
     private readonly packer: MessagePacker,
     private readonly estimates: AddressEstimates,
+    private readonly pending: PendingRequests,
   ) {}
 
-  /** An introduction request to `socketAddress` (identifier = global time mod 2^16). */
+  /**
+   * An introduction request to `socketAddress` (identifier = global time mod 2^16), recorded as
+   * pending so that its response, and only that, is taken.
+   */
   request(socketAddress: UdpAddress, extraBytes: Uint8Array = EMPTY, newStyle = false): Uint8Array {
     const gt = mod16(this.packer.claimGlobalTime());
+    this.pending.add(socketAddress, gt);
     const sourceLan = this.estimates.lan;
     const sourceWan = this.estimates.wan;
     const newFamily = newStyle || !allIPv4(socketAddress, sourceLan, sourceWan);

@@ -1,13 +1,16 @@
 import { bump } from '../core/index.js';
-import { addressKey, type UdpAddress } from './address.js';
+import { addressBucket } from '../transport/index.js';
+import { addressKey, isIPv4Address, type UdpAddress } from './address.js';
 import type { AddressEstimates } from './address-estimates.js';
 import type { CommunityStats, WhenFull } from './community-init.js';
 import { MAX_AMPLIFICATION } from './constants.js';
 import * as P from './discovery-payloads.js';
 import { introducedAddresses } from './introduced-addresses.js';
+import { peekSignedPayload } from './messages.js';
 import type { Network } from './network.js';
 import type { PayloadClass } from './payload.js';
 import type { Peer } from './peer.js';
+import type { PendingRequests } from './pending-requests.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** The decoded fields of an introduction request, either style. */
@@ -23,6 +26,13 @@ export type Puncture =
   ReturnType<typeof P.PuncturePayload.decode> | ReturnType<typeof P.NewPuncturePayload.decode>;
 
 const EMPTY = new Uint8Array(0);
+/** An IPv6 subscriber usually holds a /64: rate limits count it as one host. */
+const IPV6_HOST_BITS = 64;
+
+/** The key puncture targets are limited by: the IPv4 address, or the IPv6 /64. */
+function targetHost(address: UdpAddress): string {
+  return isIPv4Address(address) ? address.host : addressBucket(address.host, { ipv6Prefix: IPV6_HOST_BITS });
+}
 
 /**
  * What the exchange needs from its community: the shared network, the settings, the overridable
@@ -85,7 +95,7 @@ export interface IntroductionHost {
 export interface ExchangeLimits {
   /** Introduction requests answered and punctures taken, per source address. */
   readonly perSource: RateLimiter;
-  /** Puncture requests and punctures sent, per target address. */
+  /** Puncture requests and punctures sent, per target host (IPv6: per /64). */
   readonly perTarget: RateLimiter;
 }
 
@@ -100,6 +110,7 @@ export class IntroductionExchange {
     private readonly host: IntroductionHost,
     private readonly estimates: AddressEstimates,
     private readonly limits: ExchangeLimits,
+    private readonly pending: PendingRequests,
   ) {}
 
   /** Dispatcher entry for 246/234. */
@@ -116,11 +127,20 @@ export class IntroductionExchange {
     this.host.onIntroductionRequest(peer, globalTime ?? 0n, payload, newStyle);
   }
 
-  /** Dispatcher entry for 245/233. */
+  /**
+   * Dispatcher entry for 245/233. A response is the answer to a request we sent to that address
+   * with that identifier, within its timeout, once; anything else is dropped before its signature
+   * is checked (an unsolicited response could otherwise fill our table with fake peers).
+   */
   receiveResponse(source: UdpAddress, data: Uint8Array, newStyle: boolean): void {
-    const { peer, payload, globalTime } = newStyle
-      ? this.host.decodeSigned(source, data, P.NewIntroductionResponsePayload)
-      : this.host.decodeSigned(source, data, P.IntroductionResponsePayload);
+    const cls = newStyle ? P.NewIntroductionResponsePayload : P.IntroductionResponsePayload;
+    const claimed = peekSignedPayload(data, cls).identifier;
+    if (!this.pending.expects(source, claimed)) {
+      bump(this.host.stats.dropped, 'unsolicited');
+      return;
+    }
+    const { peer, payload, globalTime } = this.host.decodeSigned(source, data, cls);
+    this.pending.settle(source, payload.identifier);
     if (this.isBlacklisted(peer)) return;
     this.estimates.learn(payload.destination);
     if (newStyle || payload.flags[P.ResponseFlag.supportsNewStyle]) peer.newStyleIntro = true;
@@ -137,6 +157,10 @@ export class IntroductionExchange {
 
   /** Dispatcher entry for 249/231: decoding verifies it and refreshes a known peer's address. */
   receivePuncture(source: UdpAddress, data: Uint8Array, newStyle: boolean): void {
+    if (!this.limits.perSource.take(`x${addressKey(source)}`)) {
+      bump(this.host.stats.dropped, 'punctureRateLimited');
+      return;
+    }
     const { peer, payload, globalTime } = newStyle
       ? this.host.decodeSigned(source, data, P.NewPuncturePayload)
       : this.host.decodeSigned(source, data, P.PuncturePayload);
@@ -150,14 +174,14 @@ export class IntroductionExchange {
   answerRequest(peer: Peer, payload: IntroRequest): Peer {
     const { maxPeers, whenFull } = this.host.settings;
     const count = this.host.getPeers().length;
-    const known = this.host.network.getVerifiedById(peer.id) !== undefined;
-    const overLimit = maxPeers >= 0 && count > maxPeers;
+    const known = this.isOurPeer(peer);
+    const full = maxPeers >= 0 && count >= maxPeers;
     let stored = peer;
-    if (overLimit && whenFull === 'drop') {
+    if (full && !known && whenFull === 'drop') {
       bump(this.host.stats.dropped, 'peerLimit');
       return stored;
     }
-    if (!overLimit || known) {
+    if (!full || known) {
       peer.lanAddress = payload.sourceLan;
       stored = this.acceptPeer(peer) ?? peer;
     }
@@ -172,11 +196,11 @@ export class IntroductionExchange {
       introduction,
       EMPTY,
       answerNew,
-      maxPeers >= 0 && count >= maxPeers,
+      full,
     );
     this.host.send(source, response);
     if (introduction !== undefined) {
-      if (this.limits.perTarget.take(addressKey(introduction.address))) {
+      if (this.limits.perTarget.take(targetHost(introduction.address))) {
         const request = this.host.createPunctureRequest(
           payload.destination,
           source,
@@ -216,7 +240,7 @@ export class IntroductionExchange {
     const target = payload.wanWalker.host === this.estimates.wan.host ? payload.lanWalker : payload.wanWalker;
     if (
       !this.limits.perSource.take(`p${addressKey(source)}`) ||
-      !this.limits.perTarget.take(addressKey(target))
+      !this.limits.perTarget.take(targetHost(target))
     ) {
       bump(this.host.stats.dropped, 'punctureRateLimited');
       return;
@@ -234,17 +258,30 @@ export class IntroductionExchange {
     this.host.send(target, puncture);
   }
 
-  /** Adds a verified peer of this community, announcing it when it is new here. */
+  /**
+   * Adds a verified peer of this community, announcing it when it is new here. Every path that
+   * adds a peer comes here, so `maxPeers` bounds them all: a new peer is refused when we are full.
+   */
   acceptPeer(peer: Peer): Peer | undefined {
     const network = this.host.network;
     const service = this.host.serviceId;
-    const known = network.getVerifiedById(peer.id);
-    const fresh = known === undefined || !network.hasService(known, service);
+    const fresh = !this.isOurPeer(peer);
+    const { maxPeers } = this.host.settings;
+    if (fresh && maxPeers >= 0 && this.host.getPeers().length >= maxPeers) {
+      bump(this.host.stats.dropped, 'peerLimit');
+      return undefined;
+    }
     const stored = network.addVerifiedPeer(peer);
     if (stored === undefined) return undefined;
     network.discoverServices(stored, [service]);
     if (fresh) this.host.peerAdded(stored);
     return stored;
+  }
+
+  /** True when `peer` is already a verified peer of this community. */
+  private isOurPeer(peer: Peer): boolean {
+    const known = this.host.network.getVerifiedById(peer.id);
+    return known !== undefined && this.host.network.hasService(known, this.host.serviceId);
   }
 
   /** Our own packets (a walk to ourselves) and blacklisted mids are counted and ignored. */

@@ -7,7 +7,7 @@ import {
   PREFIX_LEGACY_BYTE,
   PREFIX_LENGTH,
 } from './constants.js';
-import { publicKeyFromBin, type PublicKey } from './keys.js';
+import { publicKeyFromBin, rememberVerifiedKey, type PublicKey } from './keys.js';
 
 /** The 22-byte prefix of a community: `00 02` + community id. */
 export function communityPrefix(communityId: Uint8Array): Uint8Array {
@@ -44,7 +44,19 @@ export function openSigned(data: Uint8Array): OpenedPacket {
   if (!key.verify(data.subarray(signatureStart), signed)) {
     throw new PeerwayError(ErrorCodes.OVERLAY_BAD_SIGNATURE, 'bad signature');
   }
+  rememberVerifiedKey(key);
   return { key, body: new ByteReader(signed, bodyStart) };
+}
+
+/**
+ * A reader over a signed packet's body (after the key bin, up to the end: the signature is not
+ * told apart), with nothing verified. Throws ERR_OVERLAY_DECODE.
+ */
+export function signedBody(data: Uint8Array): ByteReader {
+  const head = new ByteReader(data, MSG_ID_OFFSET + 1);
+  const keyLength = head.u16();
+  if (keyLength > head.remaining) throw decodeError('truncated key');
+  return new ByteReader(data, head.offset + keyLength);
 }
 
 /** A reader over an unsigned packet's body (after the message id). */

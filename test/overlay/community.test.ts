@@ -117,13 +117,13 @@ test('the responder introduces a third peer and sends it a puncture-request, whi
   }
 });
 
-test('over maxPeers a "drop" community is silent, an "introduce" one answers with peer_limit_reached', async () => {
-  const full = await node({ maxPeers: 0, whenFull: 'drop' });
-  const polite = await node({ maxPeers: 0 });
+test('at maxPeers a "drop" community is silent, an "introduce" one answers with peer_limit_reached', async () => {
+  const full = await node({ maxPeers: 1, whenFull: 'drop' });
+  const polite = await node({ maxPeers: 1 });
   const s = await sniffer();
   const walker = await node();
   try {
-    // One peer fills both (py-ipv8 drops only when *more than* maxPeers are known).
+    // One peer fills both: maxPeers bounds the table (py-ipv8 would take one more).
     walker.community.walkTo(full.endpoint.address);
     walker.community.walkTo(polite.endpoint.address);
     await until(() => full.community.getPeers().length === 1 && polite.community.getPeers().length === 1);
@@ -229,7 +229,7 @@ test('new-style responses carry intro_supports_new_style for introduced new-styl
   const c = await node();
   try {
     b.community.walkTo(a.endpoint.address);
-    await until(() => a.community.getPeers().length === 1);
+    await until(() => a.community.getPeers().length === 1 && b.community.getPeers().length === 1);
     b.community.sendIntroductionRequest(b.community.getPeers()[0]!); // 234: A marks B new style
     await until(() => a.community.stats.received['234'] === 1);
     const s = await sniffer();

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddressBootstrapper,
+  Community,
+  Endpoint,
   UdpBroadcastBootstrapper,
   EdgeWalk,
   Network,
@@ -154,16 +156,7 @@ test('EdgeWalk on a loopback testnet: every peer reaches its neighbourhood', asy
 
 test('churn on a loopback testnet: a peer that vanished is dropped by those who knew it', async () => {
   await using net = await testnet(6, {
-    community: {
-      tickMs: 50,
-      walkers: [
-        { strategy: (c) => new RandomWalk(c), targetPeers: 20 },
-        {
-          strategy: (c) => new RandomChurn(c, { inactiveMs: 300, pingIntervalMs: 100, dropMs: 800 }),
-          targetPeers: -1,
-        },
-      ],
-    },
+    community: { tickMs: 50, churn: { inactiveMs: 300, pingIntervalMs: 100, dropMs: 800 } },
   });
   await net.waitFor(() => net.nodes.slice(1).every((n) => n.community.getPeers().length >= 3), 10_000);
   const leaver = net.nodes[3]!;
@@ -175,6 +168,33 @@ test('churn on a loopback testnet: a peer that vanished is dropped by those who 
   );
   // The others answer the churn pings, so they stay.
   assert.ok(net.nodes.slice(1).every((n) => n.community.getPeers().length >= 2));
+});
+
+test('churn is on by default: a community built with defaults drops a peer silent for over 57.5 s', async () => {
+  await using endpoint = new Endpoint({ host: '127.0.0.1' });
+  await endpoint.start();
+  const community = new Community({
+    communityId: new Uint8Array(20),
+    endpoint,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+  });
+  await community.start();
+  try {
+    const silent = new Peer(
+      PrivateKey.generate().publicKey,
+      { host: '127.0.0.1', port: 9 },
+      Date.now() - 60_000,
+    );
+    community.network.addVerifiedPeer(silent);
+    community.network.discoverServices(silent, [community.serviceId]);
+    assert.equal(community.getPeers().length, 1);
+    community.tick();
+    assert.equal(community.getPeers().length, 0, 'the silent peer was dropped');
+    assert.equal(community.stats.peersRemoved, 1);
+  } finally {
+    await community.unload();
+  }
 });
 
 test('broadcast bootstrapper: opt-in only; beacons and handed-off packets are told apart (nothing is sent)', () => {
