@@ -39,6 +39,14 @@ export const DEPRECATED_IDS: ReadonlySet<number> = new Set([
  */
 export const MAX_DATAGRAM_SIZE = 65_507;
 
+/**
+ * The endpoint's kernel receive buffer: 2 MiB holds about 2,000 typical overlay datagrams, so a
+ * burst (a flood the cheap checks will drop) does not push honest packets out of the queue while
+ * the event loop is busy. Linux caps it at net.core.rmem_max (4 MiB on our machines, 208 KiB on
+ * a stock kernel, where the default stays).
+ */
+export const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+
 /** py-ipv8 `DEFAULT_MAX_PEERS`: the peer count at which a Community stops accepting requesters. */
 export const DEFAULT_MAX_PEERS = 30;
 /** peerway's default for a full community: still introduce (see `CommunityInit.whenFull`). */

@@ -9,7 +9,7 @@ import {
 } from '../core/index.js';
 import { UdpEndpoint } from '../transport/index.js';
 import { isUnknownAddress, type UdpAddress } from './address.js';
-import { MAX_DATAGRAM_SIZE, PREFIX_LENGTH } from './constants.js';
+import { MAX_DATAGRAM_SIZE, PREFIX_LENGTH, RECEIVE_BUFFER_BYTES } from './constants.js';
 import { SocketReach } from './socket-reach.js';
 
 /** Receives the datagrams whose first 22 bytes are the listener's prefix (and a message id follows). */
@@ -33,6 +33,8 @@ export interface EndpointInit {
   port?: number;
   /** Larger datagrams are dropped by the socket and counted as `dropped.oversize`. @default 65507 */
   maxDatagramSize?: number;
+  /** Kernel receive buffer in bytes (the OS caps it). @default 2 MiB */
+  receiveBufferSize?: number;
   /** Logger; never receives packet contents. @default silentLogger */
   logger?: Logger;
 }
@@ -93,6 +95,7 @@ export class Endpoint implements Startable {
       port: init.port ?? 0,
       ipv6Only,
       maxDatagramSize: init.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
+      receiveBufferSize: init.receiveBufferSize ?? RECEIVE_BUFFER_BYTES,
       logger: this.logger,
     });
     this.udp.on('message', (data, from) => this.dispatch(data, this.reach.plainSource(from.host, from.port)));

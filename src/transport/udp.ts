@@ -26,6 +26,11 @@ export interface UdpEndpointInit {
   /** Share the port with other sockets that ask for it too (SO_REUSEADDR). @default false */
   reuseAddr?: boolean | undefined;
   /**
+   * Kernel receive buffer in bytes (SO_RCVBUF), to absorb bursts while the event loop is busy;
+   * the OS caps it (Linux: net.core.rmem_max). @default the OS default
+   */
+  receiveBufferSize?: number | undefined;
+  /**
    * Largest datagram payload sent or accepted, in bytes. Larger inbound ones are dropped and
    * counted; a larger outbound one throws ERR_DATAGRAM_TOO_LARGE.
    * @default 65507 (the IPv4 maximum)
@@ -90,6 +95,7 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
   private readonly ipv6Only: boolean;
   private readonly broadcast: boolean;
   private readonly reuseAddr: boolean;
+  private readonly receiveBufferSize: number | undefined;
   private readonly logger: Logger;
   private socket: dgram.Socket | undefined;
   private starting: Promise<void> | undefined;
@@ -102,6 +108,7 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
     this.ipv6Only = init.ipv6Only ?? false;
     this.broadcast = init.broadcast ?? false;
     this.reuseAddr = init.reuseAddr ?? false;
+    this.receiveBufferSize = init.receiveBufferSize;
     this.maxDatagramSize = init.maxDatagramSize ?? MAX_UDP_PAYLOAD;
     this.logger = init.logger ?? silentLogger;
   }
@@ -135,6 +142,7 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
       socket.bind({ address: this.host, port: this.requestedPort });
       await once(socket, 'listening');
       if (this.broadcast) socket.setBroadcast(true);
+      if (this.receiveBufferSize !== undefined) socket.setRecvBufferSize(this.receiveBufferSize);
     } catch (err) {
       try {
         socket.close();
