@@ -162,6 +162,8 @@ export const ErrorCodes = {
   OVERLAY_BAD_KEY: 'ERR_OVERLAY_BAD_KEY',
   /** A community with the same prefix is already registered on the endpoint. */
   OVERLAY_PREFIX_IN_USE: 'ERR_OVERLAY_PREFIX_IN_USE',
+  /** A source used up its signature-verification budget; its signed packets are dropped unread. */
+  OVERLAY_OVER_BUDGET: 'ERR_OVERLAY_OVER_BUDGET',
 } as const;
 
 /** One of the stable error code strings in {@link ErrorCodes}. */

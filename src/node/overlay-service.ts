@@ -1,17 +1,21 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { Stats } from '../core/index.js';
+import { bump, type Stats } from '../core/index.js';
+import { loadOrCreateSecret } from '../transport/index.js';
 import {
   AddressBootstrapper,
   Community,
+  DEFAULT_CHURN,
+  DEFAULT_MAX_PEERS,
+  DEFAULT_TICK_MS,
+  DEFAULT_WALK_TARGET,
+  DEFAULT_WHEN_FULL,
   ED25519_IMPLEMENTATION,
   EdgeWalk,
   Endpoint,
   parseUdpAddress,
   PrivateKey,
   PUBLIC_BOOTSTRAP_ADDRESSES,
-  RandomChurn,
   RandomWalk,
   SqliteAddressBook,
   UdpBroadcastBootstrapper,
@@ -33,15 +37,15 @@ const communitySchema = z.object({
   /** The 20-byte community id in hex. */
   id: z.string().regex(/^[0-9a-fA-F]{40}$/, 'a community id is 40 hex digits'),
   /** Stop answering requesters past this many peers (-1: no limit). */
-  maxPeers: z.number().int().min(-1).default(30),
+  maxPeers: z.number().int().min(-1).default(DEFAULT_MAX_PEERS),
   /** What to do past maxPeers: drop silently (py-ipv8) or still introduce. */
-  whenFull: z.enum(['drop', 'introduce']).default('introduce'),
+  whenFull: z.enum(['drop', 'introduce']).default(DEFAULT_WHEN_FULL),
   /** Walk strategy. */
   walk: z.enum(['random', 'edge']).default('random'),
   /** Walk while below this many peers. */
-  targetPeers: z.number().int().min(-1).default(20),
-  /** Drop peers silent for a minute (py-ipv8's plain Community never does). */
-  churn: z.boolean().default(false),
+  targetPeers: z.number().int().min(-1).default(DEFAULT_WALK_TARGET),
+  /** Drop peers silent for a minute (py-ipv8's RandomChurn); unset: the service's `churn`. */
+  churn: z.boolean().optional(),
 });
 
 /** The `services.overlay` config section. */
@@ -59,31 +63,39 @@ export const overlayConfigSchema = z.object({
   broadcastBootstrap: z.boolean().default(false),
   /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
   keyFile: z.string().default('overlay.key'),
+  /**
+   * Drop verified peers that stop answering (py-ipv8's RandomChurn), in every community that does
+   * not say otherwise. Off, a table filled by silent peers never takes a new one.
+   */
+  churn: z.boolean().default(DEFAULT_CHURN),
   /** Strategy tick in ms (py-ipv8's walker_interval). */
-  tickMs: z.number().int().min(10).default(500),
+  tickMs: z.number().int().min(10).default(DEFAULT_TICK_MS),
 });
 
 /** The validated `services.overlay` config. */
 export type OverlayConfig = z.infer<typeof overlayConfigSchema>;
 
-/** Reads the key file, or creates one (mode 0600) holding a fresh key. */
+/**
+ * Reads the key file, or creates one (atomically, mode 0600) holding a fresh key. Refuses a file
+ * others can read (ERR_SECRET_FILE) and one that is not a key bin (ERR_OVERLAY_BAD_KEY).
+ */
 export function loadOrCreateKey(path: string): PrivateKey {
-  if (existsSync(path)) return PrivateKey.fromBin(readFileSync(path));
-  const key = PrivateKey.generate();
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, key.keyToBin(), { mode: 0o600 });
-  return key;
+  return loadOrCreateSecret(path, {
+    decode: (bytes) => PrivateKey.fromBin(bytes),
+    create: () => {
+      const key = PrivateKey.generate();
+      return { value: key, bytes: key.keyToBin() };
+    },
+  });
 }
 
 function walkers(c: z.infer<typeof communitySchema>): WalkerDefinition[] {
-  const list: WalkerDefinition[] = [
+  return [
     {
       strategy: c.walk === 'edge' ? (x) => new EdgeWalk(x) : (x) => new RandomWalk(x),
       targetPeers: c.targetPeers,
     },
   ];
-  if (c.churn) list.push({ strategy: (x) => new RandomChurn(x), targetPeers: -1 });
-  return list;
 }
 
 /**
@@ -128,14 +140,15 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
             maxPeers: c.maxPeers,
             whenFull: c.whenFull,
             walkers: walkers(c),
+            churn: c.churn ?? config.churn,
             bootstrappers,
             addressBook,
             tickMs: config.tickMs,
             logger: ctx.logger.child({ community: c.id.slice(0, 8) }),
           });
           community.on('peer', (peer) => ctx.logger.debug({ peer: peer.toString() }, 'overlay peer'));
-          community.start();
           communities.push(community);
+          await community.start();
         }
       },
       stop() {
@@ -150,7 +163,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         let peers = 0;
         for (const c of communities) {
           peers += c.getPeers().length;
-          for (const [k, v] of Object.entries(c.stats.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+          for (const [k, v] of Object.entries(c.stats.dropped)) bump(dropped, k, v);
         }
         return {
           datagrams_received: endpoint.stats.received,

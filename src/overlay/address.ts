@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { ErrorCodes, PeerwayError } from '../core/index.js';
+import { ipv4Value } from '../transport/index.js';
 
 /** A UDP socket address. `host` is an IPv4 or IPv6 literal (or, for `address` fields, a DNS name). */
 export interface UdpAddress {
@@ -9,35 +10,6 @@ export interface UdpAddress {
 
 /** The "unknown" address py-ipv8 sends as `0.0.0.0:0`. */
 export const UNKNOWN_ADDRESS: UdpAddress = Object.freeze({ host: '0.0.0.0', port: 0 });
-
-/**
- * The 32-bit value of a dotted-quad IPv4 literal, or undefined for anything else. Accepts exactly
- * what `net.isIP(host) === 4` accepts (no leading zeros, each part 0-255) without a regular
- * expression: it runs several times per datagram.
- */
-export function parseIPv4(host: string): number | undefined {
-  const length = host.length;
-  if (length < 7 || length > 15) return undefined;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let parts = 0;
-  for (let i = 0; i <= length; i++) {
-    const c = i < length ? host.charCodeAt(i) : 0x2e;
-    if (c === 0x2e) {
-      if (digits === 0 || part > 255 || ++parts > 4) return undefined;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 0x30 && c <= 0x39) {
-      // A leading zero is only allowed as the whole part ("0", never "01").
-      if (digits === 1 && part === 0) return undefined;
-      part = part * 10 + (c - 0x30);
-      if (++digits > 3) return undefined;
-    } else return undefined;
-  }
-  return parts === 4 ? value : undefined;
-}
 
 /** A stable map key for an address: `1.2.3.4:5` or `[::1]:5`. */
 export function addressKey(address: UdpAddress): string {
@@ -51,19 +23,14 @@ export function isUnknownAddress(address: UdpAddress): boolean {
   return address.port === 0 && (address.host === '0.0.0.0' || address.host === '::');
 }
 
-/** True when both addresses are the same host and port. */
-export function sameAddress(a: UdpAddress, b: UdpAddress): boolean {
-  return a.port === b.port && a.host === b.host;
-}
-
 /** True for IPv4 addresses (the only kind old-style messages can carry). */
 export function isIPv4Address(address: UdpAddress): boolean {
-  return parseIPv4(address.host) !== undefined;
+  return ipv4Value(address.host) !== undefined;
 }
 
 /** True for IPv4 addresses in 10/8, 172.16/12 or 192.168/16 (py-ipv8's LAN test for WAN estimation). */
 export function isPrivateIPv4(host: string): boolean {
-  const value = parseIPv4(host);
+  const value = ipv4Value(host);
   if (value === undefined) return false;
   const a = value >>> 24;
   const b = (value >>> 16) & 0xff;

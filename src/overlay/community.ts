@@ -1,70 +1,67 @@
-import { bump } from '../core/index.js';
-import { addressKey, isUnknownAddress, UNKNOWN_ADDRESS, type UdpAddress } from './address.js';
-import type { AddressBook } from './address-book.js';
-import type { Bootstrapper } from './bootstrapper.js';
 import {
+  bump,
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  silentLogger,
+  TypedEmitter,
+  type Logger,
+  type Startable,
+} from '../core/index.js';
+import { addressKey, isIPv4Address, type UdpAddress } from './address.js';
+import type { AddressBook } from './address-book.js';
+import { AddressEstimates } from './address-estimates.js';
+import type { Bootstrapper } from './bootstrapper.js';
+import type {
+  CommunityEvents,
+  CommunityInit,
+  CommunityStats,
+  MessageHandler,
+  WhenFull,
+} from './community-init.js';
+import {
+  COMMUNITY_ID_LENGTH,
   DEFAULT_MAX_PEERS,
   DEFAULT_TICK_MS,
+  DEFAULT_WALK_TARGET,
+  DEFAULT_WHEN_FULL,
+  DEFAULT_CHURN,
   KEEP_ALIVE_CHANCE,
   RATE_PER_SOURCE,
   RATE_PER_TARGET,
+  VERIFY_BUDGET,
 } from './constants.js';
-import { DiscoveryHandlers } from './discovery-handlers.js';
-import { guessLanHost, localIPv4Hosts } from './lan-address.js';
-import type { OverlayInit } from './overlay-base.js';
-import type { Peer } from './peer.js';
+import * as P from './discovery-payloads.js';
+import { IntroductionBuilder } from './introduction-builder.js';
+import {
+  IntroductionExchange,
+  type IntroductionHost,
+  type IntroRequest,
+  type IntroResponse,
+  type Puncture,
+  type PunctureRequest,
+} from './introduction-exchange.js';
+import type { Endpoint } from './endpoint.js';
+import type { PrivateKey } from './keys.js';
+import { MessageDispatcher } from './message-dispatcher.js';
+import { decodeMessage, encodeMessage, type DecodeMessageOptions } from './messages.js';
+import { Network } from './network.js';
+import { communityPrefix } from './packet.js';
+import type { PayloadClass } from './payload.js';
+import { Peer } from './peer.js';
+import { PendingRequests } from './pending-requests.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RandomWalk, type DiscoveryStrategy } from './strategies.js';
+import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js';
+import { VerifyBudget } from './verify-budget.js';
 
-/** A strategy and the peer count it walks towards (py-ipv8 `WalkerDefinition`). */
-export interface WalkerDefinition {
-  /** Builds the strategy for this community. */
-  strategy: (community: Community) => DiscoveryStrategy;
-  /** Run it while the community has fewer peers than this; -1 always. */
-  targetPeers: number;
-}
-
-/** What a full community does with an introduction request. */
-export type WhenFull = 'drop' | 'introduce';
-
-/** Options for {@link Community}. */
-export interface CommunityInit extends OverlayInit {
-  /** Answer requesters only while we have at most this many peers (-1: no limit). @default 30 */
-  maxPeers?: number;
-  /**
-   * Over `maxPeers`: `'drop'` is py-ipv8 (silence; a network seeded through one full peer then
-   * stalls), `'introduce'` still answers with `peer_limit_reached` and an introduction but does
-   * not take the requester on as a peer.
-   * @default 'introduce'
-   */
-  whenFull?: WhenFull;
-  /** Request anonymised traffic (py-ipv8 setting; peerway has no tunnel endpoint, so it is only recorded). @default false */
-  anonymize?: boolean;
-  /** Discovery strategies. @default [RandomWalk towards 20 peers] */
-  walkers?: readonly WalkerDefinition[];
-  /** Bootstrappers. @default [] */
-  bootstrappers?: readonly Bootstrapper[];
-  /** Where known addresses are loaded from and saved to. @default none */
-  addressBook?: AddressBook;
-  /** Strategy tick in ms (py-ipv8 `walker_interval`). @default 500 */
-  tickMs?: number;
-  /**
-   * Amplification guards: introduction requests answered per source address, and puncture
-   * requests/punctures sent per target address (tokens per second and burst).
-   * @default { perSource: { perSecond: 20, burst: 40 }, perTarget: { perSecond: 10, burst: 20 } }
-   */
-  rateLimits?: {
-    perSource?: { perSecond: number; burst: number };
-    perTarget?: { perSecond: number; burst: number };
-  };
-  /** Our LAN address as advertised. @default guessed from the interfaces and the endpoint port */
-  lanAddress?: UdpAddress;
-}
+const EMPTY = new Uint8Array(0);
 
 /**
- * An IPv8 community: walks the overlay with signed introduction requests, answers with
- * introductions and puncture requests, keeps verified peers, and dispatches application messages
- * by id. Wire-compatible with py-ipv8 3.2.
+ * An IPv8 community (py-ipv8 3.2's `Community`, wire-compatible): walks the overlay with signed
+ * introduction requests, answers with introductions and puncture requests, keeps verified peers,
+ * and dispatches application messages by id. The `on*` handlers and `create*` builders may be
+ * overridden by a subclass, as in py-ipv8; the discovery logic itself lives in an
+ * {@link IntroductionExchange} that reaches the community only through {@link IntroductionHost}.
  *
  * @example
  * ```ts
@@ -73,49 +70,113 @@ export interface CommunityInit extends OverlayInit {
  * const community = new Community({ communityId, endpoint, key: PrivateKey.generate(),
  *   bootstrappers: [new AddressBootstrapper({ addresses: [seed] })] });
  * community.on('peer', (peer) => console.log('found', peer.toString()));
- * community.start();
+ * await community.start();
  * ```
  */
-export class Community extends DiscoveryHandlers {
+export class Community extends TypedEmitter<CommunityEvents> implements IntroductionHost, Startable {
+  /** The community id (20 bytes). */
+  readonly communityId: Uint8Array;
+  /** The community id in hex, as used for services in the {@link Network}. */
+  readonly serviceId: string;
+  readonly endpoint: Endpoint;
+  readonly network: Network;
+  readonly key: PrivateKey;
+  /** Our own peer (key and the address others see for us). */
+  readonly myPeer: Peer;
+  readonly stats: CommunityStats = { received: {}, sent: 0, ticks: 0, peersRemoved: 0, dropped: {} };
   readonly settings: { readonly maxPeers: number; readonly anonymize: boolean; readonly whenFull: WhenFull };
+  protected readonly logger: Logger;
+  protected readonly prefix: Uint8Array;
+  private readonly dispatcher: MessageDispatcher;
+  private readonly estimates: AddressEstimates;
+  private readonly builder: IntroductionBuilder;
+  private readonly exchange: IntroductionExchange;
+  private readonly pending = new PendingRequests();
+  private readonly budget: VerifyBudget;
   private readonly walkers: Array<{ strategy: DiscoveryStrategy; targetPeers: number }>;
   private readonly bootstrappers: readonly Bootstrapper[];
   private readonly initialized = new Set<Bootstrapper>();
   private readonly addressBook: AddressBook | undefined;
   private readonly tickMs: number;
+  private readonly life = new Lifecycle(
+    () => this.join(),
+    () => this.leave(),
+  );
   private timer: NodeJS.Timeout | undefined;
-  private unloading: Promise<void> | undefined;
   private registered = false;
-  private localHosts: Set<string> | undefined;
+  private globalTime = 0n;
 
   constructor(init: CommunityInit) {
-    super(init, {
-      perSource: new RateLimiter(init.rateLimits?.perSource ?? RATE_PER_SOURCE),
-      perTarget: new RateLimiter(init.rateLimits?.perTarget ?? RATE_PER_TARGET),
-    });
+    super();
+    if (init.communityId.length !== COMMUNITY_ID_LENGTH) throw new TypeError('a community id is 20 bytes');
+    this.communityId = init.communityId.slice();
+    this.serviceId = Buffer.from(this.communityId).toString('hex');
+    this.endpoint = init.endpoint;
+    this.network = init.network ?? new Network();
+    this.key = init.key;
+    this.logger = init.logger ?? silentLogger;
+    this.prefix = communityPrefix(this.communityId);
+    this.myPeer = new Peer(init.key.publicKey, { host: '0.0.0.0', port: 0 });
+    this.network.blacklistMids.add(this.myPeer.id);
     this.settings = {
       maxPeers: init.maxPeers ?? DEFAULT_MAX_PEERS,
       anonymize: init.anonymize ?? false,
-      whenFull: init.whenFull ?? 'introduce',
+      whenFull: init.whenFull ?? DEFAULT_WHEN_FULL,
     };
     this.bootstrappers = init.bootstrappers ?? [];
     this.addressBook = init.addressBook;
     this.tickMs = init.tickMs ?? DEFAULT_TICK_MS;
-    const walkers = init.walkers ?? [{ strategy: (c: Community) => new RandomWalk(c), targetPeers: 20 }];
-    this.walkers = walkers.map((w) => ({ strategy: w.strategy(this), targetPeers: w.targetPeers }));
-    if (init.lanAddress !== undefined) this.myEstimatedLan = init.lanAddress;
+    this.dispatcher = new MessageDispatcher(this.stats, this.logger);
+    this.estimates = new AddressEstimates(this.myPeer);
+    if (init.lanAddress !== undefined) this.estimates.lan = init.lanAddress;
+    this.builder = new IntroductionBuilder(this, this.estimates, this.pending);
+    this.exchange = new IntroductionExchange(
+      this,
+      this.estimates,
+      {
+        perSource: new RateLimiter(init.rateLimits?.perSource ?? RATE_PER_SOURCE),
+        perTarget: new RateLimiter(init.rateLimits?.perTarget ?? RATE_PER_TARGET),
+      },
+      this.pending,
+    );
+    this.budget = new VerifyBudget(init.rateLimits?.verify ?? VERIFY_BUDGET);
     this.registerDiscoveryHandlers();
+    const walkers = init.walkers ?? [
+      { strategy: (c: Community) => new RandomWalk(c), targetPeers: DEFAULT_WALK_TARGET },
+    ];
+    this.walkers = walkers.map((w) => ({ strategy: w.strategy(this), targetPeers: w.targetPeers }));
+    const churn = init.churn ?? DEFAULT_CHURN;
+    if (churn !== false) {
+      // Churn runs whatever the peer count: a full table is exactly when silent peers must go.
+      this.walkers.push({ strategy: new RandomChurn(this, churn === true ? {} : churn), targetPeers: -1 });
+    }
   }
+
+  private registerDiscoveryHandlers(): void {
+    const x = this.exchange;
+    const d = this.dispatcher;
+    d.add(P.IntroductionRequestPayload, (s, data) => x.receiveRequest(s, data, false));
+    d.add(P.NewIntroductionRequestPayload, (s, data) => x.receiveRequest(s, data, true));
+    d.add(P.IntroductionResponsePayload, (s, data) => x.receiveResponse(s, data, false));
+    d.add(P.NewIntroductionResponsePayload, (s, data) => x.receiveResponse(s, data, true));
+    d.add(P.PunctureRequestPayload, (s, data) => x.receivePunctureRequest(s, data, false));
+    d.add(P.NewPunctureRequestPayload, (s, data) => x.receivePunctureRequest(s, data, true));
+    d.add(P.PuncturePayload, (s, data) => x.receivePuncture(s, data, false));
+    d.add(P.NewPuncturePayload, (s, data) => x.receivePuncture(s, data, true));
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
 
   /**
    * Joins the endpoint (which must be started), loads saved addresses, and starts the tick loop.
+   * Rejects with ERR_OVERLAY_PREFIX_IN_USE when another community holds the prefix.
    */
-  start(): void {
-    if (this.registered || this.unloading !== undefined) return;
-    const bound = this.endpoint.address;
-    if (isUnknownAddress(this.myEstimatedLan)) {
-      this.myEstimatedLan = { host: guessLanHost(bound.host), port: bound.port };
-    }
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  private join(): void {
+    this.estimates.bound(this.endpoint.address);
     this.endpoint.addPrefixListener(this.prefix, (data, source) => this.onPacket(data, source));
     this.registered = true;
     for (const address of this.addressBook?.load(this.serviceId) ?? []) {
@@ -123,6 +184,224 @@ export class Community extends DiscoveryHandlers {
     }
     if (this.tickMs > 0) this.timer = setInterval(() => this.tick(), this.tickMs);
   }
+
+  private leave(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const b of this.bootstrappers) b.unload();
+    if (this.registered) this.endpoint.removePrefixListener(this.prefix);
+    this.registered = false;
+    this.removeAllListeners();
+  }
+
+  /**
+   * py-ipv8's name for {@link stop}: unloads the bootstrappers, leaves the endpoint and stops the
+   * tick loop. Idempotent (every call returns the same promise).
+   */
+  unload(): Promise<void> {
+    return this.life.stop();
+  }
+
+  /** Same as {@link unload}. */
+  stop(): Promise<void> {
+    return this.life.stop();
+  }
+
+  /** Same as {@link unload}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.life.stop();
+  }
+
+  // --- packets ----------------------------------------------------------------------------
+
+  /** The 22 bytes every packet of this community starts with. */
+  getPrefix(): Uint8Array {
+    return this.prefix.slice();
+  }
+
+  /** Next value of our Lamport counter (starts at 1, like py-ipv8's `claim_global_time`). */
+  claimGlobalTime(): bigint {
+    this.globalTime += 1n;
+    return this.globalTime;
+  }
+
+  /**
+   * Routes messages with this id (or the payload's `msgId`) to `handler`. Handlers receive the
+   * raw datagram; use {@link decodeSigned} or {@link decodeUnsigned} inside. What they throw is
+   * counted and dropped.
+   */
+  addMessageHandler(id: number | PayloadClass<object>, handler: MessageHandler): void {
+    this.dispatcher.add(id, handler);
+  }
+
+  /**
+   * The endpoint's entry point for our prefix (it has checked the prefix and the size): refreshes
+   * the sender's liveness and hands the datagram to the handler of its message id.
+   */
+  onPacket(data: Uint8Array, source: UdpAddress): void {
+    const known = this.network.getVerifiedByAddress(source);
+    if (known !== undefined) known.lastResponse = Date.now();
+    this.dispatcher.dispatch(source, data);
+  }
+
+  /**
+   * Verifies and decodes a signed message, returning the (possibly known) peer that sent it.
+   * Each source has a verification budget (packets and CPU time per second): past it, this throws
+   * ERR_OVERLAY_OVER_BUDGET without importing the key or checking the signature.
+   */
+  decodeSigned<V extends object>(
+    source: UdpAddress,
+    data: Uint8Array,
+    payload: PayloadClass<V>,
+    options: Omit<DecodeMessageOptions, 'signed'> = {},
+  ): { peer: Peer; payload: V; globalTime: bigint | undefined } {
+    const from = addressKey(source);
+    if (!this.budget.allow(from)) {
+      throw new PeerwayError(ErrorCodes.OVERLAY_OVER_BUDGET, 'verification budget used up', {
+        details: { from },
+      });
+    }
+    const started = this.budget.clock();
+    let m;
+    try {
+      m = decodeMessage(data, payload, { signed: true, globalTime: options.globalTime });
+    } finally {
+      this.budget.charge(from, this.budget.clock() - started);
+    }
+    let peer = this.network.getVerifiedById(m.key!.id);
+    if (peer === undefined) peer = new Peer(m.key!, source);
+    else this.network.moveAddress(peer, source);
+    return { peer, payload: m.payload, globalTime: m.globalTime };
+  }
+
+  /** Decodes an unsigned message. */
+  decodeUnsigned<V extends object>(
+    data: Uint8Array,
+    payload: PayloadClass<V>,
+    options: Omit<DecodeMessageOptions, 'signed'> = {},
+  ): { payload: V; globalTime: bigint | undefined } {
+    const m = decodeMessage(data, payload, { signed: false, globalTime: options.globalTime });
+    return { payload: m.payload, globalTime: m.globalTime };
+  }
+
+  /** Encodes a message of this community (`signed` uses our key). */
+  ezPack<V extends object>(
+    payload: PayloadClass<V>,
+    value: V,
+    options: { signed?: boolean; globalTime?: bigint } = {},
+  ): Uint8Array {
+    return encodeMessage(this.prefix, payload, value, {
+      key: (options.signed ?? true) ? this.key : undefined,
+      globalTime: options.globalTime,
+    });
+  }
+
+  /** Sends a datagram through the endpoint. */
+  send(to: UdpAddress, data: Uint8Array): void {
+    this.stats.sent++;
+    this.endpoint.send(to, data);
+  }
+
+  // --- discovery messages (py-ipv8 names; override to change what is sent or done) ---------
+
+  /** Builds an introduction request to `socketAddress` (identifier = global time mod 2^16). */
+  createIntroductionRequest(
+    socketAddress: UdpAddress,
+    extraBytes: Uint8Array = EMPTY,
+    newStyle = false,
+  ): Uint8Array {
+    return this.builder.request(socketAddress, extraBytes, newStyle);
+  }
+
+  /** Builds an introduction response, introducing `introduction` when given. */
+  createIntroductionResponse(
+    _lanSocketAddress: UdpAddress,
+    socketAddress: UdpAddress,
+    identifier: number,
+    introduction?: Peer,
+    extraBytes: Uint8Array = EMPTY,
+    newStyle = false,
+    peerLimitReached = false,
+  ): Uint8Array {
+    return this.builder.response(
+      socketAddress,
+      identifier,
+      introduction,
+      extraBytes,
+      newStyle,
+      peerLimitReached,
+    );
+  }
+
+  /** Builds an (unsigned) puncture request: "please puncture towards this walker". */
+  createPunctureRequest(
+    lanWalker: UdpAddress,
+    wanWalker: UdpAddress,
+    identifier: number,
+    newStyle = false,
+  ): Uint8Array {
+    return this.builder.punctureRequest(lanWalker, wanWalker, identifier, newStyle);
+  }
+
+  /** Builds a (signed) puncture. */
+  createPuncture(
+    lanWalker: UdpAddress,
+    wanWalker: UdpAddress,
+    identifier: number,
+    newStyle = false,
+  ): Uint8Array {
+    return this.builder.puncture(lanWalker, wanWalker, identifier, newStyle);
+  }
+
+  /**
+   * A verified introduction request (246, or 234 when `newStyle`): take the requester on, answer
+   * with an introduction and a puncture request, then call {@link introductionRequestCallback}.
+   */
+  onIntroductionRequest(peer: Peer, dist: bigint, payload: IntroRequest, _newStyle = false): void {
+    const stored = this.exchange.answerRequest(peer, payload);
+    this.introductionRequestCallback(stored, dist, payload);
+  }
+
+  /**
+   * A verified introduction response (245, or 233 when `newStyle`): take the responder on, make
+   * the introduced addresses walkable, then call {@link introductionResponseCallback}.
+   */
+  onIntroductionResponse(peer: Peer, dist: bigint, payload: IntroResponse, newStyle = false): void {
+    const stored = this.exchange.takeResponse(peer, payload, newStyle);
+    this.introductionResponseCallback(stored, dist, payload);
+  }
+
+  /**
+   * A puncture request (250, or 232 when `newStyle`; unsigned): send a puncture towards the
+   * walker, within the rate limits and never more than 5x `requestSize` bytes.
+   */
+  onPunctureRequest(
+    source: UdpAddress,
+    _dist: bigint,
+    payload: PunctureRequest,
+    newStyle = false,
+    requestSize?: number,
+  ): void {
+    this.exchange.answerPunctureRequest(source, payload, newStyle, requestSize);
+  }
+
+  /** A verified puncture (249/231): decoding already refreshed a known peer's address. */
+  onPuncture(_peer: Peer, _dist: bigint, _payload: Puncture): void {}
+
+  /** Called after an introduction request was answered; override to act on `extraBytes`. */
+  introductionRequestCallback(_peer: Peer, _dist: bigint, _payload: IntroRequest): void {}
+
+  /** Called after an introduction response was processed. */
+  introductionResponseCallback(_peer: Peer, _dist: bigint, _payload: IntroResponse): void {}
+
+  /** A peer just became a verified peer of this community: saves its address, then announces it. */
+  peerAdded(peer: Peer): void {
+    // Committed before anyone hears of it.
+    this.addressBook?.save(this.serviceId, peer.address);
+    this.emit('peer', peer);
+  }
+
+  // --- walking ----------------------------------------------------------------------------
 
   /** Runs every strategy that is below its target once (one IPv8 tick). */
   tick(): void {
@@ -149,20 +428,22 @@ export class Community extends DiscoveryHandlers {
     return this.network.getWalkableAddresses(this.serviceId);
   }
 
+  /** A random verified peer of this community other than `exclude` (IPv4 only for old-style requesters). */
+  getPeerForIntroduction(exclude?: Peer, ipv4Only = false): Peer | undefined {
+    const candidates = this.getPeers().filter(
+      (p) => p.id !== exclude?.id && (!ipv4Only || isIPv4Address(p.address)),
+    );
+    return candidates[Math.floor(Math.random() * candidates.length)];
+  }
+
   /** Sends an introduction request to an address (new style when it was introduced as such). */
   walkTo(address: UdpAddress): void {
-    this.send(
-      address,
-      this.createIntroductionRequest(address, new Uint8Array(0), this.network.isNewStyle(address)),
-    );
+    this.send(address, this.createIntroductionRequest(address, EMPTY, this.network.isNewStyle(address)));
   }
 
   /** Sends an introduction request to a peer, in the style it speaks. */
   sendIntroductionRequest(peer: Peer): void {
-    this.send(
-      peer.address,
-      this.createIntroductionRequest(peer.address, new Uint8Array(0), peer.newStyleIntro),
-    );
+    this.send(peer.address, this.createIntroductionRequest(peer.address, EMPTY, peer.newStyleIntro));
   }
 
   /** Asks `fromPeer`, or a random peer, for an introduction; bootstraps when we know no one. */
@@ -201,50 +482,36 @@ export class Community extends DiscoveryHandlers {
     this.network.blacklist.add(addressKey(address));
   }
 
-  /** Our best guess of how others reach us, or 0.0.0.0:0. */
-  myPreferredAddress(): UdpAddress {
-    if (!isUnknownAddress(this.myPeer.address)) return this.myPeer.address;
-    return isUnknownAddress(this.myEstimatedWan) ? UNKNOWN_ADDRESS : this.myEstimatedWan;
-  }
-
-  /** Saves the new peer's address (committed before anyone hears of it), then announces it. */
-  protected override peerAdded(peer: Peer): void {
-    this.addressBook?.save(this.serviceId, peer.address);
-    super.peerAdded(peer);
-  }
-
   /** Forgets a verified peer (and tells listeners). */
   removePeer(peer: Peer): void {
     if (this.network.getVerifiedById(peer.id) !== peer) return;
     this.network.removePeer(peer);
+    this.stats.peersRemoved++;
     this.emit('peer-removed', peer);
   }
 
-  /** True for addresses of this host, which are introduced by their LAN address. */
-  protected override isLanHost(host: string): boolean {
-    this.localHosts ??= localIPv4Hosts();
-    return host === this.myEstimatedLan.host || this.localHosts.has(host);
+  // --- where we are -----------------------------------------------------------------------
+
+  /** Our LAN address as we advertise it (py-ipv8 `my_estimated_lan`). */
+  get myEstimatedLan(): UdpAddress {
+    return this.estimates.lan;
   }
 
-  /** Leaves the endpoint, stops the tick loop and the bootstrappers; idempotent. */
-  unload(): Promise<void> {
-    this.unloading ??= (async () => {
-      if (this.timer !== undefined) clearInterval(this.timer);
-      this.timer = undefined;
-      for (const b of this.bootstrappers) b.unload();
-      if (this.registered) this.endpoint.removePrefixListener(this.prefix);
-      this.removeAllListeners();
-      await Promise.resolve();
-    })();
-    return this.unloading;
+  set myEstimatedLan(address: UdpAddress) {
+    this.estimates.lan = address;
   }
 
-  /** Same as {@link unload}. */
-  stop(): Promise<void> {
-    return this.unload();
+  /** Our WAN address as others report it, or 0.0.0.0:0 (py-ipv8 `my_estimated_wan`). */
+  get myEstimatedWan(): UdpAddress {
+    return this.estimates.wan;
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.unload();
+  set myEstimatedWan(address: UdpAddress) {
+    this.estimates.wan = address;
+  }
+
+  /** Our best guess of how others reach us, or 0.0.0.0:0. */
+  myPreferredAddress(): UdpAddress {
+    return this.estimates.preferred();
   }
 }

@@ -39,8 +39,25 @@ export const DEPRECATED_IDS: ReadonlySet<number> = new Set([
  */
 export const MAX_DATAGRAM_SIZE = 65_507;
 
+/**
+ * The endpoint's kernel receive buffer: 2 MiB holds about 2,000 typical overlay datagrams, so a
+ * burst (a flood the cheap checks will drop) does not push honest packets out of the queue while
+ * the event loop is busy. Linux caps it at net.core.rmem_max (4 MiB on our machines, 208 KiB on
+ * a stock kernel, where the default stays).
+ */
+export const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+
 /** py-ipv8 `DEFAULT_MAX_PEERS`: the peer count at which a Community stops accepting requesters. */
 export const DEFAULT_MAX_PEERS = 30;
+/** peerway's default for a full community: still introduce (see `CommunityInit.whenFull`). */
+export const DEFAULT_WHEN_FULL = 'introduce';
+/** py-ipv8's default `WalkerDefinition(RandomWalk, 20)`: walk while below 20 peers. */
+export const DEFAULT_WALK_TARGET = 20;
+/**
+ * Silent-peer churn is on unless turned off: py-ipv8's plain Community never drops a peer, so a
+ * table filled by peers that went silent (or by an attacker) would never take a real peer again.
+ */
+export const DEFAULT_CHURN = true;
 /** py-ipv8 `walker_interval`: seconds between strategy ticks (configuration.py default). */
 export const DEFAULT_TICK_MS = 500;
 
@@ -74,10 +91,30 @@ export const KEY_CACHE_SIZE = 4096;
  * puncture-request (45 B), about 4.1.
  */
 export const MAX_AMPLIFICATION = 5;
-/** Introduction requests answered per source address: tokens per second and burst. */
+/** Introduction requests answered (and punctures taken) per source address: tokens per second and burst. */
 export const RATE_PER_SOURCE = { perSecond: 20, burst: 40 } as const;
-/** Puncture-requests and punctures sent to one target address: tokens per second and burst. */
+/**
+ * Puncture-requests and punctures sent to one target host (an IPv6 /64 counts as one host, since
+ * one subscriber usually holds a whole /64): tokens per second and burst.
+ */
 export const RATE_PER_TARGET = { perSecond: 10, burst: 20 } as const;
+/**
+ * Signature verification allowed per source address and second: packets, and milliseconds of CPU.
+ * An honest peer sends a few signed packets a second (one walk step per 0.5 s tick, plus answers),
+ * about 0.1 ms each with Ed25519; a binary-curve ECDSA key costs about 2.3 ms (measured here), so
+ * 20 ms lets a legitimate ECDSA peer through and stops one source from taking a core.
+ */
+export const VERIFY_BUDGET = { packetsPerSecond: 100, cpuMsPerSecond: 20 } as const;
+/**
+ * How long an introduction request waits for its response. py-ipv8 answers at once; RandomWalk
+ * gives up on an address after 3 s, and this leaves room for a slow link beyond that.
+ */
+export const PENDING_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Introduction requests awaiting a response, at most: 5 walks per tick plus churn pings and
+ * bootstrap walks stay far below it; past it the oldest request is forgotten.
+ */
+export const MAX_PENDING_REQUESTS = 1024;
 /** Rate limiters forget the least recently used keys beyond this many. */
 export const RATE_LIMIT_KEYS = 8192;
 

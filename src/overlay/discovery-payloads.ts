@@ -1,9 +1,6 @@
 import { MessageIds } from './constants.js';
 import { definePayload, type ValueOf } from './payload.js';
 
-/** GlobalTimeDistributionPayload: the sender's Lamport counter (`Q`). */
-export const GlobalTimePayload = definePayload('GlobalTime', [['globalTime', 'Q']] as const);
-
 /**
  * 246, old style. Flags (MSB first): connection_type_0, connection_type_1, supports_new_style,
  * dflag1, dflag2, tunnel, sync, advice. py-ipv8 sends `01`.

@@ -1,11 +1,22 @@
-import { isIP } from 'node:net';
-import { ErrorCodes, PeerwayError, bump, silentLogger, type Logger } from '../core/index.js';
+import {
+  ErrorCodes,
+  Lifecycle,
+  PeerwayError,
+  bump,
+  silentLogger,
+  type Logger,
+  type Startable,
+} from '../core/index.js';
+import { UdpEndpoint } from '../transport/index.js';
 import { isUnknownAddress, type UdpAddress } from './address.js';
-import { MAX_DATAGRAM_SIZE, PREFIX_LENGTH } from './constants.js';
-import { bindDatagramSocket, type DatagramSocket } from './datagram-socket.js';
+import { MAX_DATAGRAM_SIZE, PREFIX_LENGTH, RECEIVE_BUFFER_BYTES } from './constants.js';
+import { SocketReach } from './socket-reach.js';
 
-/** Receives the datagrams whose first 22 bytes are the listener's prefix. */
+/** Receives the datagrams whose first 22 bytes are the listener's prefix (and a message id follows). */
 export type PrefixListener = (data: Uint8Array, source: UdpAddress) => void;
+
+/** py-ipv8 binds every interface. */
+const DEFAULT_HOST = '0.0.0.0';
 
 /** Options for {@link Endpoint}. */
 export interface EndpointInit {
@@ -20,8 +31,10 @@ export interface EndpointInit {
   ipv6Only?: boolean;
   /** UDP port; 0 picks a free one. @default 0 */
   port?: number;
-  /** Larger datagrams are dropped and counted. @default 65507 */
+  /** Larger datagrams are dropped by the socket and counted as `dropped.oversize`. @default 65507 */
   maxDatagramSize?: number;
+  /** Kernel receive buffer in bytes (the OS caps it). @default 2 MiB */
+  receiveBufferSize?: number;
   /** Logger; never receives packet contents. @default silentLogger */
   logger?: Logger;
 }
@@ -36,33 +49,14 @@ export interface EndpointStats {
   dropped: Record<string, number>;
 }
 
-const MAPPED_IPV4 = '::ffff:';
-
-/** Which destination families a bound socket can reach. */
-interface Reach {
-  readonly ipv4: 'direct' | 'mapped' | 'no';
-  readonly ipv6: boolean;
-}
-
-function reachOf(boundHost: string, ipv6Only: boolean): Reach {
-  if (isIP(boundHost) !== 6) return { ipv4: 'direct', ipv6: false };
-  // Only the wildcard bind accepts and sends IPv4 (as ::ffff:a.b.c.d); a specific IPv6 address cannot.
-  return { ipv4: boundHost === '::' && !ipv6Only ? 'mapped' : 'no', ipv6: true };
-}
-
-/** IPv4 senders on a dual-stack socket arrive as `::ffff:a.b.c.d`: show them as plain IPv4. */
-function plainSource(from: UdpAddress): UdpAddress {
-  return from.host.startsWith(MAPPED_IPV4) && isIP(from.host.slice(MAPPED_IPV4.length)) === 4
-    ? { host: from.host.slice(MAPPED_IPV4.length), port: from.port }
-    : from;
-}
-
 const prefixKey = (data: Uint8Array): string =>
   Buffer.from(data.buffer, data.byteOffset, PREFIX_LENGTH).toString('latin1');
 
 /**
- * Owns one UDP socket and hands each datagram to the community registered for its 22-byte
- * prefix. Several communities share one endpoint.
+ * Owns one UDP socket (transport's {@link UdpEndpoint}) and hands each datagram to the community
+ * registered for its 22-byte prefix. Several communities share one endpoint. This is the one
+ * place a datagram's size and prefix are checked: a listener only ever sees its own prefix
+ * followed by a message id.
  *
  * @example
  * ```ts
@@ -71,55 +65,64 @@ const prefixKey = (data: Uint8Array): string =>
  * endpoint.addPrefixListener(prefix, (data, from) => { ... });
  * ```
  */
-export class Endpoint {
-  readonly stats: EndpointStats = { received: 0, sent: 0, bytesReceived: 0, bytesSent: 0, dropped: {} };
-  private readonly init: EndpointInit;
+export class Endpoint implements Startable {
+  private readonly counters: EndpointStats = {
+    received: 0,
+    sent: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+    dropped: {},
+  };
   private readonly logger: Logger;
   private readonly listeners = new Map<string, PrefixListener>();
-  private socket: DatagramSocket | undefined;
-  private reach: Reach = { ipv4: 'no', ipv6: false };
-  private stopping: Promise<void> | undefined;
+  private readonly udp: UdpEndpoint;
+  private readonly reach: SocketReach;
+  private readonly life = new Lifecycle(
+    () => this.udp.start(),
+    async () => {
+      this.listeners.clear();
+      await this.udp.stop();
+    },
+  );
 
   constructor(init: EndpointInit = {}) {
-    this.init = init;
     this.logger = init.logger ?? silentLogger;
+    const host = init.host ?? DEFAULT_HOST;
+    const ipv6Only = init.ipv6Only ?? false;
+    this.reach = new SocketReach(host, ipv6Only);
+    this.udp = new UdpEndpoint({
+      host,
+      port: init.port ?? 0,
+      ipv6Only,
+      maxDatagramSize: init.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
+      receiveBufferSize: init.receiveBufferSize ?? RECEIVE_BUFFER_BYTES,
+      logger: this.logger,
+    });
+    this.udp.on('message', (data, from) => this.dispatch(data, this.reach.plainSource(from.host, from.port)));
   }
 
-  /** Binds the socket. */
-  async start(): Promise<void> {
-    if (this.stopping !== undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'endpoint stopped');
-    if (this.socket !== undefined) return;
-    const host = this.init.host ?? '0.0.0.0';
-    const ipv6Only = this.init.ipv6Only ?? false;
-    this.socket = await bindDatagramSocket(
-      {
-        onMessage: (data, from) =>
-          this.receive(data, this.reach.ipv4 === 'mapped' ? plainSource(from) : from),
-        onError: (err) => {
-          bump(this.stats.dropped, 'socketError');
-          this.logger.debug({ err: err.message }, 'udp socket error');
-        },
-      },
-      {
-        host,
-        port: this.init.port ?? 0,
-        ipv6Only,
-        // The transport drops datagrams over this size before they reach us.
-        maxDatagramSize: this.init.maxDatagramSize ?? MAX_DATAGRAM_SIZE,
-      },
-    );
-    this.reach = reachOf(host, ipv6Only);
+  /** Counters; `dropped.oversize` is what the socket refused for its size. */
+  get stats(): EndpointStats {
+    const oversize = this.udp.stats.droppedOversize;
+    if (oversize > 0) this.counters.dropped['oversize'] = oversize;
+    return this.counters;
   }
 
-  /** The bound address; throws before start(). */
+  /** Binds the socket; concurrent calls share one bind. Rejects with ERR_LISTEN_FAILED. */
+  start(): Promise<void> {
+    return this.life.start();
+  }
+
+  /** The bound address; throws before start() has finished. */
   get address(): UdpAddress {
-    if (this.socket === undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'endpoint not started');
-    return this.socket.address;
+    if (!this.life.running) throw new PeerwayError(ErrorCodes.CLOSED, 'endpoint not started');
+    const { host, port } = this.udp.address;
+    return { host, port };
   }
 
   /** True while the socket is open. */
   get isOpen(): boolean {
-    return this.socket !== undefined && this.stopping === undefined;
+    return this.life.running;
   }
 
   /** Registers the listener for a 22-byte prefix. Throws ERR_OVERLAY_PREFIX_IN_USE. */
@@ -136,8 +139,7 @@ export class Endpoint {
 
   /** True when this endpoint's socket can send to `address`'s family (IPv4, IPv6 or both). */
   canReach(address: UdpAddress): boolean {
-    const kind = isIP(address.host);
-    return kind === 4 ? this.reach.ipv4 !== 'no' : kind === 6 && this.reach.ipv6;
+    return this.reach.canReach(address);
   }
 
   /**
@@ -146,51 +148,51 @@ export class Endpoint {
    * IPv4 from a socket bound to one IPv6 address).
    */
   send(to: UdpAddress, data: Uint8Array): void {
-    if (!this.isOpen || isUnknownAddress(to) || to.port <= 0 || !this.canReach(to)) {
-      bump(this.stats.dropped, 'unsendable');
+    if (!this.isOpen || isUnknownAddress(to) || to.port <= 0 || !this.reach.canReach(to)) {
+      bump(this.counters.dropped, 'unsendable');
       return;
     }
-    this.stats.sent++;
-    this.stats.bytesSent += data.length;
-    const mapped = this.reach.ipv4 === 'mapped' && isIP(to.host) === 4;
-    this.socket!.send(data, mapped ? { host: MAPPED_IPV4 + to.host, port: to.port } : to);
+    this.counters.sent++;
+    this.counters.bytesSent += data.length;
+    try {
+      if (!this.udp.send(data, this.reach.socketHost(to.host), to.port)) {
+        bump(this.counters.dropped, 'socketError');
+      }
+    } catch (err) {
+      // Only an oversize datagram throws; the transport counts every other failure itself.
+      bump(this.counters.dropped, 'socketError');
+      this.logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'udp send refused');
+    }
   }
 
-  private receive(data: Uint8Array, from: UdpAddress): void {
-    this.stats.received++;
-    this.stats.bytesReceived += data.length;
-    if (data.length > (this.init.maxDatagramSize ?? MAX_DATAGRAM_SIZE)) {
-      bump(this.stats.dropped, 'oversize');
-      return;
-    }
+  /**
+   * Hands a datagram to the listener of its prefix: the endpoint's socket calls this, and so may
+   * another socket that receives overlay packets (the broadcast bootstrapper's).
+   */
+  dispatch(data: Uint8Array, from: UdpAddress): void {
+    this.counters.received++;
+    this.counters.bytesReceived += data.length;
     if (data.length < PREFIX_LENGTH + 1) {
-      bump(this.stats.dropped, 'short');
+      bump(this.counters.dropped, 'short');
       return;
     }
     const listener = this.listeners.get(prefixKey(data));
     if (listener === undefined) {
-      bump(this.stats.dropped, 'unknownPrefix');
+      bump(this.counters.dropped, 'unknownPrefix');
       return;
     }
-    try {
-      listener(data, from);
-    } catch (err) {
-      // Communities catch their own decode errors; anything reaching here is a bug, never fatal.
-      bump(this.stats.dropped, 'listenerError');
-      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'prefix listener threw');
-    }
+    // Listeners never throw: a community counts and drops what it cannot handle; the transport
+    // catches and counts anything that escapes all the same.
+    listener(data, from);
   }
 
   /** Closes the socket; idempotent (returns the same promise). */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.listeners.clear();
-      await this.socket?.close();
-    })();
-    return this.stopping;
+    return this.life.stop();
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  /** Same as {@link stop}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ByteReader, ByteWriter, decodeError, encodeError } from './byte-io.js';
-import { parseIPv4, type UdpAddress } from './address.js';
+import { ipv4Value } from '../transport/index.js';
+import type { UdpAddress } from './address.js';
 
 /** Eight flags in one byte; index 0 is the most significant bit (0x80). */
 export type Bits = readonly [boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean];
@@ -45,14 +46,14 @@ export interface FormatCodec<T> {
   read(r: ByteReader): T;
 }
 
-function ipv4Value(host: string): number {
-  const value = parseIPv4(host);
+function ipv4OrThrow(host: string): number {
+  const value = ipv4Value(host);
   if (value === undefined) throw encodeError(`not an IPv4 address: ${host}`);
   return value;
 }
 
 function ipv4Bytes(host: string): number[] {
-  const v = ipv4Value(host);
+  const v = ipv4OrThrow(host);
   return [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
 }
 
@@ -111,7 +112,7 @@ function port(w: ByteWriter, p: number): void {
 
 const ipv4: FormatCodec<UdpAddress> = {
   write(w, a) {
-    w.u32(ipv4Value(a.host));
+    w.u32(ipv4OrThrow(a.host));
     port(w, a.port);
   },
   read(r) {
@@ -123,7 +124,7 @@ const ipv4: FormatCodec<UdpAddress> = {
 function typedAddress(allowDomain: boolean): FormatCodec<UdpAddress> {
   return {
     write(w, a) {
-      const kind = parseIPv4(a.host) === undefined ? isIP(a.host) : 4;
+      const kind = ipv4Value(a.host) === undefined ? isIP(a.host) : 4;
       if (kind === 4) {
         w.u8(1);
         ipv4.write(w, a);

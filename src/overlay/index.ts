@@ -32,7 +32,7 @@ export {
   parseUdpAddress,
   isUnknownAddress,
 } from './address.js';
-export { PrivateKey, publicKeyFromBin, midOf, type PublicKey } from './keys.js';
+export { PrivateKey, type PublicKey } from './keys.js';
 export { ED25519_IMPLEMENTATION } from './ed25519.js';
 export {
   definePayload,
@@ -42,38 +42,25 @@ export {
   type ValueOf,
 } from './payload.js';
 export { type Bits, type FormatName, bitsOf } from './formats.js';
-export { ByteReader, ByteWriter } from './byte-io.js';
-export {
-  GlobalTimePayload,
-  IntroductionRequestPayload,
-  IntroductionResponsePayload,
-  PunctureRequestPayload,
-  PuncturePayload,
-  NewIntroductionRequestPayload,
-  NewIntroductionResponsePayload,
-  NewPunctureRequestPayload,
-  NewPuncturePayload,
-} from './discovery-payloads.js';
-export {
-  encodeMessage,
-  decodeMessage,
-  type DecodedMessage,
-  type EncodeMessageOptions,
-  type DecodeMessageOptions,
-} from './messages.js';
-export { communityPrefix, packSigned, packUnsigned, openSigned } from './packet.js';
 export { Endpoint, type EndpointInit, type EndpointStats, type PrefixListener } from './endpoint.js';
 export { Network, type WalkableAddress } from './network.js';
 export { Peer } from './peer.js';
+export { Community } from './community.js';
 export {
-  OverlayBase,
-  type OverlayInit,
-  type MessageHandler,
+  type CommunityInit,
   type CommunityEvents,
   type CommunityStats,
-} from './overlay-base.js';
-export { type IntroRequest, type IntroResponse } from './discovery-handlers.js';
-export { Community, type CommunityInit, type WalkerDefinition, type WhenFull } from './community.js';
+  type MessageHandler,
+  type RateLimit,
+  type WalkerDefinition,
+  type WhenFull,
+} from './community-init.js';
+export {
+  type IntroRequest,
+  type IntroResponse,
+  type PunctureRequest,
+  type Puncture,
+} from './introduction-exchange.js';
 export {
   RandomWalk,
   RandomChurn,
@@ -89,14 +76,15 @@ export {
   type AddressBootstrapperInit,
   type BootstrapTarget,
 } from './bootstrapper.js';
-export {
-  UdpBroadcastBootstrapper,
-  classifyBroadcast,
-  BEACON_HEADER,
-  type UdpBroadcastBootstrapperInit,
-  type BroadcastTarget,
-} from './broadcast-bootstrapper.js';
+export { UdpBroadcastBootstrapper, type UdpBroadcastBootstrapperInit } from './broadcast-bootstrapper.js';
 export { type AddressBook } from './address-book.js';
-export { SqliteAddressBook, ADDRESS_BOOK_FAMILY, type SqliteAddressBookInit } from './sqlite-address-book.js';
-export { RateLimiter, type RateLimiterInit } from './rate-limiter.js';
-export { DEFAULT_MAX_PEERS, DEFAULT_TICK_MS, MessageIds, PUBLIC_BOOTSTRAP_ADDRESSES } from './constants.js';
+export { SqliteAddressBook, type SqliteAddressBookInit } from './sqlite-address-book.js';
+export {
+  DEFAULT_CHURN,
+  DEFAULT_MAX_PEERS,
+  DEFAULT_TICK_MS,
+  DEFAULT_WALK_TARGET,
+  DEFAULT_WHEN_FULL,
+  MessageIds,
+  PUBLIC_BOOTSTRAP_ADDRESSES,
+} from './constants.js';

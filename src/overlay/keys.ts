@@ -40,7 +40,7 @@ export interface PublicKey {
 }
 
 /** SHA-1 of a key bin (py-ipv8 `key_to_hash`). */
-export function midOf(bin: Uint8Array): Uint8Array {
+function midOf(bin: Uint8Array): Uint8Array {
   return createHash('sha1').update(bin).digest();
 }
 
@@ -107,16 +107,37 @@ function derSequence(...parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from([0x30, ...derLength(body.length), ...body]);
 }
 
+/** Keys that have signed something valid, by key bin (latin1), oldest first. */
 const cache = new Map<string, PublicKey>();
+/** The same keys, to skip the map on the hot path when a cached key verifies again. */
+const cached = new WeakSet<PublicKey>();
+
+const cacheKey = (bin: Uint8Array): string =>
+  Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength).toString('latin1');
+
+/**
+ * Keeps a key that has just verified a signature, so the next packet it signs skips the import
+ * (importing costs more than verifying). Only verified keys enter the bounded cache: a flood of
+ * fresh keys with bad signatures cannot push out the keys of real peers.
+ */
+export function rememberVerifiedKey(key: PublicKey): void {
+  if (cached.has(key)) return;
+  if (cache.size >= KEY_CACHE_SIZE) {
+    const [oldest, evicted] = cache.entries().next().value!;
+    cache.delete(oldest);
+    cached.delete(evicted);
+  }
+  cache.set(cacheKey(key.bin), key);
+  cached.add(key);
+}
 
 /**
  * Imports a public key bin: `LibNaCLPK:` (Ed25519 verification) or an M2Crypto DER key on one of
- * the binary curves the public trackers use. Imported keys are cached (bounded), because
- * importing costs more than verifying. Throws ERR_OVERLAY_BAD_KEY.
+ * the binary curves the public trackers use, or returns it from the cache of verified keys.
+ * Throws ERR_OVERLAY_BAD_KEY.
  */
 export function publicKeyFromBin(bin: Uint8Array): PublicKey {
-  const id = Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength).toString('latin1');
-  const hit = cache.get(id);
+  const hit = cache.get(cacheKey(bin));
   if (hit !== undefined) return hit;
   let key: PublicKey;
   if (bin.length >= 10 && PK_TAG.equals(bin.subarray(0, 10))) {
@@ -127,8 +148,6 @@ export function publicKeyFromBin(bin: Uint8Array): PublicKey {
   } else {
     key = new EcdsaPublicKey(bin.slice());
   }
-  if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(id, key);
   return key;
 }
 

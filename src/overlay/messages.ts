@@ -1,6 +1,6 @@
 import { ByteWriter, encodeError } from './byte-io.js';
 import type { PrivateKey, PublicKey } from './keys.js';
-import { openSigned, openUnsigned } from './packet.js';
+import { openSigned, openUnsigned, signedBody } from './packet.js';
 import type { PayloadClass } from './payload.js';
 
 /** How to encode a community message. */
@@ -23,7 +23,7 @@ let scratchInUse = false;
 
 /**
  * Encodes `prefix + msgId + [auth] + [GlobalTime] + payload + [signature]`, as py-ipv8's
- * `_ez_pack` does (the same bytes as `packSigned` / `packUnsigned` over the body).
+ * `_ez_pack` does.
  * The payload class must declare a message id.
  */
 export function encodeMessage<V extends object>(
@@ -57,6 +57,17 @@ export function encodeMessage<V extends object>(
   } finally {
     if (w === scratch) scratchInUse = false;
   }
+}
+
+/**
+ * Reads a signed message's payload WITHOUT checking its signature or importing its key: only for
+ * cheap checks (is this the answer we wait for?) before paying for verification. Never trust what
+ * it returns beyond that. Throws ERR_OVERLAY_DECODE.
+ */
+export function peekSignedPayload<V extends object>(data: Uint8Array, payload: PayloadClass<V>): V {
+  const reader = signedBody(data);
+  reader.u64();
+  return payload.read(reader);
 }
 
 /** A decoded community message. */

@@ -164,19 +164,6 @@ export class Network {
     if (this.byAddress.get(key) === peer) this.byAddress.delete(key);
   }
 
-  /** Every address we know: verified peers' first, then walkable ones (for persistence). */
-  snapshot(): UdpAddress[] {
-    return [
-      ...[...this.verified.values()].map((p) => p.address),
-      ...[...this.all.values()].map((e) => e.address),
-    ];
-  }
-
-  /** Counts, for stats. */
-  get size(): { verified: number; walkable: number } {
-    return { verified: this.verified.size, walkable: this.all.size };
-  }
-
   private forgetOldestAddress(): void {
     const first = this.all.keys().next().value;
     if (first !== undefined) this.all.delete(first);

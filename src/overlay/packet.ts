@@ -1,5 +1,5 @@
 import { ErrorCodes, PeerwayError } from '../core/index.js';
-import { ByteReader, ByteWriter, decodeError, encodeError } from './byte-io.js';
+import { ByteReader, decodeError, encodeError } from './byte-io.js';
 import {
   COMMUNITY_ID_LENGTH,
   COMMUNITY_VERSION,
@@ -7,7 +7,7 @@ import {
   PREFIX_LEGACY_BYTE,
   PREFIX_LENGTH,
 } from './constants.js';
-import { publicKeyFromBin, type PrivateKey, type PublicKey } from './keys.js';
+import { publicKeyFromBin, rememberVerifiedKey, type PublicKey } from './keys.js';
 
 /** The 22-byte prefix of a community: `00 02` + community id. */
 export function communityPrefix(communityId: Uint8Array): Uint8Array {
@@ -17,35 +17,6 @@ export function communityPrefix(communityId: Uint8Array): Uint8Array {
   prefix[1] = COMMUNITY_VERSION;
   prefix.set(communityId, 2);
   return prefix;
-}
-
-/**
- * A signed packet: prefix, message id, `varlenH` key bin, `body` (the serialized payloads,
- * GlobalTime first for community messages), then the signature over all of that.
- */
-export function packSigned(prefix: Uint8Array, msgId: number, key: PrivateKey, body: Uint8Array): Uint8Array {
-  const bin = key.publicKey.bin;
-  const w = new ByteWriter(prefix.length + 3 + bin.length + body.length + 64);
-  w.bytes(prefix);
-  w.u8(msgId);
-  w.u16(bin.length);
-  w.bytes(bin);
-  w.bytes(body);
-  const unsigned = w.finish();
-  const signature = key.sign(unsigned);
-  const out = new Uint8Array(unsigned.length + signature.length);
-  out.set(unsigned);
-  out.set(signature, unsigned.length);
-  return out;
-}
-
-/** An unsigned packet: prefix, message id, body. */
-export function packUnsigned(prefix: Uint8Array, msgId: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(prefix.length + 1 + body.length);
-  out.set(prefix);
-  out[prefix.length] = msgId;
-  out.set(body, prefix.length + 1);
-  return out;
 }
 
 /** A signed packet whose signature checked out. */
@@ -73,7 +44,19 @@ export function openSigned(data: Uint8Array): OpenedPacket {
   if (!key.verify(data.subarray(signatureStart), signed)) {
     throw new PeerwayError(ErrorCodes.OVERLAY_BAD_SIGNATURE, 'bad signature');
   }
+  rememberVerifiedKey(key);
   return { key, body: new ByteReader(signed, bodyStart) };
+}
+
+/**
+ * A reader over a signed packet's body (after the key bin, up to the end: the signature is not
+ * told apart), with nothing verified. Throws ERR_OVERLAY_DECODE.
+ */
+export function signedBody(data: Uint8Array): ByteReader {
+  const head = new ByteReader(data, MSG_ID_OFFSET + 1);
+  const keyLength = head.u16();
+  if (keyLength > head.remaining) throw decodeError('truncated key');
+  return new ByteReader(data, head.offset + keyLength);
 }
 
 /** A reader over an unsigned packet's body (after the message id). */

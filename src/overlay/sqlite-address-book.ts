@@ -3,7 +3,9 @@ import type { UdpAddress } from './address.js';
 import type { AddressBook } from './address-book.js';
 
 /** The table family name in the store's schema_version. */
-export const ADDRESS_BOOK_FAMILY = 'overlay_addresses';
+const ADDRESS_BOOK_FAMILY = 'overlay_addresses';
+/** Our bound on saved addresses per community: enough to rejoin, small enough to load at start. */
+const MAX_SAVED_PER_COMMUNITY = 1000;
 
 const MIGRATIONS = [
   `CREATE TABLE overlay_addresses (
@@ -46,7 +48,7 @@ export class SqliteAddressBook implements AddressBook {
 
   constructor(init: SqliteAddressBookInit) {
     init.store.migrate(ADDRESS_BOOK_FAMILY, MIGRATIONS);
-    this.max = init.maxPerCommunity ?? 1000;
+    this.max = init.maxPerCommunity ?? MAX_SAVED_PER_COMMUNITY;
     this.now = init.now ?? Date.now;
     const db = init.store.db;
     this.upsert = db.prepare<[string, string, number, number]>(

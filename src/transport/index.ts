@@ -94,6 +94,7 @@ export {
 } from './address.js';
 export { onionFromPublicKey, onionPublicKey, isValidOnion } from './onion.js';
 export { isPublicAddress, addressBucket, type AddressBucketOptions } from './ip-ranges.js';
+export { ipv4Value } from './ip.js';
 export {
   UdpEndpoint,
   bindUdp,

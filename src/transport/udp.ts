@@ -21,6 +21,15 @@ export interface UdpEndpointInit {
   port?: number | undefined;
   /** On an IPv6 socket, refuse IPv4-mapped traffic. @default false */
   ipv6Only?: boolean | undefined;
+  /** Allow sending to broadcast addresses (SO_BROADCAST). @default false */
+  broadcast?: boolean | undefined;
+  /** Share the port with other sockets that ask for it too (SO_REUSEADDR). @default false */
+  reuseAddr?: boolean | undefined;
+  /**
+   * Kernel receive buffer in bytes (SO_RCVBUF), to absorb bursts while the event loop is busy;
+   * the OS caps it (Linux: net.core.rmem_max). @default the OS default
+   */
+  receiveBufferSize?: number | undefined;
   /**
    * Largest datagram payload sent or accepted, in bytes. Larger inbound ones are dropped and
    * counted; a larger outbound one throws ERR_DATAGRAM_TOO_LARGE.
@@ -84,6 +93,9 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly ipv6Only: boolean;
+  private readonly broadcast: boolean;
+  private readonly reuseAddr: boolean;
+  private readonly receiveBufferSize: number | undefined;
   private readonly logger: Logger;
   private socket: dgram.Socket | undefined;
   private starting: Promise<void> | undefined;
@@ -94,6 +106,9 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
     this.host = init.host ?? '127.0.0.1';
     this.requestedPort = init.port ?? 0;
     this.ipv6Only = init.ipv6Only ?? false;
+    this.broadcast = init.broadcast ?? false;
+    this.reuseAddr = init.reuseAddr ?? false;
+    this.receiveBufferSize = init.receiveBufferSize;
     this.maxDatagramSize = init.maxDatagramSize ?? MAX_UDP_PAYLOAD;
     this.logger = init.logger ?? silentLogger;
   }
@@ -117,7 +132,7 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
 
   private async bind(): Promise<void> {
     const type = net.isIPv6(this.host) ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type, ipv6Only: this.ipv6Only });
+    const socket = dgram.createSocket({ type, ipv6Only: this.ipv6Only, reuseAddr: this.reuseAddr });
     socket.on('message', (data, rinfo) => this.onMessage(data, rinfo));
     socket.on('error', (err) => {
       this.stats.socketErrors++;
@@ -126,6 +141,8 @@ export class UdpEndpoint extends TypedEmitter<UdpEndpointEvents> {
     try {
       socket.bind({ address: this.host, port: this.requestedPort });
       await once(socket, 'listening');
+      if (this.broadcast) socket.setBroadcast(true);
+      if (this.receiveBufferSize !== undefined) socket.setRecvBufferSize(this.receiveBufferSize);
     } catch (err) {
       try {
         socket.close();

@@ -43,7 +43,7 @@ test('a restarted node rejoins through saved addresses, with no bootstrapper', a
         tickMs: 100,
         addressBook: new SqliteAddressBook({ store }),
       });
-      community.start();
+      await community.start();
       for (const n of net.nodes.slice(1, 4)) community.walkTo(n.endpoint.address);
       await net.waitFor(() => community.getPeers().length >= 3, 5_000);
       await community.unload();
@@ -63,7 +63,7 @@ test('a restarted node rejoins through saved addresses, with no bootstrapper', a
     });
     try {
       assert.ok(new SqliteAddressBook({ store }).load(community.serviceId).length >= 3);
-      community.start();
+      await community.start();
       await net.waitFor(() => community.getPeers().length >= 5, 10_000);
     } finally {
       await community.unload();

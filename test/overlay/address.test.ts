@@ -1,9 +1,10 @@
-// parseIPv4 must accept exactly what net.isIP calls IPv4, and address keys must not change.
+// ipv4Value (transport's one IPv4 parser, which the overlay uses) must accept exactly what net.isIP calls IPv4, and address keys must not change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { addressKey, isPrivateIPv4, parseIPv4 } from '../../src/overlay/address.js';
+import { addressKey, isPrivateIPv4 } from '../../src/overlay/address.js';
+import { ipv4Value } from '../../src/transport/ip.js';
 
 const octet = fc.oneof(
   fc.integer({ min: 0, max: 300 }).map(String),
@@ -16,10 +17,10 @@ const anyHost = fc.oneof(
   fc.constantFrom('::1', '::ffff:1.2.3.4', 'a.b.c.d'),
 );
 
-test('parseIPv4 agrees with net.isIP and returns the big-endian value', () => {
+test('ipv4Value agrees with net.isIP and returns the big-endian value', () => {
   fc.assert(
     fc.property(anyHost, (host) => {
-      const value = parseIPv4(host);
+      const value = ipv4Value(host);
       assert.equal(value !== undefined, isIP(host) === 4, host);
       if (value !== undefined) {
         const bytes = [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
@@ -28,8 +29,8 @@ test('parseIPv4 agrees with net.isIP and returns the big-endian value', () => {
     }),
     { numRuns: 5000 },
   );
-  assert.equal(parseIPv4('255.255.255.255'), 0xffff_ffff);
-  assert.equal(parseIPv4('1.2.3.04'), undefined);
+  assert.equal(ipv4Value('255.255.255.255'), 0xffff_ffff);
+  assert.equal(ipv4Value('1.2.3.04'), undefined);
 });
 
 test('address keys bracket IPv6 literals only', () => {

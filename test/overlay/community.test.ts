@@ -8,15 +8,17 @@ import {
   Community,
   definePayload,
   Endpoint,
-  IntroductionResponsePayload,
-  NewIntroductionResponsePayload,
   PrivateKey,
-  PuncturePayload,
-  PunctureRequestPayload,
-  decodeMessage,
   type CommunityInit,
   type UdpAddress,
 } from '../../src/overlay/index.js';
+import {
+  IntroductionResponsePayload,
+  NewIntroductionResponsePayload,
+  PuncturePayload,
+  PunctureRequestPayload,
+} from '../../src/overlay/discovery-payloads.js';
+import { decodeMessage } from '../../src/overlay/messages.js';
 
 const cid = randomBytes(20);
 
@@ -33,7 +35,7 @@ async function node(
     tickMs: 0,
     ...init,
   });
-  community.start();
+  await community.start();
   return { endpoint, community };
 }
 
@@ -115,13 +117,13 @@ test('the responder introduces a third peer and sends it a puncture-request, whi
   }
 });
 
-test('over maxPeers a "drop" community is silent, an "introduce" one answers with peer_limit_reached', async () => {
-  const full = await node({ maxPeers: 0, whenFull: 'drop' });
-  const polite = await node({ maxPeers: 0 });
+test('at maxPeers a "drop" community is silent, an "introduce" one answers with peer_limit_reached', async () => {
+  const full = await node({ maxPeers: 1, whenFull: 'drop' });
+  const polite = await node({ maxPeers: 1 });
   const s = await sniffer();
   const walker = await node();
   try {
-    // One peer fills both (py-ipv8 drops only when *more than* maxPeers are known).
+    // One peer fills both: maxPeers bounds the table (py-ipv8 would take one more).
     walker.community.walkTo(full.endpoint.address);
     walker.community.walkTo(polite.endpoint.address);
     await until(() => full.community.getPeers().length === 1 && polite.community.getPeers().length === 1);
@@ -227,7 +229,7 @@ test('new-style responses carry intro_supports_new_style for introduced new-styl
   const c = await node();
   try {
     b.community.walkTo(a.endpoint.address);
-    await until(() => a.community.getPeers().length === 1);
+    await until(() => a.community.getPeers().length === 1 && b.community.getPeers().length === 1);
     b.community.sendIntroductionRequest(b.community.getPeers()[0]!); // 234: A marks B new style
     await until(() => a.community.stats.received['234'] === 1);
     const s = await sniffer();
@@ -265,7 +267,7 @@ test('unload is idempotent and frees the prefix; the endpoint stops cleanly', as
     key: PrivateKey.generate(),
     tickMs: 0,
   });
-  again.start();
+  await again.start();
   await again.unload();
   const stop = a.endpoint.stop();
   assert.equal(a.endpoint.stop(), stop);
@@ -287,8 +289,8 @@ test('several communities share one endpoint, each sees only its own peers; a pr
   const a2 = make(e2, k2, cid);
   const b2 = make(e2, k2, other);
   try {
-    for (const c of [a1, b1, a2, b2]) c.start();
-    assert.throws(() => make(e1, k1, cid).start(), { code: 'ERR_OVERLAY_PREFIX_IN_USE' });
+    for (const c of [a1, b1, a2, b2]) await c.start();
+    await assert.rejects(make(e1, k1, cid).start(), { code: 'ERR_OVERLAY_PREFIX_IN_USE' });
     a2.walkTo(e1.address);
     await until(() => a1.getPeers().length === 1 && a2.getPeers().length === 1);
     assert.equal(b1.getPeers().length, 0, 'the other community on the same sockets saw nothing');

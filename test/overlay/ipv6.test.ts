@@ -71,7 +71,7 @@ test(
     await using hub = new Endpoint({ host: '::' });
     await hub.start();
     const center = new Community({ communityId, endpoint: hub, key: PrivateKey.generate() });
-    center.start();
+    await center.start();
     const port = hub.address.port;
     const spokes = await Promise.all(
       ['127.0.0.1', '::1'].map(async (host) => {
@@ -79,7 +79,7 @@ test(
         await endpoint.start();
         // No bootstrapper (bootstrap servers are blacklisted as peers): walk to the hub directly.
         const community = new Community({ communityId, endpoint, key: PrivateKey.generate() });
-        community.start();
+        await community.start();
         community.walkTo({ host, port });
         return { endpoint, community };
       }),

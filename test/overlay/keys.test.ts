@@ -2,14 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import {
-  PrivateKey,
-  publicKeyFromBin,
-  openSigned,
-  communityPrefix,
-  IntroductionRequestPayload,
-  bitsOf,
-} from '../../src/overlay/index.js';
+import { PrivateKey, publicKeyFromBin } from '../../src/overlay/keys.js';
+import { openSigned, communityPrefix } from '../../src/overlay/packet.js';
+import { IntroductionRequestPayload } from '../../src/overlay/discovery-payloads.js';
+import { bitsOf } from '../../src/overlay/formats.js';
 import { ByteWriter } from '../../src/overlay/byte-io.js';
 
 test('fresh LibNaCL keys sign and verify; private bins round-trip', () => {

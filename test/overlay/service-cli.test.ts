@@ -29,6 +29,15 @@ test('the overlay service validates its config, joins through bootstrap addresse
       tickMs: 100,
     });
     assert.equal(config.publicBootstrap, false);
+    assert.equal(config.churn, true, 'silent-peer churn is on unless the config turns it off');
+    assert.equal(
+      overlayServiceDefinition.schema.parse({
+        churn: false,
+        communities: [{ id: 'ab'.repeat(20), churn: true }],
+      }).communities[0]!.churn,
+      true,
+      'a community may override the service switch',
+    );
     const service = overlayServiceDefinition.create(config, { logger: silentLogger, dataDir: dir, store });
     await service.start();
     try {

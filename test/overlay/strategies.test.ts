@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AddressBootstrapper,
-  BEACON_HEADER,
-  classifyBroadcast,
+  Community,
+  Endpoint,
   UdpBroadcastBootstrapper,
   EdgeWalk,
   Network,
@@ -12,10 +12,11 @@ import {
   PrivateKey,
   RandomChurn,
   RandomWalk,
-  RateLimiter,
   type UdpAddress,
   type Walkable,
 } from '../../src/overlay/index.js';
+import { BEACON_HEADER, classifyBroadcast } from '../../src/overlay/broadcast-bootstrapper.js';
+import { RateLimiter } from '../../src/overlay/rate-limiter.js';
 import { introducedAddresses } from '../../src/overlay/introduced-addresses.js';
 import { testnet } from './testnet.js';
 
@@ -155,16 +156,7 @@ test('EdgeWalk on a loopback testnet: every peer reaches its neighbourhood', asy
 
 test('churn on a loopback testnet: a peer that vanished is dropped by those who knew it', async () => {
   await using net = await testnet(6, {
-    community: {
-      tickMs: 50,
-      walkers: [
-        { strategy: (c) => new RandomWalk(c), targetPeers: 20 },
-        {
-          strategy: (c) => new RandomChurn(c, { inactiveMs: 300, pingIntervalMs: 100, dropMs: 800 }),
-          targetPeers: -1,
-        },
-      ],
-    },
+    community: { tickMs: 50, churn: { inactiveMs: 300, pingIntervalMs: 100, dropMs: 800 } },
   });
   await net.waitFor(() => net.nodes.slice(1).every((n) => n.community.getPeers().length >= 3), 10_000);
   const leaver = net.nodes[3]!;
@@ -178,15 +170,43 @@ test('churn on a loopback testnet: a peer that vanished is dropped by those who 
   assert.ok(net.nodes.slice(1).every((n) => n.community.getPeers().length >= 2));
 });
 
+test('churn is on by default: a community built with defaults drops a peer silent for over 57.5 s', async () => {
+  await using endpoint = new Endpoint({ host: '127.0.0.1' });
+  await endpoint.start();
+  const community = new Community({
+    communityId: new Uint8Array(20),
+    endpoint,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+  });
+  await community.start();
+  try {
+    const silent = new Peer(
+      PrivateKey.generate().publicKey,
+      { host: '127.0.0.1', port: 9 },
+      Date.now() - 60_000,
+    );
+    community.network.addVerifiedPeer(silent);
+    community.network.discoverServices(silent, [community.serviceId]);
+    assert.equal(community.getPeers().length, 1);
+    community.tick();
+    assert.equal(community.getPeers().length, 0, 'the silent peer was dropped');
+    assert.equal(community.stats.peersRemoved, 1);
+  } finally {
+    await community.unload();
+  }
+});
+
 test('broadcast bootstrapper: opt-in only; beacons and handed-off packets are told apart (nothing is sent)', () => {
   assert.throws(() => new UdpBroadcastBootstrapper({} as never), { code: 'ERR_INVALID_ARGUMENT' });
   const prefix = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(7)]);
   const other = Uint8Array.from([0, 2, ...new Uint8Array(20).fill(8)]);
   assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix]), prefix), 'beacon');
-  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...other]), prefix), 'other');
-  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'other');
-  assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'packet');
-  assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'other');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...other]), prefix), 'foreignBeacon');
+  assert.equal(classifyBroadcast(Uint8Array.from([...BEACON_HEADER, ...prefix, 1]), prefix), 'foreignBeacon');
+  // Everything else goes to the endpoint, the one place that checks a packet's prefix.
+  assert.equal(classifyBroadcast(Uint8Array.from([...prefix, 246]), prefix), 'datagram');
+  assert.equal(classifyBroadcast(Uint8Array.from([1, 2, 3]), prefix), 'datagram');
 });
 
 test('introduced addresses follow py-ipv8: other WAN, same WAN (behind our NAT), or WAN only', () => {

@@ -57,7 +57,7 @@ export class Testnet {
         : { addressBook: this.options.addressBook(index)! }),
       ...this.options.community,
     });
-    if (this.options.deferStart !== true) community.start();
+    if (this.options.deferStart !== true) await community.start();
     this.seedAddress ??= endpoint.address;
     const node = { endpoint, community, key };
     this.nodes.push(node);
@@ -65,8 +65,8 @@ export class Testnet {
   }
 
   /** Starts every node built with `deferStart` (starting is idempotent). */
-  startAll(): void {
-    for (const n of this.nodes) n.community.start();
+  async startAll(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.community.start()));
   }
 
   /** Stops one peer (its community and socket). */
