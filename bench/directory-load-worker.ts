@@ -5,12 +5,10 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
-import {
-  NickIdentity,
-  encodeEnvelope,
-  formatClientHandshake,
-  formatSignedPrivmsg,
-} from '../src/directory/index.js';
+import { encodeEnvelope } from '../src/directory/wire/envelope.js';
+import { formatClientHandshake } from '../src/directory/wire/handshake.js';
+import { formatSignedPrivmsg } from '../src/directory/wire/message-line.js';
+import { NickIdentity } from '../src/directory/wire/nick.js';
 
 type Command =
   | { cmd: 'load'; port: number; clients: number; seconds: number; rate: number; window: number }

@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { DirectoryServer } from '../src/directory/index.js';
+import { DirectoryServer } from '../src/directory/server/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000);

@@ -9,13 +9,11 @@
  *     signed !sig lines through every directory (as joinmarket-ng makers do) -> { lastSent }
  *   { cmd: 'stop' }                       -> { stopped }
  */
-import {
-  DirectoryServer,
-  formatSignedPrivmsg,
-  MakerClient,
-  NickIdentity,
-  type Offer,
-} from '../src/directory/index.js';
+import { MakerClient } from '../src/directory/market/maker-client.js';
+import { type Offer } from '../src/directory/market/offer.js';
+import { DirectoryServer } from '../src/directory/server/server.js';
+import { formatSignedPrivmsg } from '../src/directory/wire/message-line.js';
+import { NickIdentity } from '../src/directory/wire/nick.js';
 
 type Command =
   { cmd: 'start'; makers: number; takerNick: string } | { cmd: 'sigs'; perMaker: number } | { cmd: 'stop' };
@@ -51,11 +49,11 @@ async function start(count: number, nick: string): Promise<void> {
   for (let i = 0; i < count; i++) {
     const identity = NickIdentity.generate();
     const maker = new MakerClient({ directoryServers, identity, network: 'signet', offers: offers(i) });
-    maker.events.on('orderbookServed', () => {
+    maker.on('orderbookServed', () => {
       served += 1;
       if (served === count) process.send!({ lastSent: now() });
     });
-    maker.events.on('request', (r) => {
+    maker.on('request', (r) => {
       if (r.command !== 'fill' || r.from !== takerNick || perMaker === 0) return;
       // Signed once (beforehand, so the burst measures the taker, not our signing), sent through
       // every directory: the taker must drop the copies.

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listenTcp } from '../../src/transport/index.js';
-import {
-  NickIdentity,
-  parseClientHandshake,
-  parseOfferMessage,
-  parsePeerlist,
-  PeerLinks,
-} from '../../src/directory/index.js';
+import { PeerLinks } from '../../src/directory/client/peer-links.js';
+import { parseOfferMessage } from '../../src/directory/market/command-chain.js';
+import { parseClientHandshake } from '../../src/directory/wire/handshake.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
+import { parsePeerlist } from '../../src/directory/wire/peerlist.js';
 import { RawPeer } from './raw-peer.js';
 import { envelopeOf, loadTranscripts } from './transcripts.js';
 import { until } from './net.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { encodeEnvelope } from '../../src/directory/index.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
 import { client, handshakeText, rawJoin, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
 
