@@ -39,7 +39,15 @@ function now(): number {
 async function start(count: number, nick: string): Promise<void> {
   takerNick = nick;
   for (let i = 0; i < 3; i++) {
-    const s = new DirectoryServer({ port: 0, network: 'signet', rateLimit: 100_000, rateBurst: 100_000 });
+    // Every simulated maker comes from 127.0.0.1: lift the per-address handshake limit too.
+    const s = new DirectoryServer({
+      port: 0,
+      network: 'signet',
+      rateLimit: 100_000,
+      rateBurst: 100_000,
+      handshakeRate: 1e6,
+      handshakeBurst: 1e6,
+    });
     await s.start();
     servers.push(s);
   }

@@ -158,13 +158,13 @@ test('server: departures are broadcast as nick;location;D', async () => {
   await using server = await startServer();
   const watcher = client(server);
   await watcher.connect();
-  const leaver = await rawJoin(server.address.port, 'J5leaverOOOOOOOO', { location: '127.0.0.1:40000' });
+  const leaver = await rawJoin(server.address.port, 'J5LeaverOOOOOOOO', { location: '127.0.0.1:40000' });
   try {
     const left = once(watcher, 'peerlist');
     leaver.close();
     const [entries] = await left;
     assert.deepEqual(entries, [
-      { nick: 'J5leaverOOOOOOOO', location: '127.0.0.1:40000', disconnected: true },
+      { nick: 'J5LeaverOOOOOOOO', location: '127.0.0.1:40000', disconnected: true },
     ]);
     assert.equal(server.stats.peers, 1);
   } finally {

@@ -43,3 +43,39 @@ export const DEFAULT_MOTD = 'peerway directory';
 export const TOR_CONTROL_PORT = 9051;
 /** Deadline of one control-port command (ours: ADD_ONION answers in well under a second). */
 export const TOR_CONTROL_TIMEOUT_MS = 30_000;
+
+/**
+ * Per-connection byte budget: sustained bytes per second (ours). The message bucket alone let one
+ * sender push 500 lines of 40 KB a second (20 MB/s) to every peer; 1 MB/s is 25 full-size lines
+ * a second, far above what a maker's offers or a CoinJoin's messages need.
+ */
+export const RATE_LIMIT_BYTES_PER_SECOND = 1_000_000;
+/** Per-connection byte budget: burst (ours: 50 full-size lines). */
+export const RATE_LIMIT_BYTES_BURST = 2_000_000;
+/** Messages over either budget a connection may send before it is closed (joinmarket-ng: 200). */
+export const MAX_RATE_VIOLATIONS = 200;
+/**
+ * Bytes queued for one reader before the directory closes that reader's connection (ours). The
+ * slow reader pays, not the senders: nothing queued for it is dropped while it stays. 256 KiB is
+ * six full-size lines; a local Tor daemon or a reading client drains it in milliseconds, and 100
+ * readers that never read hold at most 25 MiB between them.
+ */
+export const MAX_PEER_OUTPUT = 256 * 1024;
+/**
+ * Handshakes a second one source address may start (ours). Behind an onion service every client
+ * comes from the local Tor daemon, so this is a bound for the whole network's join rate: far
+ * above what a few hundred peers reconnecting need, far below a handshake flood.
+ */
+export const HANDSHAKE_RATE_PER_SOURCE = 20;
+/** Handshakes one source address may start at once (ours: a directory restart's reconnects). */
+export const HANDSHAKE_BURST_PER_SOURCE = 100;
+/** Source addresses whose handshake budget is remembered; idle ones are forgotten first (ours). */
+export const MAX_TRACKED_SOURCES = 10_000;
+/**
+ * Pubmsg bytes per second per connection (ours). A pubmsg goes to every peer, so its bytes cost
+ * the directory (and each reader) once per peer: one full-size line a second is far above what
+ * offers and `!orderbook` requests need.
+ */
+export const PUBMSG_BYTES_PER_SECOND = 40_000;
+/** Pubmsg byte burst per connection (ours: three full-size lines, a maker announcing its offers). */
+export const PUBMSG_BYTES_BURST = 120_000;

@@ -35,6 +35,8 @@ export interface ServerContext {
   unregister(peer: ServerPeer): void;
   /** Closes a peer, counting the reason; `flush` lets a last reply go out first. */
   evict(peer: ServerPeer, reason: string, flush?: boolean): void;
+  /** Takes one handshake from `peer`'s source address budget; false when it is spent. */
+  admitHandshake(peer: ServerPeer, now: number): boolean;
   /** Reports a refused handshake (the server's `reject` event). */
   rejected(reason: string, nick: string): void;
 }

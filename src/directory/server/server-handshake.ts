@@ -54,6 +54,12 @@ export class ServerHandshaker {
       this.server.drop('not_handshaked');
       return;
     }
+    if (!this.server.admitHandshake(peer, now)) {
+      // A flood of joins (each one a departure line to everyone later) costs only its source.
+      this.server.drop('handshake_rate');
+      this.server.evict(peer, 'handshake_rate');
+      return;
+    }
     let hs: ClientHandshake;
     try {
       hs = parseClientHandshake(env.line);

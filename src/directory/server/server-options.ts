@@ -4,6 +4,14 @@
  * @module
  */
 import {
+  PUBMSG_BYTES_BURST,
+  PUBMSG_BYTES_PER_SECOND,
+  HANDSHAKE_BURST_PER_SOURCE,
+  HANDSHAKE_RATE_PER_SOURCE,
+  MAX_PEER_OUTPUT,
+  MAX_RATE_VIOLATIONS,
+  RATE_LIMIT_BYTES_BURST,
+  RATE_LIMIT_BYTES_PER_SECOND,
   DEFAULT_MOTD,
   SWEEP_INTERVAL_MS,
   EVICT_AFTER_IDLE_MS,
@@ -21,7 +29,7 @@ import {
   DEFAULT_NETWORK,
   HANDSHAKE_TIMEOUT_MS,
   MAX_LINE_LENGTH,
-  MAX_WRITE_BUFFER,
+  PARTIAL_LINE_TIMEOUT_MS,
 } from '../wire/index.js';
 import type { Logger } from '../../core/index.js';
 import type { NickIdentity } from '../wire/index.js';
@@ -54,6 +62,22 @@ export interface DirectoryServerInit {
   rateLimit?: number;
   /** Token bucket size per connection. @default 1000 */
   rateBurst?: number;
+  /** Bytes per second per connection (token bucket); over it messages are dropped. @default 1000000 */
+  rateLimitBytes?: number;
+  /** Byte bucket size per connection. @default 2000000 */
+  rateBurstBytes?: number;
+  /** Pubmsg bytes per second per connection (they go to every peer). @default 40000 */
+  pubmsgRateBytes?: number;
+  /** Pubmsg byte bucket size per connection. @default 120000 */
+  pubmsgBurstBytes?: number;
+  /** Messages dropped by either rate limit after which the sender is disconnected. @default 200 */
+  maxRateViolations?: number;
+  /** Handshakes per second one source address may start; more are refused and closed. @default 20 */
+  handshakeRate?: number;
+  /** Handshakes one source address may start at once. @default 100 */
+  handshakeBurst?: number;
+  /** A connection holding a partial line older than this is closed, ms. @default 60000 */
+  partialLineTimeout?: number;
   /** Time a new connection has to complete its handshake, ms. @default 30000 */
   handshakeTimeout?: number;
   /** Idle time before a ping-capable peer is pinged, ms. @default 600000 */
@@ -73,7 +97,10 @@ export interface DirectoryServerInit {
   peerlistChunkSpacing?: number;
   /** How often timeouts are checked, ms. @default 1000 */
   sweepInterval?: number;
-  /** Bytes queued for one slow reader before messages to it are dropped. @default 1048576 */
+  /**
+   * Bytes queued for one reader before its connection is closed (the slow reader pays; nothing
+   * queued for a reader that keeps up is ever dropped). @default 262144
+   */
   maxWriteBuffer?: number;
   /**
    * JMP-0005 nick authentication: the directory id bound into proofs. When set, peers that
@@ -114,7 +141,15 @@ export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerO
     evictAfterIdle: init.evictAfterIdle ?? EVICT_AFTER_IDLE_MS,
     sweepInterval: init.sweepInterval ?? SWEEP_INTERVAL_MS,
     peerlistChunkSpacing: init.peerlistChunkSpacing ?? PEERLIST_CHUNK_SPACING_MS,
-    maxWriteBuffer: init.maxWriteBuffer ?? MAX_WRITE_BUFFER,
+    maxWriteBuffer: init.maxWriteBuffer ?? MAX_PEER_OUTPUT,
+    rateLimitBytes: init.rateLimitBytes ?? RATE_LIMIT_BYTES_PER_SECOND,
+    rateBurstBytes: init.rateBurstBytes ?? RATE_LIMIT_BYTES_BURST,
+    pubmsgRateBytes: init.pubmsgRateBytes ?? PUBMSG_BYTES_PER_SECOND,
+    pubmsgBurstBytes: init.pubmsgBurstBytes ?? PUBMSG_BYTES_BURST,
+    maxRateViolations: init.maxRateViolations ?? MAX_RATE_VIOLATIONS,
+    handshakeRate: init.handshakeRate ?? HANDSHAKE_RATE_PER_SOURCE,
+    handshakeBurst: init.handshakeBurst ?? HANDSHAKE_BURST_PER_SOURCE,
+    partialLineTimeout: init.partialLineTimeout ?? PARTIAL_LINE_TIMEOUT_MS,
     nickAuthRequired: init.nickAuthRequired ?? false,
   };
 }

@@ -31,14 +31,28 @@ export class ServerPeer {
   probeSentAt = 0;
   /** Outstanding nick-auth challenge (hex) and the handshake line it binds. */
   challenge: { value: string; handshakeLine: string; sentAt: number } | undefined;
+  /** Messages dropped by the rate limits so far; past the bound the connection is closed. */
+  violations = 0;
   /** Next chunk of a getpeerlist answer still going out. */
   peerlistTimer: NodeJS.Timeout | undefined;
   private entryCache: string | undefined;
 
+  /**
+   * @param channel the connection.
+   * @param bucket messages per second.
+   * @param bytes bytes per second.
+   * @param pubmsgBytes pubmsg bytes per second (a pubmsg is sent on to every peer).
+   * @param connectedAt when it connected (ms).
+   * @param address the source IP address (handshake limits are per address).
+   * @param remote `ip:port`, for logs.
+   */
   constructor(
     readonly channel: LineChannel,
     readonly bucket: TokenBucket,
+    readonly bytes: TokenBucket,
+    readonly pubmsgBytes: TokenBucket,
     readonly connectedAt: number,
+    readonly address: string,
     readonly remote: string,
   ) {
     this.lastSeen = connectedAt;

@@ -37,6 +37,8 @@ import {
 } from './server-options.js';
 import { ServerPeer } from './server-peer.js';
 import { ServerRelay } from './server-relay.js';
+import { SourceLimiter } from './source-limiter.js';
+import { MAX_TRACKED_SOURCES } from './constants.js';
 import { createServerStats, type DirectoryServerStats } from './server-stats.js';
 
 /** Events of a {@link DirectoryServer}. */
@@ -74,6 +76,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   readonly #connections = new Set<ServerPeer>();
   readonly #handshaker: ServerHandshaker;
   readonly #relay: ServerRelay;
+  readonly #handshakes: SourceLimiter;
   readonly #life = new Lifecycle(
     () => this.#open(),
     () => this.#close(),
@@ -89,6 +92,11 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     this.options = resolveServerOptions(init);
     this.identity = init.identity ?? NickIdentity.generate();
     this.#logger = init.logger ?? silentLogger;
+    this.#handshakes = new SourceLimiter(
+      this.options.handshakeRate,
+      this.options.handshakeBurst,
+      MAX_TRACKED_SOURCES,
+    );
     const context = this.#context();
     this.#handshaker = new ServerHandshaker(context, init.nickAuthId);
     this.#relay = new ServerRelay(context, this.#handshaker);
@@ -162,7 +170,13 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   /** Runs one pass of the timeouts now (handshake, nick-auth, ping, pong, idle); the timer calls it every `sweepInterval`. */
   sweep(now: number = Date.now()): void {
     const o = this.options;
+    this.#handshakes.prune(now);
     for (const peer of this.#connections) {
+      const partial = peer.channel.partialSince;
+      if (partial !== 0 && now - partial > o.partialLineTimeout) {
+        this.#evict(peer, 'partial_line');
+        continue;
+      }
       if (peer.state === 'new') {
         if (now - peer.connectedAt > o.handshakeTimeout) this.#evict(peer, 'handshake_timeout');
         continue;
@@ -227,6 +241,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       },
       evict: (peer, reason, flush) => this.#evict(peer, reason, flush),
       rejected: (reason, nick) => this.emit('reject', reason, nick),
+      admitHandshake: (peer, now) => this.#handshakes.admit(peer.address, now),
     };
   }
 
@@ -234,9 +249,13 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     bump(this.stats.dropped, reason);
   }
 
+  /**
+   * Queues text for one peer. A peer whose queue is over its bound is a reader that does not keep
+   * up: it is closed (the cost falls on it), and nothing already queued for it is dropped.
+   */
   #sendText(peer: ServerPeer, text: string): boolean {
     if (peer.channel.sendText(text)) return true;
-    if (!peer.channel.closed) this.#drop('slow_reader');
+    if (!peer.channel.closed) this.#evict(peer, 'slow_reader');
     return false;
   }
 
@@ -251,7 +270,8 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     const channel = new LineChannel(
       socket,
       {
-        onEnvelope: (env, canonical) => this.#onEnvelope(peer!, env, canonical),
+        admit: (size) => this.#admit(peer!, size),
+        onEnvelope: (env, canonical, size) => this.#onEnvelope(peer!, env, canonical, size),
         onProtocolError: (err) => {
           const reason = (err.details?.['reason'] as string | undefined) ?? err.code;
           this.#drop(err.code === 'ERR_FRAME_TOO_LONG' || reason === 'oversize' ? 'oversize' : 'garbage');
@@ -264,22 +284,26 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
         counters: this.stats,
       },
     );
-    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const address = socket.remoteAddress ?? '?';
     peer = new ServerPeer(
       channel,
       new TokenBucket(this.options.rateLimit, this.options.rateBurst, now),
+      new TokenBucket(this.options.rateLimitBytes, this.options.rateBurstBytes, now),
+      new TokenBucket(this.options.pubmsgRateBytes, this.options.pubmsgBurstBytes, now),
       now,
-      remote,
+      address,
+      `${address}:${socket.remotePort ?? 0}`,
     );
     this.#connections.add(peer);
     this.stats.connections = this.#connections.size;
     this.stats.connectionsTotal++;
   }
 
-  #onEnvelope(peer: ServerPeer, env: Envelope, canonical: string | undefined): void {
+  #onEnvelope(peer: ServerPeer, env: Envelope, canonical: string | undefined, size: number): void {
     const now = Date.now();
-    if (!peer.bucket.take(now)) {
-      this.#drop('rate_limited');
+    // Pubmsgs fan out to every peer, so they have a byte budget of their own.
+    if (env.type === MessageType.PUBMSG && !peer.pubmsgBytes.take(now, size)) {
+      this.#overLimit(peer);
       return;
     }
     peer.lastSeen = now;
@@ -290,6 +314,20 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       return;
     }
     this.#relay.onMessage(peer, env, canonical);
+  }
+
+  /** The message and byte budgets, checked before a line is decoded. */
+  #admit(peer: ServerPeer, size: number): boolean {
+    const now = Date.now();
+    if (peer.bucket.take(now) && peer.bytes.take(now, size)) return true;
+    this.#overLimit(peer);
+    return false;
+  }
+
+  /** Drops a message over a rate limit; a sender that keeps at it loses its connection (ng: after 200). */
+  #overLimit(peer: ServerPeer): void {
+    this.#drop('rate_limited');
+    if (++peer.violations >= this.options.maxRateViolations) this.#evict(peer, 'rate_limited');
   }
 
   #onClose(peer: ServerPeer): void {

@@ -76,8 +76,18 @@ export const ONION_HOSTID = 'onion-network';
 export const MAX_LINE_LENGTH = 40_000;
 /** Longest location string accepted (ours: a v3 onion with port is 68; bounds peerlist lines). */
 export const MAX_LOCATION_LENGTH = 100;
-/** Longest nick accepted (ours: real nicks are 16; bounds peerlist lines). */
-export const MAX_NICK_LENGTH = 64;
+/**
+ * Longest nick accepted: real nicks are 16 characters (`J5` + 14 of base58 and `O` padding);
+ * twice that leaves room for a future version and still bounds peerlist lines (ours).
+ */
+export const MAX_NICK_LENGTH = 32;
+/**
+ * What a nick is made of: `J`, the version digit, then base58 letters and the `O` padding (see
+ * docs/protocols/joinmarket.md section 2). No control characters, separators, spaces or non-ASCII.
+ */
+export const NICK_PATTERN = /^J[1-9][1-9A-HJ-Za-km-z]*$/;
+/** A partial line older than this closes its connection (ours: an honest peer sends whole lines). */
+export const PARTIAL_LINE_TIMEOUT_MS = 60_000;
 /** Seconds a new connection has to send its handshake (ng directory). */
 export const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** Peerlist entries per 789 message in a getpeerlist answer (ng directory). */

@@ -6,7 +6,13 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../../core/index.js';
-import { APP_NAME, MAX_LOCATION_LENGTH, MAX_NICK_LENGTH, PROTOCOL_VERSION } from './constants.js';
+import {
+  APP_NAME,
+  MAX_LOCATION_LENGTH,
+  MAX_NICK_LENGTH,
+  NICK_PATTERN,
+  PROTOCOL_VERSION,
+} from './constants.js';
 import { parseLocation } from './location.js';
 import { pythonJson, type JsonValue } from './python-json.js';
 
@@ -129,6 +135,11 @@ export function parseClientHandshake(line: string): ClientHandshake {
   return { appName, directory, location, protoVer, features, nick, network };
 }
 
+/** True when `nick` is made of what JoinMarket nicks are made of, within {@link MAX_NICK_LENGTH}. */
+export function isWellFormedNick(nick: string): boolean {
+  return nick.length <= MAX_NICK_LENGTH && NICK_PATTERN.test(nick);
+}
+
 /** Why a directory refuses a client handshake, or undefined when it is acceptable. */
 export function handshakeRejection(h: ClientHandshake, network: string): string | undefined {
   if (h.appName !== APP_NAME) return 'app-name';
@@ -136,7 +147,7 @@ export function handshakeRejection(h: ClientHandshake, network: string): string 
   if (h.directory) return 'directory';
   if (h.network !== network) return 'network';
   if (h.location.length > MAX_LOCATION_LENGTH || parseLocation(h.location) === undefined) return 'location';
-  if (h.nick.length === 0 || h.nick.length > MAX_NICK_LENGTH || /[!;,\s]/.test(h.nick)) return 'nick';
+  if (!isWellFormedNick(h.nick)) return 'nick';
   return undefined;
 }
 

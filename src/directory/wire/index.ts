@@ -21,6 +21,7 @@ export {
   MessageType,
   NOT_SERVING_ONION,
   ONION_VIRTUAL_PORT,
+  PARTIAL_LINE_TIMEOUT_MS,
   PEERLIST_CHUNK_SIZE,
   PROTOCOL_VERSION,
   PUBLIC_TARGET,
@@ -34,6 +35,7 @@ export {
   formatClientHandshake,
   formatDirectoryHandshake,
   handshakeRejection,
+  isWellFormedNick,
   parseClientHandshake,
   parseDirectoryHandshake,
 } from './handshake.js';

@@ -16,7 +16,12 @@ export interface LineChannelHandlers {
    * One decoded envelope. `canonical` is the line's text (without CRLF) when it is spelled
    * exactly as {@link encodeEnvelope} would spell it, so it can be forwarded without re-encoding.
    */
-  onEnvelope(envelope: Envelope, canonical: string | undefined): void;
+  onEnvelope(envelope: Envelope, canonical: string | undefined, size: number): void;
+  /**
+   * Called with each complete line's size before it is decoded; false skips the line undecoded
+   * (a sender over its rate limits costs no decoding). @default every line is decoded
+   */
+  admit?(size: number): boolean;
   /** The stream broke a framing rule (oversize or garbage line); the channel is already closed. */
   onProtocolError(error: PeerwayError): void;
   /** The underlying stream closed (once). */
@@ -52,6 +57,11 @@ export class LineChannel {
   bytesOut = 0;
   /** True once the stream closed or close() was called. */
   closed = false;
+  /**
+   * When (ms) the line now pending started to arrive, or 0 when no partial line is held: the
+   * owner closes a connection that holds one too long.
+   */
+  partialSince = 0;
   private readonly stream: Duplex;
   private readonly decoder: LineDecoder;
   private readonly handlers: LineChannelHandlers;
@@ -137,14 +147,23 @@ export class LineChannel {
     if (this.counters !== undefined) this.counters.bytesIn += chunk.length;
     try {
       this.decoder.push(chunk);
+      let completed = false;
       for (let line = this.decoder.next(); line !== null; line = this.decoder.next()) {
+        completed = true;
         if (line.length === 0) continue;
+        if (this.handlers.admit !== undefined && !this.handlers.admit(line.length)) {
+          if (this.closed) return;
+          continue;
+        }
         const text = line.toString('utf8');
         const fast = decodeCanonicalEnvelope(text);
-        if (fast !== undefined) this.handlers.onEnvelope(fast, text);
-        else this.handlers.onEnvelope(decodeEnvelope(text, this.maxLineLength), undefined);
+        if (fast !== undefined) this.handlers.onEnvelope(fast, text, line.length);
+        else this.handlers.onEnvelope(decodeEnvelope(text, this.maxLineLength), undefined, line.length);
         if (this.closed) return;
       }
+      // The clock of a partial line starts when it starts: a completed line resets it.
+      if (this.decoder.buffered === 0) this.partialSince = 0;
+      else if (completed || this.partialSince === 0) this.partialSince = Date.now();
     } catch (err) {
       this.destroy();
       const error =
