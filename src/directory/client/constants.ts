@@ -41,3 +41,10 @@ export const RECONNECT_INTERVAL_MS = 60_000;
 export const DIRECTORY_ISOLATION = 'directory';
 /** Tor isolation category of direct peer links. */
 export const PEER_ISOLATION = 'peer';
+
+/**
+ * How long an inbound direct link may stay unproven (no privmsg signed by its nick's key yet)
+ * before it is closed (ours: a taker dials a link to send on it at once; this also keeps links
+ * that only claim a nick from filling the link table).
+ */
+export const UNPROVEN_LINK_TIMEOUT_MS = 60_000;

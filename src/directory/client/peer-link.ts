@@ -36,6 +36,7 @@ import {
   LineChannel,
   formatSignedPrivmsg,
   type VerifiedPrivmsg,
+  isWellFormedNick,
 } from '../wire/index.js';
 import type { Envelope, NickIdentity } from '../wire/index.js';
 
@@ -196,6 +197,6 @@ function rejection(hs: ClientHandshake, init: PeerLinkInit): string | undefined 
   if (hs.directory) return 'directory';
   if (hs.network !== init.network) return 'network';
   if (init.expectedNick !== undefined && hs.nick !== init.expectedNick) return 'nick';
-  if (hs.nick === init.identity.nick || /[!;,\s]/.test(hs.nick) || hs.nick.length === 0) return 'nick';
+  if (hs.nick === init.identity.nick || !isWellFormedNick(hs.nick)) return 'nick';
   return undefined;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PEER_ISOLATION, CONNECT_TIMEOUT_MS, MAX_PEER_LINKS } from './constants.js';
+import { PEER_ISOLATION, CONNECT_TIMEOUT_MS, MAX_PEER_LINKS, UNPROVEN_LINK_TIMEOUT_MS } from './constants.js';
 import {
   DEFAULT_LISTEN_HOST,
   DEFAULT_NETWORK,
@@ -37,6 +37,8 @@ export interface PeerLinksInit {
   timeout?: number;
   /** Most links. @default 1000 */
   maxLinks?: number;
+  /** Inbound links without a privmsg signed by their nick are closed after this, ms. @default 60000 */
+  unprovenTimeout?: number;
   /** Logger. @default silent */
   logger?: Logger;
 }
@@ -57,6 +59,10 @@ export interface PeerLinksStats {
   dialFailures: number;
   accepted: number;
   refused: number;
+  /** Inbound links closed because no privmsg signed by their nick came in time. */
+  unproven: number;
+  /** Links refused because they would have displaced a proven link to the same nick. */
+  displacementsRefused: number;
   [key: string]: number;
 }
 
@@ -75,11 +81,20 @@ export interface PeerLinksStats {
  * links. `stop()` closes everything, started or not.
  */
 export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startable {
-  readonly stats: PeerLinksStats = { dials: 0, dialFailures: 0, accepted: 0, refused: 0 };
+  readonly stats: PeerLinksStats = {
+    dials: 0,
+    dialFailures: 0,
+    accepted: 0,
+    refused: 0,
+    unproven: 0,
+    displacementsRefused: 0,
+  };
   readonly #init: PeerLinksInit;
   readonly #links = new Map<string, PeerLink>();
   readonly #pending = new Map<string, Promise<boolean>>();
   readonly #all = new Set<PeerLink>();
+  /** Links that delivered a privmsg signed by their nick's key. */
+  readonly #proven = new WeakSet<PeerLink>();
   readonly #logger: Logger;
   #listener: TcpListener | undefined;
   #location: string;
@@ -202,8 +217,11 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
         new PeerLink({ ...this.#linkInit(), stream, outbound: true, expectedNick: nick }),
       );
       await link.handshake(signal);
-      this.#register(nick, link);
-      return true;
+      this.#watch(link);
+      // We dialled the location the network gave for `nick`, and the handshake named it: route
+      // over the link now (it never displaces a proven one; see #route).
+      this.#route(nick, link);
+      return this.#links.get(nick) === link;
     } catch (err) {
       this.stats.dialFailures += 1;
       this.#logger.debug({ nick, code: (err as { code?: string }).code }, 'direct link failed');
@@ -224,7 +242,7 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
       Math.min(this.#init.timeout ?? CONNECT_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS),
     );
     link.handshake(signal).then(
-      (hs) => this.#register(hs.nick, link),
+      (hs) => this.#awaitProof(hs.nick, link),
       () => (this.stats.refused += 1),
     );
   }
@@ -243,12 +261,43 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
     return link;
   }
 
-  #register(nick: string, link: PeerLink): void {
-    // A newer link replaces an older one to the same nick.
-    const old = this.#links.get(nick);
-    this.#links.set(nick, link);
-    if (old !== undefined && old !== link) old.close();
+  /** Forwards the link's verified privmsgs; the first one proves the link speaks for its nick. */
+  #watch(link: PeerLink): void {
+    link.once('privmsg', () => this.#proven.add(link));
     link.on('privmsg', (m) => this.emit('privmsg', m));
+  }
+
+  /**
+   * An inbound link claims a nick in an unsigned 793, which anyone can send (a taker's nick is
+   * public). As joinmarket-ng does, routing switches to it only after a privmsg signed by that
+   * nick's key arrived on it; until then it displaces nothing, and it is closed if the proof does
+   * not come in time.
+   */
+  #awaitProof(nick: string, link: PeerLink): void {
+    const timer = setTimeout(() => {
+      this.stats.unproven += 1;
+      link.close();
+    }, this.#init.unprovenTimeout ?? UNPROVEN_LINK_TIMEOUT_MS);
+    timer.unref();
+    link.once('close', () => clearTimeout(timer));
+    link.once('privmsg', () => {
+      clearTimeout(timer);
+      this.#route(nick, link);
+    });
+    this.#watch(link);
+  }
+
+  /** Routes `nick` over `link`, closing the link it replaces; an unproven link never displaces a proven one. */
+  #route(nick: string, link: PeerLink): void {
+    const old = this.#links.get(nick);
+    if (old === link) return;
+    if (old !== undefined && old.connected && this.#proven.has(old) && !this.#proven.has(link)) {
+      this.stats.displacementsRefused += 1;
+      link.close();
+      return;
+    }
+    this.#links.set(nick, link);
+    if (old !== undefined) old.close();
     link.once('close', () => {
       if (this.#links.get(nick) === link) {
         this.#links.delete(nick);
