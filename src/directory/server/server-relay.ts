@@ -20,6 +20,9 @@ import type { ServerPeer } from './server-peer.js';
 
 /** Relay logic of the directory server. */
 export class ServerRelay {
+  #departures: Array<{ nick: string; entry: string }> = [];
+  #departureFlush: NodeJS.Immediate | undefined;
+
   constructor(
     private readonly server: ServerContext,
     private readonly handshaker: ServerHandshaker,
@@ -124,10 +127,34 @@ export class ServerRelay {
     peer.peerlistTimer = undefined;
   }
 
-  /** Tells every registered peer that `peer` left: `nick;location;D`. */
+  /**
+   * Tells every registered peer that `peer` left: `nick;location;D`. Departures of one I/O phase
+   * go out together, up to 20 entries a 789 line (a peerlist may carry several entries), so that
+   * many peers leaving at once cost each reader a few lines, not one per departure.
+   */
   broadcastDeparture(peer: ServerPeer): void {
-    const text = encodeEnvelope(MessageType.PEERLIST, `${peer.nick};${peer.location};D`);
-    for (const other of this.server.registered()) this.server.sendText(other, text);
+    this.#departures.push({ nick: peer.nick, entry: `${peer.nick};${peer.location};D` });
     bump(this.server.stats.relayed, 'departure');
+    this.#departureFlush ??= setImmediate(() => this.#flushDepartures());
+  }
+
+  /** Drops departures not sent yet (the server is stopping). */
+  cancelDepartures(): void {
+    clearImmediate(this.#departureFlush);
+    this.#departureFlush = undefined;
+    this.#departures = [];
+  }
+
+  #flushDepartures(): void {
+    this.#departureFlush = undefined;
+    // A nick that is registered again by now never looked gone to anyone: no departure for it.
+    const entries = this.#departures
+      .filter((d) => this.server.peer(d.nick) === undefined)
+      .map((d) => d.entry);
+    this.#departures = [];
+    for (let i = 0; i < entries.length; i += PEERLIST_CHUNK_SIZE) {
+      const text = encodeEnvelope(MessageType.PEERLIST, entries.slice(i, i + PEERLIST_CHUNK_SIZE).join(','));
+      for (const other of this.server.registered()) this.server.sendText(other, text);
+    }
   }
 }

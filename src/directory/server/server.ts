@@ -210,6 +210,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
 
   async #close(): Promise<void> {
     clearInterval(this.#sweepTimer);
+    this.#relay.cancelDepartures();
     for (const peer of this.#connections) {
       this.#relay.cancelPeerlist(peer);
       peer.channel.destroy();
