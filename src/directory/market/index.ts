@@ -29,7 +29,14 @@
 export { type Channel } from './channel-policy.js';
 export { OFFER_TYPES } from './constants.js';
 export { EncryptionSession } from './encryption.js';
-export { createBondProof, type FidelityBondProof, parseBondProof, verifyBondProof } from './fidelity-bond.js';
+export {
+  type BondCertificate,
+  createBondProof,
+  type FidelityBondProof,
+  parseBondProof,
+  signBondCertificate,
+  verifyBondProof,
+} from './fidelity-bond.js';
 export {
   MakerClient,
   type MakerClientEvents,
