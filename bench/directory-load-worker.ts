@@ -193,7 +193,13 @@ async function idle(c: Extract<Command, { cmd: 'idle' }>): Promise<Record<string
         const socket = await connect(c.port);
         idleSockets.push(socket);
         const ok = firstLine(socket);
-        socket.write(handshake(`J5idle${String(i + k).padStart(10, '0')}`));
+        socket.write(
+          handshake(
+            `J5idLe${String(i + k)
+              .padStart(10, '0')
+              .replace(/0/g, 'o')}`,
+          ),
+        );
         await ok;
       }),
     );
