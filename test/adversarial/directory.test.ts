@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { DirectoryClient } from '../../src/directory/client/client.js';
 import { PeerLinks } from '../../src/directory/client/peer-links.js';
 import type { DirectoryServer } from '../../src/directory/server/server.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
 import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { client, handshakeText, rawJoin, startServer, until } from '../directory/net.js';
 import { RawPeer } from '../directory/raw-peer.js';
@@ -109,6 +110,42 @@ test('adversarial directory: a 39 KB pubmsg flooder and 100 readers that never r
     assert.ok(server.stats.bytesOut < 100 * 2 * 1024 * 1024, `bytes out ${server.stats.bytesOut}`);
   } finally {
     await attacker.stop();
+    await pair.close();
+  }
+});
+
+test('adversarial directory: a reader that never reads is closed, and nobody else loses a message', async () => {
+  // Byte budgets lifted so one sender can fill the reader's kernel buffers quickly.
+  await using server = await startServer({
+    rateLimitBytes: 1e9,
+    rateBurstBytes: 1e9,
+    maxWriteBuffer: 256 * 1024,
+  });
+  const pair = await honestPair(server);
+  const calm = await pair.exchange(30, 20);
+  const sinkNick = NickIdentity.generate().nick;
+  const sink = await rawJoin(server.address.port, sinkNick);
+  sink.socket.pause();
+  const senderNick = NickIdentity.generate().nick;
+  const sender = await rawJoin(server.address.port, senderNick);
+  try {
+    // The directory checks only the from-nick, so unsigned bulk privmsgs are relayed as they are.
+    const bulk = encodeEnvelope(685, `${senderNick}!${sinkNick}!fill ${'z'.repeat(30_000)} pub sig`);
+    const sending = (async () => {
+      for (let i = 0; i < 600 && !sender.closed; i++) {
+        sender.send(bulk);
+        if (i % 20 === 19) await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const result = await pair.exchange(60, 20);
+    await sending;
+    assertHonest(result, calm, 'slow reader');
+    await until(() => server.stats.evicted['slow_reader'] === 1, 5000, 'the reader closed');
+    assert.equal(server.peerInfo(sinkNick), undefined);
+    assert.ok(server.peerInfo(senderNick) !== undefined, 'the sender stays');
+  } finally {
+    sink.socket.destroy();
+    sender.socket.destroy();
     await pair.close();
   }
 });

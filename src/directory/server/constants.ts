@@ -56,11 +56,12 @@ export const RATE_LIMIT_BYTES_BURST = 2_000_000;
 export const MAX_RATE_VIOLATIONS = 200;
 /**
  * Bytes queued for one reader before the directory closes that reader's connection (ours). The
- * slow reader pays, not the senders: nothing queued for it is dropped while it stays. 256 KiB is
- * six full-size lines; a local Tor daemon or a reading client drains it in milliseconds, and 100
- * readers that never read hold at most 25 MiB between them.
+ * slow reader pays, not the senders: nothing queued for it is dropped while it stays. 1 MiB
+ * covers an honest taker that receives every maker's answer at once while it checks their
+ * signatures (256 KiB did not, in the orderbook benchmark); a reader that never reads is closed
+ * once others' messages to it reach this.
  */
-export const MAX_PEER_OUTPUT = 256 * 1024;
+export const MAX_PEER_OUTPUT = 1024 * 1024;
 /**
  * Handshakes a second one source address may start (ours). Behind an onion service every client
  * comes from the local Tor daemon, so this is a bound for the whole network's join rate: far

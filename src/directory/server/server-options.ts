@@ -99,7 +99,7 @@ export interface DirectoryServerInit {
   sweepInterval?: number;
   /**
    * Bytes queued for one reader before its connection is closed (the slow reader pays; nothing
-   * queued for a reader that keeps up is ever dropped). @default 262144
+   * queued for a reader that keeps up is ever dropped). @default 1048576
    */
   maxWriteBuffer?: number;
   /**
