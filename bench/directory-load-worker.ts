@@ -5,12 +5,10 @@
  */
 import net from 'node:net';
 import { once } from 'node:events';
-import {
-  NickIdentity,
-  encodeEnvelope,
-  formatClientHandshake,
-  formatSignedPrivmsg,
-} from '../src/directory/index.js';
+import { encodeEnvelope } from '../src/directory/wire/envelope.js';
+import { formatClientHandshake } from '../src/directory/wire/handshake.js';
+import { formatSignedPrivmsg } from '../src/directory/wire/message-line.js';
+import { NickIdentity } from '../src/directory/wire/nick.js';
 
 type Command =
   | { cmd: 'load'; port: number; clients: number; seconds: number; rate: number; window: number }
@@ -195,7 +193,13 @@ async function idle(c: Extract<Command, { cmd: 'idle' }>): Promise<Record<string
         const socket = await connect(c.port);
         idleSockets.push(socket);
         const ok = firstLine(socket);
-        socket.write(handshake(`J5idle${String(i + k).padStart(10, '0')}`));
+        socket.write(
+          handshake(
+            `J5idLe${String(i + k)
+              .padStart(10, '0')
+              .replace(/0/g, 'o')}`,
+          ),
+        );
         await ok;
       }),
     );

@@ -9,13 +9,11 @@
  *     signed !sig lines through every directory (as joinmarket-ng makers do) -> { lastSent }
  *   { cmd: 'stop' }                       -> { stopped }
  */
-import {
-  DirectoryServer,
-  formatSignedPrivmsg,
-  MakerClient,
-  NickIdentity,
-  type Offer,
-} from '../src/directory/index.js';
+import { MakerClient } from '../src/directory/market/maker-client.js';
+import { type Offer } from '../src/directory/market/offer.js';
+import { DirectoryServer } from '../src/directory/server/server.js';
+import { formatSignedPrivmsg } from '../src/directory/wire/message-line.js';
+import { NickIdentity } from '../src/directory/wire/nick.js';
 
 type Command =
   { cmd: 'start'; makers: number; takerNick: string } | { cmd: 'sigs'; perMaker: number } | { cmd: 'stop' };
@@ -41,7 +39,15 @@ function now(): number {
 async function start(count: number, nick: string): Promise<void> {
   takerNick = nick;
   for (let i = 0; i < 3; i++) {
-    const s = new DirectoryServer({ port: 0, network: 'signet', rateLimit: 100_000, rateBurst: 100_000 });
+    // Every simulated maker comes from 127.0.0.1: lift the per-address handshake limit too.
+    const s = new DirectoryServer({
+      port: 0,
+      network: 'signet',
+      rateLimit: 100_000,
+      rateBurst: 100_000,
+      handshakeRate: 1e6,
+      handshakeBurst: 1e6,
+    });
     await s.start();
     servers.push(s);
   }
@@ -51,11 +57,11 @@ async function start(count: number, nick: string): Promise<void> {
   for (let i = 0; i < count; i++) {
     const identity = NickIdentity.generate();
     const maker = new MakerClient({ directoryServers, identity, network: 'signet', offers: offers(i) });
-    maker.events.on('orderbookServed', () => {
+    maker.on('orderbookServed', () => {
       served += 1;
       if (served === count) process.send!({ lastSent: now() });
     });
-    maker.events.on('request', (r) => {
+    maker.on('request', (r) => {
       if (r.command !== 'fill' || r.from !== takerNick || perMaker === 0) return;
       // Signed once (beforehand, so the burst measures the taker, not our signing), sent through
       // every directory: the taker must drop the copies.

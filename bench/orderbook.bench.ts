@@ -3,7 +3,7 @@
 // Bitcoin-message ECDSA over data + "onion-network"; no envelope JSON, no nick-hash check).
 //
 //   1. 500 makers x 3 directories answer !orderbook (2 offers each, every 5th with a bond proof)
-//      through MultiDirectoryCore: time until every offer is in the book, early exit, CPU per
+//      through TakerRouter: time until every offer is in the book, early exit, CPU per
 //      1,000 offers processed, and the merged count (must be 1,000, no duplicates).
 //   2. waitForResponses over 100 makers x 3 directories: !ioauth (1 each) and encrypted !sig
 //      (3 each): messages per second with signature checks and deduplication.
@@ -18,18 +18,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { MultiDirectoryClient, NickIdentity } from '../src/directory/index.js';
+import { MultiDirectoryClient } from '../src/directory/market/multi-directory-client.js';
+import { NickIdentity } from '../src/directory/wire/nick.js';
+import { bodyToPrivmsg, formatOfferMessage } from '../src/directory/market/command-chain.js';
+import { EncryptionSession } from '../src/directory/market/encryption.js';
+import { createBondProof } from '../src/directory/market/fidelity-bond.js';
+import { TypedEmitter } from '../src/core/index.js';
+import { TakerRouter } from '../src/directory/market/taker-router.js';
+import type { MultiDirectoryClientEvents } from '../src/directory/market/taker-options.js';
+import { ResponseCollector } from '../src/directory/market/response-collector.js';
 import {
-  EncryptionSession,
-  bodyToPrivmsg,
-  MultiDirectoryCore,
-  ResponseCollector,
-  createBondProof,
-  formatOfferMessage,
   publicKeyOf,
   signBitcoinMessageBytes,
   verifyBitcoinMessageBytes,
-} from '../src/directory/orderbook/index.js';
+} from '../src/directory/wire/bitcoin-message.js';
 import { bondCertificate, offersFor } from '../test/directory/market.js';
 
 const HOSTID = 'onion-network';
@@ -92,7 +94,8 @@ async function orderbookBench(): Promise<void> {
   // Long waits: the bench ends collection itself once every message is in.
   // Through the taker core, as the client will use it: the directory layer's job (signature check
   // of each line, skipping byte-identical copies already checked) is done here.
-  const core = new MultiDirectoryCore({ nick: TAKER });
+  const events = new TypedEmitter<MultiDirectoryClientEvents>();
+  const core = new TakerRouter({ nick: TAKER, events });
   for (const id of DIRECTORIES) {
     core.addDirectory({
       id,
@@ -102,7 +105,7 @@ async function orderbookBench(): Promise<void> {
     });
   }
   let complete = 0;
-  core.on('orderbookProgress', (p) => {
+  events.on('orderbookProgress', (p) => {
     if (p.offers === 1000 && complete === 0) complete = performance.now();
   });
   const fetched = core.fetchOrderbook({ minWait: 300, quietPeriod: 200, timeout: 10_000 });
@@ -287,7 +290,7 @@ async function socketOrderbookBench(): Promise<void> {
     let cpuAll = 0;
     const t0 = now();
     const cpu = process.cpuUsage();
-    taker.core.on('orderbookProgress', (p) => {
+    taker.on('orderbookProgress', (p) => {
       if (p.offers === 1000 && allAt === 0) {
         allAt = now();
         cpuAll = cpuMs(cpu);

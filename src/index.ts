@@ -63,7 +63,6 @@ export {
   DirectoryClientPool,
   MultiDirectoryClient,
   MakerClient,
-  MultiDirectoryCore,
   NickIdentity,
 } from './directory/index.js';
 

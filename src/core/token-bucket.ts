@@ -27,14 +27,17 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes one token; false when the bucket is empty (the message should be dropped). */
-  take(now: number): boolean {
+  /**
+   * Takes `cost` tokens (one message, or a message's bytes); false when fewer are left (the
+   * message should be dropped). @default cost 1
+   */
+  take(now: number, cost = 1): boolean {
     if (now > this.last) {
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
       this.last = now;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

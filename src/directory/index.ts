@@ -27,10 +27,23 @@
  *    |                              |------------------------------>|
  * ```
  *
+ * The folder has four parts, each with its own `index.ts`, and arrows that run one way:
+ *
+ * ```
+ *   market/  (MultiDirectoryClient, MakerClient, offers, bonds, encryption)
+ *      |
+ *      v
+ *   client/  (DirectoryClient, DirectoryClientPool, dialers, PeerLinks)     server/  (DirectoryServer)
+ *      |                                                                       |
+ *      v                                                                       v
+ *   wire/    (envelope, line channel, handshakes, message lines, nicks and signatures, peerlist)
+ * ```
+ *
  * On top of the wire: `MultiDirectoryClient` (the taker: nick tracking across directories, the
  * merged orderbook, one pinned channel per maker, responses from many makers at once) and
  * `MakerClient` (offers, `!orderbook` answers, replies on the taker's channel), both pools, and
  * direct peer links between them (`PeerLinks`: both ends send 793, then signed privmsgs).
+ * This file is the folder's one front door: what a user of the directory needs, nothing else.
  *
  * Extensions from joinmarket-ng, used only with peers that advertise them: getpeerlist answers
  * (791 -> 789 chunks, `;F:` feature suffixes with `peerlist_features`), ping/pong (798/799 with
@@ -39,85 +52,81 @@
  * @module
  */
 export {
-  MessageType,
   PROTOCOL_VERSION,
   NOT_SERVING_ONION,
-  ONION_VIRTUAL_PORT,
   DEFAULT_DIRECTORY_PORT,
-  ONION_HOSTID,
-  MAX_LINE_LENGTH,
-  type MessageTypeNumber,
-} from './constants.js';
-export { encodeEnvelope, decodeEnvelope, type Envelope } from './envelope.js';
-export {
-  formatClientHandshake,
-  formatDirectoryHandshake,
-  parseClientHandshake,
-  parseDirectoryHandshake,
-  checkDirectoryHandshake,
-  type ClientHandshake,
-  type DirectoryHandshake,
-  type Features,
-} from './handshake.js';
-export {
-  parsePeerlist,
-  parsePeerlistEntry,
-  formatPeerlist,
-  formatPeerlistEntry,
-  type PeerlistEntry,
-  type ParsedPeerlist,
-} from './peerlist.js';
-export { NickIdentity, nickFromPublicKey, nickMatchesPublicKey } from './nick.js';
-export { loadOrCreateNickIdentity } from './nick-key-file.js';
-export { signBitcoinMessage, verifyBitcoinMessage, bitcoinMessageHash } from './message-signature.js';
-export {
-  parseMessageLine,
-  formatPubmsg,
-  formatSignedPrivmsg,
-  verifyPrivmsg,
-  splitPrivmsg,
-  type MessageLine,
-  type VerifiedPrivmsg,
-} from './message-line.js';
-export {
-  parseLocation,
+  NickIdentity,
+  nickFromPublicKey,
+  signBitcoinMessage,
+  verifyBitcoinMessage,
+  isValidDirectoryId,
   parseDirectoryAddress,
+  parseLocation,
   formatLocation,
-  type HostPort,
   type DirectoryAddress,
-} from './location.js';
-export { tcpDialer, socksDialer, type Dialer, type DialOptions, type SocksDialerLike } from './dialer.js';
-export { DirectoryServer, type DirectoryServerEvents } from './server.js';
-export { isValidDirectoryId } from './nick-auth.js';
-export type { DirectoryServerInit } from './server-options.js';
-export type { DirectoryServerStats } from './server-stats.js';
-export type { OnionPublisher, PublishedOnion } from './onion-publisher.js';
-export { createTorOnionPublisher, type TorOnionPublisherInit } from './tor-onion-publisher.js';
-export { DirectoryClient } from './client.js';
-export type {
-  DirectoryClientInit,
-  DirectoryClientEvents,
-  DirectoryClientStats,
-  DirectoryMessage,
-} from './client-options.js';
-export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
+  type HostPort,
+  type Features,
+  type PeerlistEntry,
+  type VerifiedPrivmsg,
+} from './wire/index.js';
+export {
+  DirectoryServer,
+  createTorOnionPublisher,
+  type DirectoryServerEvents,
+  type DirectoryServerInit,
+  type DirectoryServerStats,
+  type OnionPublisher,
+  type PublishedOnion,
+  type TorOnionPublisherInit,
+} from './server/index.js';
+export {
+  DirectoryClient,
+  DirectoryClientPool,
+  PeerLinks,
+  loadOrCreateNickIdentity,
+  tcpDialer,
+  socksDialer,
+  type Dialer,
+  type DialOptions,
+  type SocksDialerLike,
+  type DirectoryClientInit,
+  type DirectoryClientEvents,
+  type DirectoryClientStats,
+  type DirectoryMessage,
+  type DirectoryClientPoolInit,
+  type RetryOptions,
+  type PeerLinksInit,
+  type PeerLinksEvents,
+  type PeerLinksStats,
+} from './client/index.js';
 export {
   MultiDirectoryClient,
+  MakerClient,
+  EncryptionSession,
+  parseOffer,
+  formatOffer,
+  parseBondProof,
+  verifyBondProof,
+  createBondProof,
+  signBondCertificate,
+  OFFER_TYPES,
   type MultiDirectoryClientInit,
+  type MultiDirectoryClientEvents,
   type MultiSendOptions,
   type MultiFetchOptions,
-} from './multi-directory-client.js';
-export {
-  MakerClient,
+  type WaitForResponsesOptions,
   type MakerClientInit,
   type MakerClientEvents,
   type MakerClientStats,
   type MakerRequest,
-} from './maker-client.js';
-export { PeerLinks, type PeerLinksInit, type PeerLinksEvents, type PeerLinksStats } from './peer-links.js';
-export { VerifiedLineCache, type VerifiedLineCacheStats } from './verified-lines.js';
-export { PeerLink, type PeerLinkInit, type PeerLinkEvents, type PeerLinkStats } from './peer-link.js';
-
-// Orderbook, offers, fidelity bonds, end-to-end encryption and the multi-directory taker logic.
-// orderbook/index.ts is that folder's front door and lists each name once.
-export * from './orderbook/index.js';
+  type MakerResponse,
+  type Channel,
+  type Offer,
+  type OfferType,
+  type FidelityBondProof,
+  type BondCertificate,
+  type OrderbookEntry,
+  type OrderbookResult,
+  type OrderbookProgress,
+  type OrderbookEndReason,
+} from './market/index.js';

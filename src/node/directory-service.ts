@@ -197,7 +197,7 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
         if (config.maker.enabled) {
           const own = `${server.address.host}:${server.address.port}`;
           maker = new MakerClient({ ...makerClientOptions(config, ctx.dataDir, own), logger: ctx.logger });
-          maker.events.on('request', (r) =>
+          maker.on('request', (r) =>
             ctx.logger.info({ from: r.from, command: r.command, channel: r.channel }, 'maker request'),
           );
           await maker.start();
@@ -222,8 +222,8 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
           nick: server.nick,
           location: server.location,
           network: server.options.network,
-          peers: server.peers.size,
-          connections: server.connections.size,
+          peers: server.stats.peers,
+          connections: server.stats.connections,
           ...(maker === undefined
             ? {}
             : {

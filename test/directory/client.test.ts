@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import {
-  DirectoryClient,
-  DirectoryServer,
-  NickIdentity,
-  encodeEnvelope,
-  formatDirectoryHandshake,
-  formatSignedPrivmsg,
-  type DirectoryMessage,
-} from '../../src/directory/index.js';
+import { type DirectoryMessage } from '../../src/directory/client/client-options.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { formatDirectoryHandshake } from '../../src/directory/wire/handshake.js';
+import { formatSignedPrivmsg } from '../../src/directory/wire/message-line.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { startFakeDirectory } from './fake-directory.js';
 import { rawJoin, until } from './net.js';
@@ -153,7 +151,10 @@ test('client: getpeerlist is rate-limited, and a directory that never answers is
     const first = await client.getPeerlist();
     assert.deepEqual(first, [
       {
-        nick: [...server.peers.keys()].find((n) => n !== client.nick),
+        nick: server
+          .listPeers()
+          .map((p) => p.nick)
+          .find((n) => n !== client.nick),
         location: '127.0.0.1:9999',
         disconnected: false,
         features: ['ping'],

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EncryptionSession, EncryptionSessions, type MakerClient } from '../../src/directory/index.js';
+import { EncryptionSessions } from '../../src/directory/market/encryption-sessions.js';
+import { EncryptionSession } from '../../src/directory/market/encryption.js';
+import { type MakerClient } from '../../src/directory/market/maker-client.js';
 import { until } from './net.js';
 import { addr, QUICK_BOOK, startDirectories, startMaker, startTaker } from './market.js';
 
@@ -8,7 +10,7 @@ import { addr, QUICK_BOOK, startDirectories, startMaker, startTaker } from './ma
 function playMaker(maker: MakerClient, inputs: number): { channels: string[] } {
   const sessions = new EncryptionSessions();
   const channels: string[] = [];
-  maker.events.on('request', (r) => {
+  maker.on('request', (r) => {
     channels.push(`${r.command}@${r.channel}`);
     if (r.command === 'fill') {
       const takerKey = r.data.split(' ')[2]!;

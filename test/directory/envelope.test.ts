@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeEnvelope, encodeEnvelope } from '../../src/directory/index.js';
-import { decodeCanonicalEnvelope } from '../../src/directory/envelope.js';
-import { pythonJson } from '../../src/directory/python-json.js';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  decodeCanonicalEnvelope,
+} from '../../src/directory/wire/envelope.js';
+import { pythonJson } from '../../src/directory/wire/python-json.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { envelopeOf, loadTranscripts } from './transcripts.js';
 

@@ -5,8 +5,8 @@ import {
   parseClientHandshake,
   parseDirectoryHandshake,
   formatClientHandshake,
-} from '../../src/directory/index.js';
-import { handshakeRejection } from '../../src/directory/handshake.js';
+  handshakeRejection,
+} from '../../src/directory/wire/handshake.js';
 import { isPeerwayError } from '../../src/core/index.js';
 
 const base = { nick: 'J558BReKK6vTwxF4', location: 'NOT-SERVING-ONION', features: {}, network: 'signet' };

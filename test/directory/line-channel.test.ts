@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { encodeEnvelope, type Envelope } from '../../src/directory/index.js';
-import { LineChannel } from '../../src/directory/line-channel.js';
+import { encodeEnvelope, type Envelope } from '../../src/directory/wire/envelope.js';
+import { LineChannel } from '../../src/directory/wire/line-channel.js';
 import type { PeerwayError } from '../../src/core/index.js';
 import { splitAt } from '../helpers/chunks.js';
 

@@ -1,17 +1,15 @@
 /** A small market on loopback for the taker/maker tests: real directories, makers and a taker. */
 import { randomBytes } from 'node:crypto';
+import { signBondCertificate, type BondCertificate } from '../../src/directory/market/fidelity-bond.js';
+import { MakerClient, type MakerClientInit } from '../../src/directory/market/maker-client.js';
 import {
-  DirectoryServer,
-  MakerClient,
   MultiDirectoryClient,
-  NickIdentity,
-  publicKeyOf,
-  signBondCertificate,
-  type BondCertificate,
-  type MakerClientInit,
   type MultiDirectoryClientInit,
-  type Offer,
-} from '../../src/directory/index.js';
+} from '../../src/directory/market/multi-directory-client.js';
+import { type Offer } from '../../src/directory/market/offer.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { publicKeyOf } from '../../src/directory/wire/bitcoin-message.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 
 /** Client options that keep getpeerlist answers quick on loopback. */
 export const FAST_PEERLIST = { getpeerlistChunkGap: 150, getpeerlistTimeout: 2000 };

@@ -1,12 +1,9 @@
 /** Small shared pieces of the directory socket tests. */
-import {
-  DirectoryClient,
-  DirectoryServer,
-  encodeEnvelope,
-  formatClientHandshake,
-  NickIdentity,
-  type Features,
-} from '../../src/directory/index.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { formatClientHandshake, type Features } from '../../src/directory/wire/handshake.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { RawPeer } from './raw-peer.js';
 
 /** A 793 line for a raw peer. */

@@ -4,12 +4,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import fc from 'fast-check';
-import {
-  DirectoryClient,
-  encodeEnvelope,
-  formatDirectoryHandshake,
-  NickIdentity,
-} from '../../src/directory/index.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { formatDirectoryHandshake } from '../../src/directory/wire/handshake.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import {
   checkNickAuthProof,
@@ -21,7 +19,7 @@ import {
   parseNickAuthChallenge,
   parseNickAuthResult,
   topLevelNames,
-} from '../../src/directory/nick-auth.js';
+} from '../../src/directory/wire/nick-auth.js';
 import { client, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
 import { startFakeDirectory } from './fake-directory.js';
@@ -195,7 +193,7 @@ test('nick-auth: our server verifies a hand-built proof and answers in compact J
     assert.equal(env.type, 803);
     const challenge = parseNickAuthChallenge(env.line)!;
     assert.equal(env.line, `{"challenge":"${challenge.challenge}","directory-id":"${f('directoryId')}"}`);
-    assert.equal(server.peers.has(f('nick')), false, 'not registered before the proof');
+    assert.equal(server.peerInfo(f('nick')) !== undefined, false, 'not registered before the proof');
     peer.send(
       encodeEnvelope(
         805,
@@ -203,7 +201,7 @@ test('nick-auth: our server verifies a hand-built proof and answers in compact J
       ),
     );
     assert.equal(await peer.next(), `{"type": 807, "line": "{\\"code\\":\\"ok\\",\\"verified\\":true}"}\r\n`);
-    await until(() => server.peers.get(f('nick'))?.verified === true, 2000, 'registration');
+    await until(() => server.peerInfo(f('nick'))?.verified === true, 2000, 'registration');
 
     // A proof for another handshake line fails, and ng's directory then hangs up.
     const other = NickIdentity.generate();
@@ -215,7 +213,7 @@ test('nick-auth: our server verifies a hand-built proof and answers in compact J
     assert.match(await bad.next(), /invalid/);
     assert.ok(await bad.waitClosed());
     assert.equal(server.stats.evicted['nick_auth_invalid'], 1);
-    assert.equal(server.peers.has(other.nick), false);
+    assert.equal(server.peerInfo(other.nick) !== undefined, false);
   } finally {
     peer.close();
     bad.close();
@@ -235,7 +233,7 @@ test('nick-auth: a client refuses a challenge naming another directory id', asyn
     await assert.rejects(c.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
     assert.equal(c.stats.dropped['nick_auth_directory_mismatch'], 1);
     assert.equal(c.connected, false);
-    assert.equal(server.peers.has(c.nick), false);
+    assert.equal(server.peerInfo(c.nick) !== undefined, false);
   } finally {
     await c.close();
     await plain.close();

@@ -2,15 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
-  NickIdentity,
-  bitcoinMessageHash,
   formatSignedPrivmsg,
-  nickFromPublicKey,
-  nickMatchesPublicKey,
   parseMessageLine,
-  verifyBitcoinMessage,
   verifyPrivmsg,
-} from '../../src/directory/index.js';
+} from '../../src/directory/wire/message-line.js';
+import { bitcoinMessageHash, verifyBitcoinMessage } from '../../src/directory/wire/message-signature.js';
+import { NickIdentity, nickFromPublicKey, nickMatchesPublicKey } from '../../src/directory/wire/nick.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { envelopeOf, loadTranscripts } from './transcripts.js';
 

@@ -3,12 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DirectoryClient,
-  DirectoryServer,
-  NickIdentity,
-  createTorOnionPublisher,
-} from '../../src/directory/index.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { createTorOnionPublisher } from '../../src/directory/server/tor-onion-publisher.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startTor } from '../helpers/tor.js';
 

@@ -2,13 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex, PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import {
-  encodeEnvelope,
-  formatClientHandshake,
-  formatSignedPrivmsg,
-  NickIdentity,
-  PeerLink,
-} from '../../src/directory/index.js';
+import { PeerLink } from '../../src/directory/client/peer-link.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { formatClientHandshake } from '../../src/directory/wire/handshake.js';
+import { formatSignedPrivmsg } from '../../src/directory/wire/message-line.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 
 /** Two in-memory stream ends (pure framing: no socket needed). */
 function pair(): [Duplex, Duplex] {

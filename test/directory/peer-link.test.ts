@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listenTcp } from '../../src/transport/index.js';
-import {
-  NickIdentity,
-  parseClientHandshake,
-  parseOfferMessage,
-  parsePeerlist,
-  PeerLinks,
-} from '../../src/directory/index.js';
+import { PeerLinks } from '../../src/directory/client/peer-links.js';
+import { parseOfferMessage } from '../../src/directory/market/command-chain.js';
+import { parseClientHandshake } from '../../src/directory/wire/handshake.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
+import { parsePeerlist } from '../../src/directory/wire/peerlist.js';
 import { RawPeer } from './raw-peer.js';
 import { envelopeOf, loadTranscripts } from './transcripts.js';
 import { until } from './net.js';
@@ -54,11 +52,15 @@ test('transcripts: a serving maker answers the recorded taker handshake with its
     const reply = JSON.parse(await raw.next()) as { type: number; line: string };
     assert.equal(reply.type, 793);
     assert.equal(parseClientHandshake(reply.line).location, '127.0.0.1:1');
-    await until(() => maker.isConnected('J58tfhWEsYbzRLpD'), 2000, 'link registered');
-    // An unsigned privmsg on the link is dropped, the link stays up.
+    // The 793 alone proves nothing: the nick is not routed over this link until a privmsg signed
+    // by its key arrives on it.
+    await until(() => maker.stats.accepted === 1, 2000, 'link accepted');
+    assert.equal(maker.isConnected('J58tfhWEsYbzRLpD'), false);
+    // An unsigned privmsg on the link is dropped, proves nothing, and the link stays open.
     raw.send('{"type": 685, "line": "J58tfhWEsYbzRLpD!X!fill 0 1 2 3"}\r\n');
     assert.deepEqual(await raw.quiet(100), []);
-    assert.ok(maker.isConnected('J58tfhWEsYbzRLpD'));
+    assert.equal(raw.socket.destroyed, false);
+    assert.equal(maker.isConnected('J58tfhWEsYbzRLpD'), false);
   } finally {
     raw.socket.destroy();
     await maker.close();

@@ -6,7 +6,7 @@ import {
   parsePeerlist,
   parsePeerlistEntry,
   type PeerlistEntry,
-} from '../../src/directory/index.js';
+} from '../../src/directory/wire/peerlist.js';
 import { isPeerwayError } from '../../src/core/index.js';
 
 test('peerlist: the recorded forms', () => {

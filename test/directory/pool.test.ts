@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DirectoryClientPool,
-  DirectoryServer,
-  NickIdentity,
-  tcpDialer,
-  type DirectoryClient,
-  type Dialer,
-} from '../../src/directory/index.js';
+import { type DirectoryClient } from '../../src/directory/client/client.js';
+import { tcpDialer, type Dialer } from '../../src/directory/client/dialer.js';
+import { DirectoryClientPool } from '../../src/directory/client/pool.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { freePort } from '../helpers/free-port.js';
 import { until } from './net.js';
 

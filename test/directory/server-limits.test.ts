@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { encodeEnvelope } from '../../src/directory/index.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
 import { client, handshakeText, rawJoin, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
 
 test('server: the rate limit drops the flooder’s excess messages only', async () => {
   await using server = await startServer({ rateLimit: 5, rateBurst: 20 });
-  const flooder = await rawJoin(server.address.port, 'J5flooderOOOOOOO');
+  const flooder = await rawJoin(server.address.port, 'J5fLooderOOOOOOO');
   const listener = client(server);
   const calm = client(server);
   try {
@@ -15,9 +15,9 @@ test('server: the rate limit drops the flooder’s excess messages only', async 
     await calm.connect();
     let fromFlooder = 0;
     let fromCalm = 0;
-    listener.on('pubmsg', (m) => (m.from === 'J5flooderOOOOOOO' ? fromFlooder++ : fromCalm++));
+    listener.on('pubmsg', (m) => (m.from === 'J5fLooderOOOOOOO' ? fromFlooder++ : fromCalm++));
     flooder.send(
-      Array.from({ length: 200 }, (_, i) => encodeEnvelope(687, `J5flooderOOOOOOO!PUBLIC!spam ${i}`)).join(
+      Array.from({ length: 200 }, (_, i) => encodeEnvelope(687, `J5fLooderOOOOOOO!PUBLIC!spam ${i}`)).join(
         '',
       ),
     );

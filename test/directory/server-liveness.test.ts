@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeEnvelope, NickIdentity } from '../../src/directory/index.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { rawJoin, startServer, until } from './net.js';
 
 const fast = { pingAfterIdle: 100, pongTimeout: 150, sweepInterval: 20, orderbookProbeInterval: 250 };
@@ -24,8 +25,8 @@ test('server: idle makers without ping get a unicast !orderbook from the directo
     assert.equal(taker.closed, false);
     // An answer (any message; a maker's offer goes to the directory's nick) counts as life.
     maker.send(encodeEnvelope(685, `${makerNick}!${server.nick}!sw0reloffer 0 1 2 3 4`));
-    await until(() => server.peers.get(makerNick)!.probeSentAt === 0, 1000, 'liveness refresh');
-    assert.ok(Date.now() - server.peers.get(makerNick)!.lastSeen < fast.orderbookProbeInterval);
+    await until(() => server.peerInfo(makerNick)!.probeSentAt === 0, 1000, 'liveness refresh');
+    assert.ok(Date.now() - server.peerInfo(makerNick)!.lastSeen < fast.orderbookProbeInterval);
     assert.equal(server.stats.dropped['to_directory'], 1);
     assert.equal(server.stats.orderbookProbes >= 2, true);
   } finally {

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { NickIdentity, encodeEnvelope, formatSignedPrivmsg } from '../../src/directory/index.js';
+import { encodeEnvelope } from '../../src/directory/wire/envelope.js';
+import { formatSignedPrivmsg } from '../../src/directory/wire/message-line.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { client, handshakeText, rawJoin, startServer, until } from './net.js';
 import { RawPeer } from './raw-peer.js';
 import { assertReleased, snapshotHandles } from '../helpers/handles.js';
-import { resolveServerOptions } from '../../src/directory/server-options.js';
+import { resolveServerOptions } from '../../src/directory/server/server-options.js';
 
 test('server: many clients exchange signed privmsgs and pubmsgs', async () => {
   await using server = await startServer();
@@ -134,7 +136,7 @@ test('server: getpeerlist chunks go out spaced, and nobody else waits for them',
     lines.push(await asker.next());
     at.push(Date.now());
     // Another peer's pubmsg reaches the asker between the chunks.
-    const talkerNick = [...server.peers.keys()][0]!;
+    const talkerNick = server.listPeers().map((p) => p.nick)[0]!;
     talker.send(encodeEnvelope(687, `${talkerNick}!PUBLIC!orderbook`));
     asker.send(encodeEnvelope(791, '')); // still answering: dropped
     for (let i = 0; i < 3; i++) {
@@ -156,13 +158,13 @@ test('server: departures are broadcast as nick;location;D', async () => {
   await using server = await startServer();
   const watcher = client(server);
   await watcher.connect();
-  const leaver = await rawJoin(server.address.port, 'J5leaverOOOOOOOO', { location: '127.0.0.1:40000' });
+  const leaver = await rawJoin(server.address.port, 'J5LeaverOOOOOOOO', { location: '127.0.0.1:40000' });
   try {
     const left = once(watcher, 'peerlist');
     leaver.close();
     const [entries] = await left;
     assert.deepEqual(entries, [
-      { nick: 'J5leaverOOOOOOOO', location: '127.0.0.1:40000', disconnected: true },
+      { nick: 'J5LeaverOOOOOOOO', location: '127.0.0.1:40000', disconnected: true },
     ]);
     assert.equal(server.stats.peers, 1);
   } finally {
@@ -191,7 +193,7 @@ test('server: nick authentication lets a verified owner displace an unverified o
     await until(() => owner.nickAuthVerified === true, 2000, 'verification');
     assert.ok(await squatter.waitClosed(), 'the unverified squatter was displaced');
     assert.equal(server.stats.evicted['displaced'], 1);
-    assert.equal(server.peers.get(id.nick)?.verified, true);
+    assert.equal(server.peerInfo(id.nick)?.verified, true);
     // Without a proof nobody takes a verified nick.
     const plain = client(server, id, { features: { ping: true } });
     await assert.rejects(plain.connect(), (e) => isPeerwayError(e, 'ERR_DIRECTORY_HANDSHAKE_REJECTED'));
@@ -201,7 +203,7 @@ test('server: nick authentication lets a verified owner displace an unverified o
     await until(() => again.nickAuthVerified === true, 2000, 'second verification');
     await ownerClosed;
     assert.equal(server.stats.evicted['displaced'], 2);
-    assert.equal(server.peers.get(id.nick)?.verified, true);
+    assert.equal(server.peerInfo(id.nick)?.verified, true);
   } finally {
     squatter.close();
     impostor.close();
@@ -220,7 +222,7 @@ test('server: stop() is idempotent, closes every connection and leaves no handle
   assert.equal(server.stop(), p1);
   await p1;
   await closed;
-  assert.equal(server.connections.size, 0);
+  assert.equal(server.stats.connections, 0);
   await c.close();
   await assertReleased(before);
 });
@@ -253,7 +255,7 @@ test('server: after a privmsg the recipient learns the serving sender’s locati
     maker.sendRawPrivmsg(
       formatSignedPrivmsg(
         maker.identity,
-        [...server.peers.keys()][0]!, // the plain raw peer joined first
+        server.listPeers().map((p) => p.nick)[0]!, // the plain raw peer joined first
         'x',
         'y',
       ),

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import {
-  DirectoryClient,
-  DirectoryClientPool,
-  DirectoryServer,
-  NickIdentity,
-  socksDialer,
-} from '../../src/directory/index.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { socksDialer } from '../../src/directory/client/dialer.js';
+import { DirectoryClientPool } from '../../src/directory/client/pool.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { createSocksDialer } from '../../src/transport/index.js';
 import { isPeerwayError } from '../../src/core/index.js';
 import { requireBinary } from '../helpers/binaries.js';

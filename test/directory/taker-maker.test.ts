@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tcpDialer, type Dialer } from '../../src/directory/index.js';
+import { tcpDialer, type Dialer } from '../../src/directory/client/dialer.js';
 import { until } from './net.js';
 import { addr, bondCertificate, QUICK_BOOK, startDirectories, startMaker, startTaker } from './market.js';
 import { assertReleased, snapshotHandles } from '../helpers/handles.js';
@@ -11,7 +11,8 @@ test('taker: orderbook from several directories is merged, bonds verified, nicks
   const onlyOne = await startMaker([d1!], 1);
   const bonded = await startMaker([d2!], 2, { bond: bondCertificate() });
   const left: string[] = [];
-  const taker = await startTaker([d1!, d2!], { onNickLeave: (n) => left.push(n) });
+  const taker = await startTaker([d1!, d2!]);
+  taker.on('nickLeave', (n) => left.push(n));
   try {
     assert.equal(taker.clients.size, 2);
     const progress: number[] = [];
@@ -37,10 +38,10 @@ test('taker: orderbook from several directories is merged, bonds verified, nicks
     for (const m of [both, onlyOne, bonded]) assert.ok(taker.isNickActive(m.nick));
     // The maker leaves one directory: still active through the other.
     await both.clients.get(addr(d1!))!.close();
-    await until(() => !taker.core.nicks.serversOf(both.nick).includes(addr(d1!)), 3000, 'departure seen');
+    await until(() => !taker.nicks.serversOf(both.nick).includes(addr(d1!)), 3000, 'departure seen');
     assert.ok(taker.isNickActive(both.nick));
     assert.deepEqual(left, []);
-    // And the other one too: now it is gone, and onNickLeave fires once.
+    // And the other one too: now it is gone, and nickLeave fires once.
     await both.stop();
     await until(() => !taker.isNickActive(both.nick), 3000, 'maker gone');
     assert.deepEqual(left, [both.nick]);
@@ -62,7 +63,7 @@ test('taker: channel pinned per maker, forced-channel errors are typed', async (
   try {
     await taker.fetchOrderbook(QUICK_BOOK);
     const requests: string[] = [];
-    maker.events.on('request', (r) => requests.push(`${r.command}@${r.channel}`));
+    maker.on('request', (r) => requests.push(`${r.command}@${r.channel}`));
     const channel = await taker.sendPrivmsg(maker.nick, 'fill', '0 100000 aa bb', { logRouting: true });
     assert.equal(channel, `directory:${addr(d1!)}`);
     assert.equal(await taker.sendPrivmsg(maker.nick, '!auth', 'ciphertext1'), channel, 'pinned');
@@ -109,7 +110,7 @@ test('taker: upgrades to a direct link after the first message, falls back to a 
     await taker.fetchOrderbook(QUICK_BOOK);
     assert.equal(taker.locations.get(maker.nick), maker.location, 'location learnt from the peerlist');
     const seen: string[] = [];
-    maker.events.on('request', (r) => {
+    maker.on('request', (r) => {
       seen.push(r.channel);
       maker.reply(r.from, r.command === 'fill' ? 'pubkey' : 'ioauth', `answer-${seen.length}`);
     });

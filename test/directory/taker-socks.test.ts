@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { socksDialer, type Dialer } from '../../src/directory/index.js';
+import { socksDialer, type Dialer } from '../../src/directory/client/dialer.js';
 import { createSocksDialer } from '../../src/transport/index.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startSocks5Server } from '../helpers/socks5-server.js';

@@ -7,12 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import {
-  DirectoryClient,
-  DirectoryServer,
-  NickIdentity,
-  type PeerlistEntry,
-} from '../../src/directory/index.js';
+import { DirectoryClient } from '../../src/directory/client/client.js';
+import { DirectoryServer } from '../../src/directory/server/server.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
+import { type PeerlistEntry } from '../../src/directory/wire/peerlist.js';
 import { loadAllLines, loadMarked, loadTranscripts, type Recorded } from './transcripts.js';
 import { RawPeer } from './raw-peer.js';
 

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { NickIdentity, formatSignedPrivmsg, VerifiedLineCache } from '../../src/directory/index.js';
-import { decodePrivmsg } from '../../src/directory/client-inbound.js';
+import { VerifiedLineCache } from '../../src/directory/client/verified-lines.js';
+import { formatSignedPrivmsg } from '../../src/directory/wire/message-line.js';
+import { NickIdentity } from '../../src/directory/wire/nick.js';
+import { decodePrivmsg } from '../../src/directory/client/client-inbound.js';
 
 const sender = NickIdentity.generate();
 const me = NickIdentity.generate();

@@ -1,0 +1,102 @@
+/**
+ * Every limit and default of the orderbook layer, with where it comes from.
+ *
+ * @module
+ */
+
+/** Offer commands on native segwit (the ones makers run today). */
+export const SW0_OFFER_TYPES = ['sw0reloffer', 'sw0absoffer'] as const;
+/** Every offer command the reference knows (`offername_list` in its protocol module). */
+export const OFFER_TYPES = [
+  'sw0reloffer',
+  'sw0absoffer',
+  'swreloffer',
+  'swabsoffer',
+  'reloffer',
+  'absoffer',
+] as const;
+
+/**
+ * 21e14 sats: the largest minsize, maxsize and txfee the reference orderbook accepts
+ * (21 million coins; bounds in its `on_order_seen`).
+ */
+export const MAX_SATS = 21 * 10 ** 14;
+
+/**
+ * Largest order id we accept. The reference allows up to `sys.maxsize` (2^63 - 1); we stop at
+ * Number.MAX_SAFE_INTEGER so an oid is always an exact JavaScript number. Real makers count from 0.
+ */
+export const MAX_OID = Number.MAX_SAFE_INTEGER;
+
+/** Longest single numeric field we parse (a 21e14 amount has 16 digits; fees with exponents fewer). */
+export const MAX_NUMBER_FIELD_LENGTH = 40;
+
+/**
+ * 40,000 bytes: the reference directory's line limit (`MAX_LENGTH` of its line receiver). A chained
+ * message body can never be longer than the line that carries it.
+ */
+export const MAX_MESSAGE_LENGTH = 40_000;
+
+/** Most chained commands we look at in one message (a maker with 300 offers is already unusual). */
+export const MAX_COMMANDS_PER_MESSAGE = 1_000;
+
+/** Size of a decoded `!tbond` proof: 72 + 72 + 33 + 2 + 33 + 32 + 4 + 4 (reference `FidelityBondProof`). */
+export const BOND_PROOF_LENGTH = 252;
+/** DER signatures in the proof are left-padded with 0xff to this width. */
+export const BOND_SIGNATURE_FIELD = 72;
+/** Padding byte in front of a short DER signature inside the proof. */
+export const BOND_SIGNATURE_PAD = 0xff;
+/** Prefix of the certificate message the bond's utxo key signs. */
+export const BOND_CERT_PREFIX = 'fidelity-bond-cert|';
+
+/** The four commands whose payload is NaCl-box encrypted (reference `encrypted_commands`). */
+export const ENCRYPTED_COMMANDS = ['auth', 'ioauth', 'tx', 'sig'] as const;
+/** Length of a NaCl box nonce (XSalsa20), prepended to every ciphertext. */
+export const NONCE_LENGTH = 24;
+/** Length of a NaCl box authenticator (Poly1305). */
+export const BOX_OVERHEAD = 16;
+/** Length of an X25519 public key. */
+export const PUBLIC_KEY_LENGTH = 32;
+/** Longest base64 ciphertext we decode: one line's worth (see {@link MAX_MESSAGE_LENGTH}). */
+export const MAX_CIPHERTEXT_B64_LENGTH = MAX_MESSAGE_LENGTH;
+
+/** `fetchOrderbook` ceiling: 120 s covers the measured Tor reply latency (p99 about 115 s, joinmarket-ng). */
+export const DEFAULT_ORDERBOOK_TIMEOUT_MS = 120_000;
+/** `fetchOrderbook` never stops early before this (joinmarket-ng `min_wait`). */
+export const DEFAULT_ORDERBOOK_MIN_WAIT_MS = 30_000;
+/** `fetchOrderbook` stops early once no new offer arrived for this long (joinmarket-ng `quiet_period`). */
+export const DEFAULT_ORDERBOOK_QUIET_PERIOD_MS = 15_000;
+/** Most (counterparty, oid) entries one collection holds; further new offers are dropped and counted. */
+export const MAX_ORDERBOOK_ENTRIES = 100_000;
+
+/** `waitForResponses` default timeout: the reference `maker_timeout_sec`. */
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
+/** Most `!sig` messages one maker may contribute to a single wait (a bound, far above real input counts). */
+export const MAX_SIGS_PER_MAKER = 1_000;
+
+/** Most nicks the tracker follows; joins beyond it are dropped and counted. */
+export const MAX_TRACKED_NICKS = 100_000;
+
+/** Channel name of a direct peer link. */
+export const DIRECT_CHANNEL = 'direct';
+/** Prefix of a directory channel name: `directory:<host:port>`. */
+export const DIRECTORY_CHANNEL_PREFIX = 'directory:';
+
+/** Maker-side duplicate window: joinmarket-ng's `MessageDeduplicator` remembers requests 30 s. */
+export const DEFAULT_DEDUP_WINDOW_MS = 30_000;
+/** Most request fingerprints a maker remembers. */
+export const MAX_DEDUP_ENTRIES = 10_000;
+
+/** Verified privmsgs kept for a wait that starts just after they arrived (a bound, not a protocol value). */
+export const INBOX_MAX_MESSAGES = 1_000;
+/** How long such a privmsg is kept: the reference `maker_timeout_sec`. */
+export const INBOX_MAX_AGE_MS = 60_000;
+
+/** Takers whose reply channel a maker remembers, most recent kept (ours). */
+export const MAX_TAKER_CHANNELS = 10_000;
+
+/** Maker locations a taker remembers from peerlists (the orderbook layer's nick bound). */
+export const MAX_KNOWN_LOCATIONS = 100_000;
+
+/** Most concurrent encryption sessions (one per counterparty of a CoinJoin; ours). */
+export const MAX_ENCRYPTION_SESSIONS = 1_000;

@@ -1,0 +1,61 @@
+/**
+ * directory/market: the JoinMarket market layer above the directory wire: offers, fidelity-bond
+ * proofs, the end-to-end encryption of a CoinJoin negotiation, the taker (`MultiDirectoryClient`:
+ * nick tracking, orderbook collection, response collection, channel pinning across several
+ * directories) and the maker (`MakerClient`). It imports only `../client/index.js` and
+ * `../wire/index.js`.
+ *
+ * A taker asks every directory for the orderbook; each maker answers privately with all its offers
+ * chained, and a bond proof bound to the taker's nick:
+ *
+ * ```
+ *  taker                       directory(s)                       maker
+ *   pubmsg  T!PUBLIC!orderbook  ------------>  relayed to all  ------->
+ *          <------------  privmsg M!T!sw0reloffer 0 27300 1000000 0 0.00002
+ *                                 !sw0absoffer 1 …!tbond <252-byte proof, base64> <pub> <sig>
+ *   privmsg T!M!fill <oid> <amount> <taker_nacl_pub> <commitment> <pub> <sig>  ---->
+ *          <------------  privmsg M!T!pubkey <maker_nacl_pub> <pub> <sig>
+ *   privmsg T!M!auth <base64(nonce ‖ box)> <pub> <sig>  ---->
+ *          <------------  privmsg M!T!ioauth <base64(nonce ‖ box)> <pub> <sig>
+ *   privmsg T!M!tx <base64(nonce ‖ box)> <pub> <sig>    ---->
+ *          <------------  privmsg M!T!sig <base64(nonce ‖ box)> <pub> <sig>   (one per input)
+ * ```
+ * Public offers go out as `M!PUBLIC!sw0reloffer …` and are withdrawn with `!cancel <oid>`. Message
+ * signing (`<pub> <sig>`) and the envelope belong to the directory wire layer; here a message
+ * body is the text after `FROM!TO!` (no leading `!`), as in the directory layer's `MessageLine`.
+ *
+ * @module
+ */
+export { type Channel } from './channel-policy.js';
+export { OFFER_TYPES } from './constants.js';
+export { EncryptionSession } from './encryption.js';
+export {
+  type BondCertificate,
+  createBondProof,
+  type FidelityBondProof,
+  parseBondProof,
+  signBondCertificate,
+  verifyBondProof,
+} from './fidelity-bond.js';
+export {
+  MakerClient,
+  type MakerClientEvents,
+  type MakerClientInit,
+  type MakerClientStats,
+  type MakerRequest,
+} from './maker-client.js';
+export {
+  MultiDirectoryClient,
+  type MultiDirectoryClientInit,
+  type MultiFetchOptions,
+  type MultiSendOptions,
+} from './multi-directory-client.js';
+export { formatOffer, type Offer, type OfferType, parseOffer } from './offer.js';
+export {
+  type OrderbookEndReason,
+  type OrderbookEntry,
+  type OrderbookProgress,
+  type OrderbookResult,
+} from './orderbook-collector.js';
+export { type MakerResponse } from './response-collector.js';
+export { type MultiDirectoryClientEvents, type WaitForResponsesOptions } from './taker-options.js';
