@@ -38,6 +38,9 @@ test('architecture: the checker refuses each kind of forbidden arrow', () => {
     [file('overlay/x.ts', "import { PeerwayNode } from '../node/index.js';"), 'upward'],
     [file('node/x.ts', "import { Community } from '../overlay/community.js';"), 'internals'],
     [file('directory/market/x.ts', "import { f } from '../client/client.js';"), 'internals'],
+    [file('directory/wire/x.ts', "import { DirectoryClient } from '../client/index.js';"), 'part arrow'],
+    [file('directory/client/x.ts', "import { DirectoryServer } from '../server/index.js';"), 'part arrow'],
+    [file('directory/server/x.ts', "import { MakerClient } from '../market/index.js';"), 'part arrow'],
     [file('cli/x.ts', "import { openStore } from '../store/index.js';"), 'cli'],
     [file('discovery/x.ts', "import { pino } from 'pino';"), 'package'],
     [file('overlay/x.ts', "import client from 'prom-client';"), 'package'],
@@ -63,6 +66,8 @@ test('architecture: the checker refuses each kind of forbidden arrow', () => {
       "import { DirectoryClient } from '../client/index.js';\nimport { y } from './y.js';",
     ),
     file('directory/index.ts', "export { MakerClient } from './market/index.js';"),
+    file('directory/market/z.ts', "import { parseEnvelope } from '../wire/index.js';"),
+    file('directory/server/x.ts', "import { LineChannel } from '../wire/index.js';"),
     file(
       'overlay/x.ts',
       "import { parseIpv4 } from '../transport/index.js';\nimport type { Logger } from '../core/index.js';",

@@ -185,6 +185,7 @@ export function makerClientOptions(
 export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
   name: 'directory',
   schema: directoryConfigSchema,
+  connectionCap: (config) => config.limits.maxConnections,
   create(config, ctx): Service {
     let server: DirectoryServer | undefined;
     let maker: MakerClient | undefined;

@@ -30,6 +30,14 @@ const RESTRICTED_PACKAGES: Record<string, readonly string[]> = {
   commander: ['cli'],
 };
 
+/**
+ * Inside a protocol folder split into parts, which sibling parts each part may import (through the
+ * sibling's index.ts): the directory's market -> client -> wire and server -> wire.
+ */
+const PART_ARROWS: Record<string, Record<string, readonly string[]>> = {
+  directory: { wire: [], client: ['wire'], server: ['wire'], market: ['client', 'wire'] },
+};
+
 /** Folders cli may not import at all. */
 const CLI_FORBIDDEN = new Set(['store']);
 
@@ -96,6 +104,15 @@ function checkLocal(from: string, target: string): string | undefined {
   // Same top folder: below the folders the two share, the target's side is entered by its index.
   const fromDirs = posix.dirname(from).split('/');
   const toDirs = posix.dirname(target).split('/');
+  const parts = PART_ARROWS[toTop];
+  const fromPart = fromDirs[1];
+  const toPart = toDirs[1];
+  if (parts !== undefined && fromPart !== undefined && toPart !== undefined && fromPart !== toPart) {
+    const allowed = parts[fromPart];
+    if (allowed !== undefined && parts[toPart] !== undefined && !allowed.includes(toPart)) {
+      return `breaks ${toTop}'s part arrows (${fromPart} -> ${toPart})`;
+    }
+  }
   let shared = 0;
   while (shared < fromDirs.length && shared < toDirs.length && fromDirs[shared] === toDirs[shared]) shared++;
   if (shared < toDirs.length) {
