@@ -25,6 +25,8 @@ export {
   LengthPrefixedDecoder,
   encodeFrame,
   silentLogger,
+  stopOnSignals,
+  type Startable,
   type ErrorCode,
   type AbortOptions,
   type BackoffOptions,
