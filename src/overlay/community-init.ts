@@ -19,7 +19,7 @@ export type CommunityEvents = {
   /** A peer became a verified peer of this community. */
   peer: [peer: Peer];
   /** A peer was dropped (churn, or removed by the application). */
-  'peer-removed': [peer: Peer];
+  peerRemoved: [peer: Peer];
 };
 
 /** Counters of a community. */

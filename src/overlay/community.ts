@@ -487,7 +487,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     if (this.network.getVerifiedById(peer.id) !== peer) return;
     this.network.removePeer(peer);
     this.stats.peersRemoved++;
-    this.emit('peer-removed', peer);
+    this.emit('peerRemoved', peer);
   }
 
   // --- where we are -----------------------------------------------------------------------
