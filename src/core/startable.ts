@@ -113,3 +113,50 @@ export class Lifecycle {
     }
   }
 }
+
+/**
+ * A base for a long-lived part that extends nothing else: it implements {@link Startable} with a
+ * {@link Lifecycle} around the subclass's {@link StartableBase.onStart} and
+ * {@link StartableBase.onStop}, so the part writes only its own start and stop work.
+ *
+ * @example
+ * ```ts
+ * class Poller extends StartableBase {
+ *   #timer: NodeJS.Timeout | undefined;
+ *   protected onStart(): void { this.#timer = setInterval(() => this.poll(), 1000); }
+ *   protected onStop(): void { clearInterval(this.#timer); }
+ * }
+ * ```
+ */
+export abstract class StartableBase implements Startable {
+  readonly #life = new Lifecycle(
+    () => this.onStart(),
+    () => this.onStop(),
+  );
+
+  /** The part's start work; if it throws, {@link StartableBase.onStop} runs and `start()` rejects. */
+  protected abstract onStart(): Promise<void> | void;
+
+  /** The part's stop work: runs once, and only if `start()` was called. */
+  protected abstract onStop(): Promise<void> | void;
+
+  /** True between a successful start and the first stop. */
+  get running(): boolean {
+    return this.#life.running;
+  }
+
+  /** Starts once; concurrent and later calls return the same promise. */
+  start(): Promise<void> {
+    return this.#life.start();
+  }
+
+  /** Stops once; every call returns the same promise. */
+  stop(): Promise<void> {
+    return this.#life.stop();
+  }
+
+  /** Calls {@link StartableBase.stop}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Lifecycle, bump, type Logger, type Startable, type Stats, silentLogger } from '../core/index.js';
+import { StartableBase, bump, type Logger, type Stats, silentLogger } from '../core/index.js';
 import { createCertificate, isOnion, type SocksProxy } from '../transport/index.js';
 import { AddPeerPolicy, type Resolver } from './add-peer.js';
 import {
@@ -96,7 +96,7 @@ export interface DiscoveryNodeInit {
  * await node.start();
  * ```
  */
-export class DiscoveryNode implements Startable {
+export class DiscoveryNode extends StartableBase {
   readonly store: PeerStore;
   private server: RpcServer | undefined;
   private readonly reply: PeersReply;
@@ -110,12 +110,9 @@ export class DiscoveryNode implements Startable {
   private readonly seedStats: Record<string, number> = {};
   private seeds: PeerRecord[] | undefined;
   private seedTimer: NodeJS.Timeout | undefined;
-  private readonly life = new Lifecycle(
-    () => this.open(),
-    () => this.close(),
-  );
 
   constructor(private readonly init: DiscoveryNodeInit) {
+    super();
     this.store = init.store;
     this.logger = init.logger ?? silentLogger;
     this.ownHosts = [...(init.reportedHosts ?? [init.host ?? DEFAULT_HOST])].map((h) => h.toLowerCase());
@@ -231,20 +228,7 @@ export class DiscoveryNode implements Startable {
   }
 
   /** Binds, tops the database up from the seeds, and starts maintenance and proxy detection. */
-  start(): Promise<void> {
-    return this.life.start();
-  }
-
-  /** Stops everything; every call returns the same promise. */
-  stop(): Promise<void> {
-    return this.life.stop();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-
-  private async open(): Promise<void> {
+  protected async onStart(): Promise<void> {
     if (this.init.sslPort !== undefined && this.init.sslPort !== null && this.tlsIdentity === undefined) {
       this.tlsIdentity = createCertificate({
         commonName: this.ownHosts[0] ?? 'localhost',
@@ -296,7 +280,8 @@ export class DiscoveryNode implements Startable {
     if (accepted) bump(this.methodStats, 'announced');
   }
 
-  private async close(): Promise<void> {
+  /** Stops everything. */
+  protected async onStop(): Promise<void> {
     clearInterval(this.seedTimer);
     await this.maintenance.stop();
     await this.tor?.stop();

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Lifecycle, bump, type Logger, type Startable, silentLogger } from '../core/index.js';
+import { StartableBase, bump, type Logger, silentLogger } from '../core/index.js';
 import {
   BAD_TTL_MS,
   FORGET_AFTER_MS,
@@ -69,21 +69,18 @@ export interface MaintenanceInit {
 }
 
 /** Runs verifications on schedule. */
-export class Maintenance implements Startable {
+export class Maintenance extends StartableBase {
   /** good, bad, unreachable, forgotten, learned, started. */
   readonly stats: Record<string, number> = {};
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private readonly life = new Lifecycle(
-    () => this.pump(),
-    () => this.halt(),
-  );
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly s: Required<MaintenanceSchedule>;
 
   constructor(private readonly init: MaintenanceInit) {
+    super();
     this.now = init.now ?? Date.now;
     this.logger = init.logger ?? silentLogger;
     const s = init.schedule ?? {};
@@ -103,26 +100,18 @@ export class Maintenance implements Startable {
     return this.inFlight.size;
   }
 
-  /** Starts the loop: looks for due peers now and then on schedule. */
-  start(): Promise<void> {
-    return this.life.start();
-  }
-
-  /** Stops the loop and aborts running verifications; every call returns the same promise. */
-  stop(): Promise<void> {
-    return this.life.stop();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-
   /** Looks for due peers now (after add_peer scheduled one). */
   poke(): void {
-    if (this.life.running) this.pump();
+    if (this.running) this.pump();
   }
 
-  private async halt(): Promise<void> {
+  /** Starts the loop: looks for due peers now and then on schedule. */
+  protected onStart(): void {
+    this.pump();
+  }
+
+  /** Stops the loop and aborts running verifications. */
+  protected async onStop(): Promise<void> {
     clearTimeout(this.timer);
     this.controller.abort();
     await Promise.allSettled([...this.inFlight.values()]);

@@ -5,14 +5,7 @@
  * @module
  */
 import type net from 'node:net';
-import {
-  ErrorCodes,
-  Lifecycle,
-  PeerwayError,
-  type Logger,
-  type Startable,
-  silentLogger,
-} from '../core/index.js';
+import { ErrorCodes, StartableBase, PeerwayError, type Logger, silentLogger } from '../core/index.js';
 import {
   addressBucket,
   listenTcp,
@@ -68,7 +61,7 @@ export interface RpcServerInit {
 }
 
 /** A JSON-RPC line server over TCP and TLS. */
-export class RpcServer implements Startable {
+export class RpcServer extends StartableBase {
   /** Shared JSON-RPC counters of every session. */
   readonly rpcStats: RpcStats = newRpcStats();
   /** Session counters. */
@@ -79,12 +72,9 @@ export class RpcServer implements Startable {
   private tcp: TcpListener | undefined;
   private ssl: TlsListener | undefined;
   private closing = false;
-  private readonly life = new Lifecycle(
-    () => this.open(),
-    () => this.close(),
-  );
 
   constructor(private readonly init: RpcServerInit) {
+    super();
     this.logger = init.logger ?? silentLogger;
   }
 
@@ -104,20 +94,7 @@ export class RpcServer implements Startable {
   }
 
   /** Binds the listeners. Rejects with ERR_LISTEN_FAILED. */
-  start(): Promise<void> {
-    return this.life.start();
-  }
-
-  /** Closes the listeners and every session; every call returns the same promise. */
-  stop(): Promise<void> {
-    return this.life.stop();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-
-  private async open(): Promise<void> {
+  protected async onStart(): Promise<void> {
     const host = this.init.host ?? DEFAULT_HOST;
     const tcpPort = this.init.tcpPort === undefined ? 0 : this.init.tcpPort;
     const sslPort = this.init.sslPort ?? null;
@@ -136,7 +113,8 @@ export class RpcServer implements Startable {
     }
   }
 
-  private async close(): Promise<void> {
+  /** Closes the listeners and every session. */
+  protected async onStop(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.sessions].map((c) => c.close()));
     await Promise.all([this.tcp?.close(), this.ssl?.close()]);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Lifecycle, type Logger, type Startable, silentLogger } from '../core/index.js';
+import { StartableBase, type Logger, silentLogger } from '../core/index.js';
 import { TOR_PROBE_PORTS, TOR_REPROBE_MS } from './constants.js';
 import type { SocksProxy } from '../transport/index.js';
 import { probeSocks5 } from './socks5-probe.js';
@@ -20,33 +20,16 @@ export interface TorProxyDetectorInit {
 }
 
 /** Finds a SOCKS5 proxy and remembers it. */
-export class TorProxyDetector implements Startable {
+export class TorProxyDetector extends StartableBase {
   /** The proxy that answered, once one did. */
   proxy: SocksProxy | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
-  private readonly life = new Lifecycle(
-    () => this.probe(),
-    () => this.halt(),
-  );
 
   constructor(private readonly init: TorProxyDetectorInit) {
+    super();
     this.logger = init.logger ?? silentLogger;
-  }
-
-  /** Probes once now; keeps probing in the background until found or stopped. */
-  start(): Promise<void> {
-    return this.life.start();
-  }
-
-  /** Stops probing; every call returns the same promise. */
-  stop(): Promise<void> {
-    return this.life.stop();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
   }
 
   private async probe(): Promise<void> {
@@ -65,7 +48,13 @@ export class TorProxyDetector implements Startable {
     this.timer = setTimeout(() => void this.probe(), this.init.reprobeMs ?? TOR_REPROBE_MS);
   }
 
-  private halt(): void {
+  /** Probes once now; keeps probing in the background until found or stopped. */
+  protected onStart(): Promise<void> {
+    return this.probe();
+  }
+
+  /** Stops probing. */
+  protected onStop(): void {
     this.controller.abort();
     clearTimeout(this.timer);
   }
