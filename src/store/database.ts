@@ -7,7 +7,7 @@ import type { SqliteDatabase } from './sqlite.js';
 
 /**
  * better-sqlite3's connection seen through our own types. Its `prepare` and `transaction` pick
- * their types through conditional helper types the compiler cannot relate to plain generics, so
+ * their types through conditional types the compiler cannot relate to plain generics, so
  * this is a cast; the members and their meanings are the same (see ./sqlite.ts), and the store and
  * discovery/overlay tests exercise every one.
  */
