@@ -188,12 +188,12 @@ async function convergence(n: number, limitMs: number): Promise<string> {
 
 // Answering a request costs one verification and one signature: that pair bounds the rate.
 let anchor = 0;
-for (const impl of [nodeEd25519, libsodiumEd25519]) {
+for (const impl of [nodeEd25519, libsodiumEd25519()]) {
   if (impl === undefined) continue;
   const a = ed25519Anchor(impl);
-  if (impl === ed25519) anchor = a.pair;
+  if (impl.name === ed25519.name) anchor = a.pair;
   console.log(
-    `ed25519 anchor ${impl.name.padEnd(11)}: verify ${a.verify.toFixed(0)}/s, sign ${a.sign.toFixed(0)}/s, verify+sign ${a.pair.toFixed(0)}/s${impl === ed25519 ? ' (in use)' : ''}`,
+    `ed25519 anchor ${impl.name.padEnd(11)}: verify ${a.verify.toFixed(0)}/s, sign ${a.sign.toFixed(0)}/s, verify+sign ${a.pair.toFixed(0)}/s${impl.name === ed25519.name ? ' (in use)' : ''}`,
   );
 }
 const rate = await answerRate();

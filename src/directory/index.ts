@@ -55,6 +55,8 @@ export {
   PROTOCOL_VERSION,
   NOT_SERVING_ONION,
   DEFAULT_DIRECTORY_PORT,
+  BITCOIN_NETWORKS,
+  type BitcoinNetwork,
   NickIdentity,
   nickFromPublicKey,
   signBitcoinMessage,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type AbortOptions, type Logger, silentLogger } from '../core/index.js';
+import { type AbortOptions, type Logger, silentLogger, throwIfAborted } from '../core/index.js';
 import {
   CRAWL_CONCURRENCY,
   CRAWL_CONNECT_TIMEOUT_MS,
@@ -145,7 +145,9 @@ async function visit(
 }
 
 /**
- * Crawls a discovery network; resolves with one result per server visited.
+ * Crawls a discovery network; resolves with one result per server visited. When `signal` aborts
+ * (before or during the crawl) it rejects with ERR_ABORTED (ERR_TIMEOUT for a timeout signal)
+ * rather than resolving with the partial results, like every other call that takes a signal.
  *
  * @example
  * ```ts
@@ -154,6 +156,7 @@ async function visit(
  * ```
  */
 export async function crawl(opts: CrawlOptions): Promise<CrawlResult[]> {
+  throwIfAborted(opts.signal, 'crawl');
   const logger = opts.logger ?? silentLogger;
   const max = opts.max ?? CRAWL_MAX;
   const keyOf = (p: Pending): string =>
@@ -198,5 +201,6 @@ export async function crawl(opts: CrawlOptions): Promise<CrawlResult[]> {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? CRAWL_CONCURRENCY }, () => worker()));
+  throwIfAborted(opts.signal, 'crawl');
   return results;
 }

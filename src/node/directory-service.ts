@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import {
+  BITCOIN_NETWORKS,
   createTorOnionPublisher,
   DirectoryServer,
   isValidDirectoryId,
@@ -94,7 +95,7 @@ export const directoryConfigSchema = z.object({
     })
     .prefault({}),
   /** Bitcoin network clients must name. */
-  network: z.enum(['mainnet', 'testnet', 'signet', 'regtest']).default('mainnet'),
+  network: z.enum(BITCOIN_NETWORKS).default('mainnet'),
   /** Message of the day in every handshake reply. */
   motd: z.string().max(1000).default('peerway directory'),
   /** Location to advertise instead of the listen address or onion (for a directory behind NAT or a proxy). */

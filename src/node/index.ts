@@ -9,7 +9,7 @@
  *                                  ├─ checks the connection caps against ulimit -n (warns)
  *                                  ├─ HTTP  GET /health        {status, version, uptime, services}
  *                                  │                           200, or 503 when a service failed
- *                                  │        GET /metrics       process + peerway_<service>_<counter>
+ *                                  │        GET /metrics       process + peerway_<service>_<stat>[_total]
  *                                  │                           + peerway_http_*, rendered ≤ 1/s
  *                                  │        GET /api/services  {services: {name: {state, stats}}}
  *                                  │        ≤ http.maxConnections (oldest idle one makes room),

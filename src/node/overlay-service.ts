@@ -10,7 +10,7 @@ import {
   DEFAULT_TICK_MS,
   DEFAULT_WALK_TARGET,
   DEFAULT_WHEN_FULL,
-  ED25519_IMPLEMENTATION,
+  ed25519Implementation,
   EdgeWalk,
   Endpoint,
   parseUdpAddress,
@@ -126,7 +126,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         const key = loadOrCreateKey(keyPath);
         await endpoint.start();
         ctx.logger.info(
-          { listen: endpoint.address, ed25519: ED25519_IMPLEMENTATION },
+          { listen: endpoint.address, ed25519: ed25519Implementation() },
           'overlay endpoint open',
         );
         for (const c of config.communities) {
@@ -177,7 +177,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
       info() {
         return {
           listen: endpoint.isOpen ? endpoint.address : config.listen,
-          ed25519: ED25519_IMPLEMENTATION,
+          ed25519: ed25519Implementation(),
           communities: communities.map((c) => ({ id: c.serviceId, peers: c.getPeers().length })),
         };
       },

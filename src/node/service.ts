@@ -26,7 +26,10 @@ export interface Service {
   start(): Promise<void>;
   /** Stops the service; idempotent. */
   stop(): Promise<void>;
-  /** Counters exported as Prometheus metrics `peerway_<name>_<counter>`. */
+  /**
+   * Counts and current values, exported as Prometheus metrics `peerway_<name>_<stat>`: counters
+   * (`_total`) unless the stat's name is one metric-naming.ts lists as a current value (a gauge).
+   */
   readonly stats: Stats;
   /** Extra facts for /health (listening addresses, peer counts). */
   info?(): Record<string, unknown>;

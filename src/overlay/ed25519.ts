@@ -140,19 +140,46 @@ function sodiumEd25519(sodium: Sodium): Ed25519 {
   };
 }
 
-function loadSodium(): Ed25519 | undefined {
-  try {
-    return sodiumEd25519(createRequire(import.meta.url)('sodium-native') as Sodium);
-  } catch {
-    return undefined;
+/** Not yet tried, the loaded implementation, or null when the binding did not load. */
+let sodiumLoaded: Ed25519 | null | undefined;
+
+/**
+ * libsodium's implementation, or undefined when its binding does not load here. The binding is
+ * loaded on the first call, not on import: loading it costs a few hundred milliseconds that a
+ * program using no overlay keys should not pay.
+ */
+export function libsodiumEd25519(): Ed25519 | undefined {
+  if (sodiumLoaded === undefined) {
+    try {
+      sodiumLoaded = sodiumEd25519(createRequire(import.meta.url)('sodium-native') as Sodium);
+    } catch {
+      sodiumLoaded = null;
+    }
   }
+  return sodiumLoaded ?? undefined;
 }
 
-/** libsodium's implementation, or undefined when its binding does not load here. */
-export const libsodiumEd25519: Ed25519 | undefined = loadSodium();
-
 /** The implementation the overlay uses: libsodium when it loads, else node:crypto. */
-export const ed25519: Ed25519 = libsodiumEd25519 ?? nodeEd25519;
+function resolved(): Ed25519 {
+  return libsodiumEd25519() ?? nodeEd25519;
+}
 
-/** Which library signs and verifies `LibNaCL` keys in this process: `libsodium` or `node:crypto`. */
-export const ED25519_IMPLEMENTATION: Ed25519['name'] = ed25519.name;
+/**
+ * The implementation the overlay uses: libsodium when it loads, else node:crypto. Chosen on first
+ * use (its first key or its `name`), so importing the overlay does not load the binding.
+ */
+export const ed25519: Ed25519 = {
+  get name() {
+    return resolved().name;
+  },
+  signer: (seed) => resolved().signer(seed),
+  verifier: (publicKey) => resolved().verifier(publicKey),
+};
+
+/**
+ * Which library signs and verifies `LibNaCL` keys in this process: `libsodium` or `node:crypto`.
+ * The first call loads the libsodium binding if nothing has yet.
+ */
+export function ed25519Implementation(): Ed25519['name'] {
+  return ed25519.name;
+}

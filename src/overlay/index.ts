@@ -33,7 +33,7 @@ export {
   isUnknownAddress,
 } from './address.js';
 export { PrivateKey, type PublicKey } from './keys.js';
-export { ED25519_IMPLEMENTATION } from './ed25519.js';
+export { ed25519Implementation } from './ed25519.js';
 export {
   definePayload,
   type PayloadClass,

@@ -21,6 +21,12 @@ export {
   type Store,
   type OpenStoreOptions,
   type Migration,
-  type SqliteDatabase,
 } from './database.js';
+export type {
+  SqliteDatabase,
+  SqliteStatement,
+  SqliteTransaction,
+  SqliteRunResult,
+  SqlitePragmaOptions,
+} from './sqlite.js';
 export { openStoreOrRecover, type OpenStoreOrRecoverOptions } from './recover.js';

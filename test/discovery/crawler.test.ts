@@ -65,3 +65,26 @@ test('the crawler is read-only: it never calls server.add_peer', async () => {
     await node.stop();
   }
 });
+
+test('the crawler rejects with ERR_ABORTED for a signal aborted before or during the crawl', async () => {
+  const network = await startStaticNetwork(30, (i) => [i + 1, i + 2, (i * 7) % 30]);
+  try {
+    const seeds = [`127.0.0.1:${network.ports[0]}`];
+    await assert.rejects(crawl({ seeds, keyByPort: true, signal: AbortSignal.abort() }), {
+      code: 'ERR_ABORTED',
+    });
+    const controller = new AbortController();
+    const during = crawl({
+      seeds,
+      keyByPort: true,
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.visited === 3) controller.abort();
+      },
+    });
+    await assert.rejects(during, { code: 'ERR_ABORTED' });
+  } finally {
+    await network.close();
+  }
+});

@@ -60,20 +60,20 @@ test('node: /health, /metrics, /api/services and 404 over real HTTP', async (t) 
   assert.match(String(metrics.headers['content-type']), /^text\/plain/);
   assert.match(metrics.body, /^process_cpu_user_seconds_total \d/m);
   assert.match(metrics.body, /^nodejs_heap_size_used_bytes \d/m);
-  assert.match(metrics.body, /^peerway_counting_accepted 3$/m);
-  assert.match(metrics.body, /^peerway_counting_bytes_in 1024$/m);
-  assert.match(metrics.body, /^peerway_counting_dropped\{key="oversize"\} 2$/m);
-  assert.match(metrics.body, /^peerway_counting_dropped\{key="spoofed"\} 0$/m);
-  assert.match(metrics.body, /^peerway_broken_attempts 1$/m);
+  assert.match(metrics.body, /^peerway_counting_accepted_total 3$/m);
+  assert.match(metrics.body, /^peerway_counting_received_bytes_total 1024$/m);
+  assert.match(metrics.body, /^peerway_counting_dropped_total\{key="oversize"\} 2$/m);
+  assert.match(metrics.body, /^peerway_counting_dropped_total\{key="spoofed"\} 0$/m);
+  assert.match(metrics.body, /^peerway_broken_attempts_total 1$/m);
   assert.match(metrics.body, /^peerway_service_up\{service="counting"\} 1$/m);
   assert.match(metrics.body, /^peerway_service_up\{service="broken"\} 0$/m);
-  assert.match(metrics.body, /^peerway_http_requests \d+$/m);
+  assert.match(metrics.body, /^peerway_http_requests_total \d+$/m);
   // Rendered at most once a second: a scrape within the second gets the same text, a later one
   // reads the stats afresh.
   counting.stats.accepted = 7;
-  assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted 3$/m);
+  assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted_total 3$/m);
   await delay(1100);
-  assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted 7$/m);
+  assert.match((await httpGet(`${node.url}/metrics`)).body, /^peerway_counting_accepted_total 7$/m);
 
   const api = await getJson(`${node.url}/api/services`);
   assert.equal(api.status, 200);

@@ -57,6 +57,8 @@ export const NONCE_LENGTH = 24;
 export const BOX_OVERHEAD = 16;
 /** Length of an X25519 public key. */
 export const PUBLIC_KEY_LENGTH = 32;
+/** Length of an X25519 secret key (a scalar; RFC 7748). */
+export const SECRET_KEY_LENGTH = 32;
 /** Longest base64 ciphertext we decode: one line's worth (see {@link MAX_MESSAGE_LENGTH}). */
 export const MAX_CIPHERTEXT_B64_LENGTH = MAX_MESSAGE_LENGTH;
 

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import nacl from 'tweetnacl';
+import { createRequire } from 'node:module';
 import { ErrorCodes, PeerwayError } from '../../core/index.js';
 import {
   BOX_OVERHEAD,
@@ -24,7 +24,27 @@ import {
   MAX_CIPHERTEXT_B64_LENGTH,
   NONCE_LENGTH,
   PUBLIC_KEY_LENGTH,
+  SECRET_KEY_LENGTH,
 } from './constants.js';
+
+/** The part of sodium-native (libsodium) this module calls: NaCl's `crypto_box`. */
+interface SodiumBox {
+  randombytes_buf(buffer: Uint8Array): void;
+  crypto_scalarmult_base(publicKey: Uint8Array, secretKey: Uint8Array): void;
+  crypto_box_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): void;
+  crypto_box_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
+}
+
+let sodiumBinding: SodiumBox | undefined;
+
+/**
+ * libsodium, loaded on the first session rather than on import: the binding costs a few hundred
+ * milliseconds to load, which a program that never encrypts should not pay.
+ */
+function sodium(): SodiumBox {
+  sodiumBinding ??= createRequire(import.meta.url)('sodium-native') as SodiumBox;
+  return sodiumBinding;
+}
 
 /** One of the commands whose payload is encrypted. */
 export type EncryptedCommand = (typeof ENCRYPTED_COMMANDS)[number];
@@ -62,7 +82,7 @@ export interface EncryptionSessionInit {
 
 /**
  * The encryption state with one counterparty for one CoinJoin: our ephemeral key pair and, once
- * the `!fill`/`!pubkey` exchange is done, the shared box key.
+ * the `!fill`/`!pubkey` exchange is done, the counterparty's public key.
  *
  * @example
  * ```ts
@@ -75,14 +95,22 @@ export interface EncryptionSessionInit {
 export class EncryptionSession {
   /** Our public key as 64 hex characters, sent in `!fill` (taker) or `!pubkey` (maker). */
   readonly publicKeyHex: string;
-  readonly #keyPair: nacl.BoxKeyPair;
-  #shared: Uint8Array | undefined;
+  readonly #secretKey: Buffer;
+  /** The counterparty's public key, once known. */
+  #theirKey: Uint8Array | undefined;
   #counterpartyKeyHex: string | undefined;
 
   constructor(init: EncryptionSessionInit = {}) {
-    this.#keyPair =
-      init.secretKey === undefined ? nacl.box.keyPair() : nacl.box.keyPair.fromSecretKey(init.secretKey);
-    this.publicKeyHex = Buffer.from(this.#keyPair.publicKey).toString('hex');
+    // A NaCl box key pair is a random X25519 scalar and its product with the base point, as
+    // `crypto_box_keypair` makes it.
+    this.#secretKey = Buffer.alloc(SECRET_KEY_LENGTH);
+    if (init.secretKey === undefined) sodium().randombytes_buf(this.#secretKey);
+    else if (init.secretKey.length !== SECRET_KEY_LENGTH) {
+      throw new PeerwayError(ErrorCodes.ENCRYPTION_BAD_KEY, 'a NaCl secret key is 32 bytes');
+    } else this.#secretKey.set(init.secretKey);
+    const publicKey = Buffer.alloc(PUBLIC_KEY_LENGTH);
+    sodium().crypto_scalarmult_base(publicKey, this.#secretKey);
+    this.publicKeyHex = publicKey.toString('hex');
     if (init.counterpartyKeyHex !== undefined) this.setCounterpartyKey(init.counterpartyKeyHex);
   }
 
@@ -93,18 +121,18 @@ export class EncryptionSession {
 
   /** True once the counterparty's key is set and messages can flow. */
   get ready(): boolean {
-    return this.#shared !== undefined;
+    return this.#theirKey !== undefined;
   }
 
   /**
-   * Sets the counterparty's public key (from its `!fill` or `!pubkey`) and derives the box key.
+   * Sets the counterparty's public key (from its `!fill` or `!pubkey`).
    *
    * @throws PeerwayError ERR_ENCRYPTION_BAD_KEY
    */
   setCounterpartyKey(hex: string): void {
     const key = parsePublicKeyHex(hex);
     if (key.length !== PUBLIC_KEY_LENGTH) throw new PeerwayError(ErrorCodes.ENCRYPTION_BAD_KEY, 'bad key');
-    this.#shared = nacl.box.before(key, this.#keyPair.secretKey);
+    this.#theirKey = key;
     this.#counterpartyKeyHex = hex.toLowerCase();
   }
 
@@ -115,7 +143,7 @@ export class EncryptionSession {
    *   ERR_ENCRYPTION_TOO_LONG when the result would not fit one line.
    */
   encrypt(plaintext: string): string {
-    const shared = this.#requireShared();
+    const theirKey = this.#requireTheirKey();
     const message = Buffer.from(plaintext, 'utf8');
     const encodedLength = 4 * Math.ceil((NONCE_LENGTH + BOX_OVERHEAD + message.length) / 3);
     if (encodedLength > MAX_CIPHERTEXT_B64_LENGTH) {
@@ -123,9 +151,12 @@ export class EncryptionSession {
         details: { length: message.length },
       });
     }
-    const nonce = nacl.randomBytes(NONCE_LENGTH);
-    const box = nacl.box.after(message, nonce, shared);
-    return Buffer.concat([nonce, box]).toString('base64');
+    // nonce ‖ MAC ‖ ciphertext: crypto_box_easy writes the MAC first, as NaCl's box does.
+    const out = Buffer.alloc(NONCE_LENGTH + BOX_OVERHEAD + message.length);
+    const nonce = out.subarray(0, NONCE_LENGTH);
+    sodium().randombytes_buf(nonce);
+    sodium().crypto_box_easy(out.subarray(NONCE_LENGTH), message, nonce, theirKey, this.#secretKey);
+    return out.toString('base64');
   }
 
   /**
@@ -135,7 +166,7 @@ export class EncryptionSession {
    *   ERR_ENCRYPTION_DECRYPT_FAILED for bad base64, a short input or a failed authenticator.
    */
   decrypt(ciphertext: string): string {
-    const shared = this.#requireShared();
+    const theirKey = this.#requireTheirKey();
     if (ciphertext.length > MAX_CIPHERTEXT_B64_LENGTH) {
       throw new PeerwayError(ErrorCodes.ENCRYPTION_TOO_LONG, 'ciphertext too long');
     }
@@ -146,17 +177,19 @@ export class EncryptionSession {
     if (bytes.length < NONCE_LENGTH + BOX_OVERHEAD) {
       throw new PeerwayError(ErrorCodes.ENCRYPTION_DECRYPT_FAILED, 'ciphertext too short');
     }
-    const opened = nacl.box.open.after(bytes.subarray(NONCE_LENGTH), bytes.subarray(0, NONCE_LENGTH), shared);
-    if (opened === null) {
+    const opened = Buffer.alloc(bytes.length - NONCE_LENGTH - BOX_OVERHEAD);
+    const box = bytes.subarray(NONCE_LENGTH);
+    const nonce = bytes.subarray(0, NONCE_LENGTH);
+    if (!sodium().crypto_box_open_easy(opened, box, nonce, theirKey, this.#secretKey)) {
       throw new PeerwayError(ErrorCodes.ENCRYPTION_DECRYPT_FAILED, 'ciphertext failed authentication');
     }
-    return Buffer.from(opened).toString('utf8');
+    return opened.toString('utf8');
   }
 
-  #requireShared(): Uint8Array {
-    if (this.#shared === undefined) {
+  #requireTheirKey(): Uint8Array {
+    if (this.#theirKey === undefined) {
       throw new PeerwayError(ErrorCodes.ENCRYPTION_NOT_READY, 'counterparty key not set yet');
     }
-    return this.#shared;
+    return this.#theirKey;
   }
 }

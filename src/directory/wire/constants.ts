@@ -109,7 +109,11 @@ export const NICK_PAD = 'O';
 /** Public keys kept parsed for signature checks (one per maker nick in practice). */
 export const MAX_CACHED_VERIFY_KEYS = 4_096;
 
+/** The Bitcoin networks a JoinMarket handshake names (the reference's `blockchain_network` values). */
+export const BITCOIN_NETWORKS = ['mainnet', 'testnet', 'signet', 'regtest'] as const;
+/** One of {@link BITCOIN_NETWORKS}. */
+export type BitcoinNetwork = (typeof BITCOIN_NETWORKS)[number];
 /** Network a handshake names when none is configured (reference and ng default to mainnet). */
-export const DEFAULT_NETWORK = 'mainnet';
+export const DEFAULT_NETWORK: BitcoinNetwork = 'mainnet';
 /** Address a directory or a maker's direct-link listener binds when none is given (ours: loopback, safe behind Tor). */
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';

@@ -10,6 +10,8 @@
 export { signBitcoinMessageBytes, verifyBitcoinMessageBytes } from './bitcoin-message.js';
 export {
   APP_NAME,
+  BITCOIN_NETWORKS,
+  type BitcoinNetwork,
   COMMAND_PREFIX,
   DEFAULT_DIRECTORY_PORT,
   DEFAULT_LISTEN_HOST,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import nacl from 'tweetnacl';
+import { createRequire } from 'node:module';
 import { ErrorCodes, isPeerwayError } from '../../../src/core/index.js';
 import { EncryptionSessions } from '../../../src/directory/market/encryption-sessions.js';
 import {
@@ -9,6 +9,12 @@ import {
   isEncryptedCommand,
   parsePublicKeyHex,
 } from '../../../src/directory/market/encryption.js';
+
+interface SodiumOpen {
+  crypto_box_keypair(pk: Uint8Array, sk: Uint8Array): void;
+  crypto_box_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
+}
+const sodium = createRequire(import.meta.url)('sodium-native') as SodiumOpen;
 
 const code = (c: string) => (err: unknown) => isPeerwayError(err) && err.code === c;
 
@@ -39,18 +45,41 @@ test('encryption: taker and maker carry auth, ioauth, tx and sig both ways', () 
 });
 
 test('encryption: the wire form is base64 of a 24-byte nonce followed by a plain NaCl box', () => {
-  const takerKeys = nacl.box.keyPair();
+  const takerKeys = { publicKey: Buffer.alloc(32), secretKey: Buffer.alloc(32) };
+  sodium.crypto_box_keypair(takerKeys.publicKey, takerKeys.secretKey);
   const taker = new EncryptionSession({ secretKey: takerKeys.secretKey });
+  assert.equal(taker.publicKeyHex, takerKeys.publicKey.toString('hex'));
   const maker = new EncryptionSession({ counterpartyKeyHex: taker.publicKeyHex });
   const wire = Buffer.from(maker.encrypt('hello sig'), 'base64');
-  const opened = nacl.box.open(
-    wire.subarray(24),
-    wire.subarray(0, 24),
-    Buffer.from(maker.publicKeyHex, 'hex'),
-    takerKeys.secretKey,
+  const opened = Buffer.alloc(wire.length - 40);
+  assert.ok(
+    sodium.crypto_box_open_easy(
+      opened,
+      wire.subarray(24),
+      wire.subarray(0, 24),
+      Buffer.from(maker.publicKeyHex, 'hex'),
+      takerKeys.secretKey,
+    ),
   );
-  assert.equal(Buffer.from(opened!).toString('utf8'), 'hello sig');
+  assert.equal(opened.toString('utf8'), 'hello sig');
   assert.equal(wire.length, 24 + 16 + 'hello sig'.length);
+});
+
+test('encryption: keys and a box recorded from tweetnacl (what JoinMarket peers send) match byte for byte', () => {
+  // Secret keys 0x11…11 (taker) and 0x22…22 (maker); the taker boxed 'txid:0|P|P2|s|e' to the
+  // maker with the nonce 00 01 … 17, using tweetnacl 1.0.3's nacl.box.
+  const taker = new EncryptionSession({ secretKey: Buffer.alloc(32, 0x11) });
+  const maker = new EncryptionSession({
+    secretKey: Buffer.alloc(32, 0x22),
+    counterpartyKeyHex: taker.publicKeyHex,
+  });
+  assert.equal(taker.publicKeyHex, '7b4e909bbe7ffe44c465a220037d608ee35897d31ef972f07f74892cb0f73f13');
+  assert.equal(maker.publicKeyHex, '0faa684ed28867b97f4a6a2dee5df8ce974e76b7018e3f22a1c4cf2678570f20');
+  const recorded = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXdzAXBsETmLxNvnz/GAKiJS/0cPJko4aYRv0H0KItFw==';
+  assert.equal(maker.decrypt(recorded), 'txid:0|P|P2|s|e');
+  taker.setCounterpartyKey(maker.publicKeyHex);
+  const back = Buffer.from(taker.encrypt('txid:0|P|P2|s|e'), 'base64');
+  assert.equal(back.length, Buffer.from(recorded, 'base64').length);
 });
 
 test('encryption: every message gets a fresh nonce', () => {
