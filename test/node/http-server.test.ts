@@ -15,6 +15,9 @@ import { openFileLimit, parseOpenFileLimit } from '../../src/node/file-limit.js'
 import { getJson } from './http-get.js';
 import { configuredDefinition } from './test-services.js';
 
+/** A per-address budget no test client comes near, for tests of the other limits. */
+const NO_BUDGET = { connectionsPerSecond: 1e6, requestsPerSecond: 1e6, maxAddresses: 16 };
+
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'peerway-http-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +88,7 @@ test('http: at the cap a new connection takes the place of the oldest idle one; 
       maxConnections: 4,
       idleTimeoutMs: 60_000,
       maxPipelined: 16,
+      perAddress: NO_BUDGET,
     },
   );
   t.after(() => server.close());
@@ -136,7 +140,7 @@ test('http: a connection pipelining past the cap of unanswered requests is close
       },
     },
     silentLogger,
-    { maxConnections: 10, idleTimeoutMs: 60_000, maxPipelined: 5 },
+    { maxConnections: 10, idleTimeoutMs: 60_000, maxPipelined: 5, perAddress: NO_BUDGET },
   );
   t.after(() => server.close());
   const { port } = await server.listen('127.0.0.1', 0);
@@ -165,6 +169,7 @@ test('http: a silent connection is closed after the idle timeout', async (t) => 
     maxConnections: 10,
     idleTimeoutMs: 150,
     maxPipelined: 16,
+    perAddress: NO_BUDGET,
   });
   t.after(() => server.close());
   const { port } = await server.listen('127.0.0.1', 0);
