@@ -40,12 +40,17 @@ export class AddressBudget {
     return true;
   }
 
-  /** Spends one request of `address`; false when it has none left. */
+  /**
+   * Spends one request of `address`; false when it had none left. Requests past the budget are
+   * still counted, as debt of up to one second: every request parsed has cost the server, so an
+   * address that pipelines a hundred in one read waits for all of them to refill before its next
+   * connection is accepted.
+   */
   takeRequest(address: string): boolean {
     const bucket = this.#refill(address);
-    if (bucket.requests < 1) return false;
-    bucket.requests--;
-    return true;
+    const had = bucket.requests;
+    bucket.requests = Math.max(-this.#rates.requestsPerSecond, had - 1);
+    return had >= 1;
   }
 
   /** How many addresses are tracked now. */

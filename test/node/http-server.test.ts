@@ -269,7 +269,7 @@ test('http: an address past its budget of new connections is closed at accept; a
   assert.equal((await getJson(`http://127.0.0.1:${port}/ok`)).status, 200);
 });
 
-test('http: an address past its budget of requests is closed on its next request and refused new connections', async (t) => {
+test('http: an address past its budget of requests is closed on its next request and refused new connections until it has paid back every request it sent', async (t) => {
   let served = 0;
   const server = new HttpServer(
     {
@@ -297,4 +297,10 @@ test('http: an address past its budget of requests is closed on its next request
   const next = await open(port).catch(() => undefined);
   assert.ok(next === undefined || (await closedWithin(next, 2000)), 'a new connection is refused');
   assert.equal(server.stats.overBudget, 2);
+  // The six requests past the budget were parsed all the same and are owed: 300 ms refills about
+  // one request, not enough to pay them back, so the address is still refused.
+  await delay(300);
+  const later = await open(port).catch(() => undefined);
+  assert.ok(later === undefined || (await closedWithin(later, 2000)), 'still refused while in debt');
+  assert.equal(server.stats.overBudget, 3);
 });
