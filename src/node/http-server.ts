@@ -14,7 +14,8 @@ export type Routes = Record<string, () => RouteResult | Promise<RouteResult>>;
  * The node's HTTP server: exact-path GET (and HEAD) routes, JSON 404/405/500 for everything
  * else. No framework; the handful of routes does not need one. No route reads a request body, so
  * a request that carries one is answered and its connection closed rather than the body drained.
- * Connections are capped (see {@link ConnectionGuard}).
+ * Connections are capped, and budgeted per source address (see {@link ConnectionGuard}): a TCP
+ * listener screens each one before it reaches Node's HTTP machinery.
  */
 export class HttpServer {
   readonly #server: Server;
