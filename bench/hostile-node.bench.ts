@@ -7,6 +7,9 @@
  * (bench/hostile-node-attacker.ts), so neither its CPU nor its memory blurs the figures.
  *
  *   node --import tsx --expose-gc bench/hostile-node.bench.ts [<substring of an attack name>]
+ *
+ * WORKER_NODE_ARGS adds node flags to the server process, e.g. to profile it:
+ *   WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" node --import tsx --expose-gc bench/hostile-node.bench.ts back
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
