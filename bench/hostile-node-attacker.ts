@@ -1,14 +1,21 @@
 /**
  * The attacker of bench/hostile-node.bench.ts, in a process of its own so its CPU does not slow
  * the honest poller: `hostile-node-attacker.ts <attack name> <port>` runs that attack against the
- * node's HTTP port until the parent sends `{ cmd: 'stop' }`, then exits.
+ * node's HTTP port until the parent sends `{ cmd: 'stop' }`, then exits. It connects from
+ * 127.0.0.2 (all of 127.0.0.0/8 is loopback on Linux) while the honest poller uses 127.0.0.1, so
+ * the server's per-address budget can tell the two apart as it would two hosts.
  */
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** The attacker's source address: loopback, but not the honest poller's. */
+const ATTACKER_ADDRESS = '127.0.0.2';
+
 function openSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    const socket = connect({ port, host: '127.0.0.1', localAddress: ATTACKER_ADDRESS }, () =>
+      resolve(socket),
+    );
     socket.on('error', reject);
   });
 }

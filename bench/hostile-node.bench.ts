@@ -6,7 +6,10 @@
  * peak and after, and what the server dropped. The attacker runs in a third process
  * (bench/hostile-node-attacker.ts), so neither its CPU nor its memory blurs the figures.
  *
- *   node --import tsx --expose-gc bench/hostile-node.bench.ts
+ *   node --import tsx --expose-gc bench/hostile-node.bench.ts [<substring of an attack name>]
+ *
+ * WORKER_NODE_ARGS adds node flags to the server process, e.g. to profile it:
+ *   WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" node --import tsx --expose-gc bench/hostile-node.bench.ts back
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
@@ -80,10 +83,10 @@ async function poll(port: number, ms: number): Promise<Honest> {
 
 /** The attacks bench/hostile-node-attacker.ts runs, by name, and the server counters each moves. */
 const attacks: Array<{ name: string; counters: Array<keyof HttpStats> }> = [
-  { name: 'pipelined /metrics, 500 every 500 ms', counters: ['requestsDropped'] },
-  { name: 'pipelined /metrics, 20 conns x 100 back to back', counters: ['requestsDropped'] },
+  { name: 'pipelined /metrics, 500 every 500 ms', counters: ['requestsDropped', 'overBudget'] },
+  { name: 'pipelined /metrics, 20 conns x 100 back to back', counters: ['requestsDropped', 'overBudget'] },
   { name: '100 MB bodies to a 405, 4 at once', counters: ['bodiesRefused'] },
-  { name: '1,100 idle connections (cap 256)', counters: ['evicted', 'refused', 'timedOut'] },
+  { name: '1,100 idle connections (cap 256)', counters: ['evicted', 'refused', 'timedOut', 'overBudget'] },
 ];
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
@@ -91,7 +94,7 @@ const ms = (x: number): string => x.toFixed(1);
 
 async function main(): Promise<void> {
   const worker = fork(join(import.meta.dirname, 'hostile-node-worker.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.WORKER_NODE_ARGS?.split(' ') ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Reply>((resolve) => worker.once('message', (m: Reply) => resolve(m)));
@@ -99,7 +102,8 @@ async function main(): Promise<void> {
   try {
     // Warm both sides up (JIT, the first /metrics render) before measuring.
     await poll(port, 500);
-    for (const attack of attacks) {
+    const only = process.argv[2];
+    for (const attack of attacks.filter((a) => only === undefined || a.name.includes(only))) {
       const quiet = await poll(port, PHASE_MS);
       const before = await ask(worker, 'mark');
       const attacker = fork(

@@ -47,6 +47,25 @@ export const DEFAULT_HTTP_MAX_CONNECTIONS = 256;
  */
 export const HTTP_MAX_PIPELINED = 16;
 
+/**
+ * New HTTP connections one source address may open per second (and at once). A scraper or a
+ * dashboard opens a few a minute; a script polling /health on fresh connections a few hundred.
+ */
+export const HTTP_CONNECTIONS_PER_ADDRESS_PER_SECOND = 500;
+
+/**
+ * Requests one source address may send per second over all its connections. Well above any
+ * monitoring client; a pipelined flood from one address spends it in a few connections and is
+ * then refused at accept, before Node parses what it sent.
+ */
+export const HTTP_REQUESTS_PER_ADDRESS_PER_SECOND = 500;
+
+/**
+ * Source addresses whose HTTP budget is tracked at once (about 100 bytes each); past it the least
+ * recently seen is forgotten, so rotating addresses cannot grow the table.
+ */
+export const HTTP_MAX_TRACKED_ADDRESSES = 4096;
+
 /** An HTTP connection silent this long is closed (twice Prometheus' default 15 s scrape interval). */
 export const HTTP_IDLE_TIMEOUT_MS = 30_000;
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { ErrorCodes, PeerwayError, type Logger } from '../core/index.js';
 import { MAX_URL_LENGTH } from './constants.js';
 import { ConnectionGuard, type ConnectionLimits, type HttpStats } from './http-connections.js';
@@ -14,10 +14,12 @@ export type Routes = Record<string, () => RouteResult | Promise<RouteResult>>;
  * The node's HTTP server: exact-path GET (and HEAD) routes, JSON 404/405/500 for everything
  * else. No framework; the handful of routes does not need one. No route reads a request body, so
  * a request that carries one is answered and its connection closed rather than the body drained.
- * Connections are capped (see {@link ConnectionGuard}).
+ * Connections are capped, and budgeted per source address (see {@link ConnectionGuard}): a TCP
+ * listener screens each one before it reaches Node's HTTP machinery.
  */
 export class HttpServer {
   readonly #server: Server;
+  readonly #tcp: TcpServer;
   readonly #routes: Routes;
   readonly #logger: Logger;
   readonly #guard: ConnectionGuard;
@@ -31,6 +33,7 @@ export class HttpServer {
     timedOut: 0,
     requestsDropped: 0,
     bodiesRefused: 0,
+    overBudget: 0,
   };
 
   constructor(routes: Routes, logger: Logger, limits: ConnectionLimits) {
@@ -47,6 +50,11 @@ export class HttpServer {
       });
     });
     this.#guard = new ConnectionGuard(this.#server, limits, this.stats, logger);
+    // The TCP listener screens each connection before handing it to the HTTP server (Node's
+    // documented way to inject a connection): a refused one never gets a parser.
+    this.#tcp = createTcpServer({ noDelay: true }, (socket) => {
+      if (this.#guard.accept(socket)) this.#server.emit('connection', socket);
+    });
   }
 
   /**
@@ -71,23 +79,28 @@ export class HttpServer {
           }),
         );
       };
-      this.#server.once('error', onError);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', onError);
+      this.#tcp.once('error', onError);
+      this.#tcp.listen(port, host, () => {
+        this.#tcp.off('error', onError);
+        // Starts the HTTP server's own connection tracking (header and request timeouts,
+        // closeAllConnections), which Node sets up when the HTTP server itself listens.
+        this.#server.emit('listening');
         resolve();
       });
     });
-    return this.#server.address() as AddressInfo;
+    return this.#tcp.address() as AddressInfo;
   }
 
   /** Stops listening and drops open connections (keep-alive ones too); idempotent. */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
-      if (!this.#server.listening) {
+      if (!this.#tcp.listening) {
         resolve();
         return;
       }
-      this.#server.close(() => resolve());
+      this.#tcp.close(() => resolve());
+      // Stops the HTTP server's connection checks; it never listened itself, hence the ignored error.
+      this.#server.close(() => {});
       this.#server.closeAllConnections();
     });
     return this.#closing;

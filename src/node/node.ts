@@ -14,8 +14,11 @@ import type { NodeConfig } from './config.js';
 import {
   DATABASE_FILE,
   FILE_DESCRIPTOR_RESERVE,
+  HTTP_CONNECTIONS_PER_ADDRESS_PER_SECOND,
   HTTP_IDLE_TIMEOUT_MS,
+  HTTP_MAX_TRACKED_ADDRESSES,
   HTTP_MAX_PIPELINED,
+  HTTP_REQUESTS_PER_ADDRESS_PER_SECOND,
   METRICS_CACHE_MS,
   SERVICE_NAME_PATTERN,
 } from './constants.js';
@@ -183,6 +186,11 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
         maxConnections: http.maxConnections,
         idleTimeoutMs: HTTP_IDLE_TIMEOUT_MS,
         maxPipelined: HTTP_MAX_PIPELINED,
+        perAddress: {
+          connectionsPerSecond: HTTP_CONNECTIONS_PER_ADDRESS_PER_SECOND,
+          requestsPerSecond: HTTP_REQUESTS_PER_ADDRESS_PER_SECOND,
+          maxAddresses: HTTP_MAX_TRACKED_ADDRESSES,
+        },
       });
       const address = await this.#http.listen(http.host, http.port);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -15,6 +15,9 @@ import { openFileLimit, parseOpenFileLimit } from '../../src/node/file-limit.js'
 import { getJson } from './http-get.js';
 import { configuredDefinition } from './test-services.js';
 
+/** A per-address budget no test client comes near, for tests of the other limits. */
+const NO_BUDGET = { connectionsPerSecond: 1e6, requestsPerSecond: 1e6, maxAddresses: 16 };
+
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'peerway-http-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +88,7 @@ test('http: at the cap a new connection takes the place of the oldest idle one; 
       maxConnections: 4,
       idleTimeoutMs: 60_000,
       maxPipelined: 16,
+      perAddress: NO_BUDGET,
     },
   );
   t.after(() => server.close());
@@ -136,7 +140,7 @@ test('http: a connection pipelining past the cap of unanswered requests is close
       },
     },
     silentLogger,
-    { maxConnections: 10, idleTimeoutMs: 60_000, maxPipelined: 5 },
+    { maxConnections: 10, idleTimeoutMs: 60_000, maxPipelined: 5, perAddress: NO_BUDGET },
   );
   t.after(() => server.close());
   const { port } = await server.listen('127.0.0.1', 0);
@@ -165,6 +169,7 @@ test('http: a silent connection is closed after the idle timeout', async (t) => 
     maxConnections: 10,
     idleTimeoutMs: 150,
     maxPipelined: 16,
+    perAddress: NO_BUDGET,
   });
   t.after(() => server.close());
   const { port } = await server.listen('127.0.0.1', 0);
@@ -236,4 +241,66 @@ test('file limit: read from the OS as `ulimit -n` reports it', () => {
   assert.equal(parseOpenFileLimit('nothing here'), undefined);
   const shell = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
   assert.equal(String(openFileLimit()), shell);
+});
+
+test('http: an address past its budget of new connections is closed at accept; another address is still served', async (t) => {
+  const server = new HttpServer({ '/ok': () => ({ json: { ok: true } }) }, silentLogger, {
+    maxConnections: 100,
+    idleTimeoutMs: 60_000,
+    maxPipelined: 16,
+    perAddress: { connectionsPerSecond: 3, requestsPerSecond: 1000, maxAddresses: 16 },
+  });
+  t.after(() => server.close());
+  const { port } = await server.listen('127.0.0.1', 0);
+  // All of 127.0.0.0/8 is loopback on Linux: 127.0.0.2 stands for a second host.
+  const sockets: Socket[] = [];
+  t.after(() => sockets.forEach((s) => s.destroy()));
+  for (let i = 0; i < 5; i++) {
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }, () => resolve(s));
+      s.on('error', reject);
+    });
+    socket.on('error', () => {});
+    sockets.push(socket);
+  }
+  await delay(50);
+  assert.equal(sockets.filter((s) => s.destroyed).length, 2, 'the fourth and fifth are closed');
+  assert.equal(server.stats.overBudget, 2);
+  assert.equal((await getJson(`http://127.0.0.1:${port}/ok`)).status, 200);
+});
+
+test('http: an address past its budget of requests is closed on its next request and refused new connections until it has paid back every request it sent', async (t) => {
+  let served = 0;
+  const server = new HttpServer(
+    {
+      '/ok': () => {
+        served++;
+        return { json: { ok: true } };
+      },
+    },
+    silentLogger,
+    {
+      maxConnections: 100,
+      idleTimeoutMs: 60_000,
+      maxPipelined: 16,
+      perAddress: { connectionsPerSecond: 100, requestsPerSecond: 4, maxAddresses: 16 },
+    },
+  );
+  t.after(() => server.close());
+  const { port } = await server.listen('127.0.0.1', 0);
+  const socket = await open(port);
+  socket.on('error', () => {});
+  socket.resume();
+  socket.write('GET /ok HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(10));
+  assert.ok(await closedWithin(socket, 2000), 'the connection is closed');
+  assert.equal(served, 4);
+  const next = await open(port).catch(() => undefined);
+  assert.ok(next === undefined || (await closedWithin(next, 2000)), 'a new connection is refused');
+  assert.equal(server.stats.overBudget, 2);
+  // The six requests past the budget were parsed all the same and are owed: 300 ms refills about
+  // one request, not enough to pay them back, so the address is still refused.
+  await delay(300);
+  const later = await open(port).catch(() => undefined);
+  assert.ok(later === undefined || (await closedWithin(later, 2000)), 'still refused while in debt');
+  assert.equal(server.stats.overBudget, 3);
 });
