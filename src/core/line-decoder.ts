@@ -91,11 +91,11 @@ export class LineDecoder {
 
   /**
    * Bytes of memory the decoder itself holds: its slab, which a held partial line keeps alive.
-   * After {@link LineDecoder.next} returns null this stays within about an eighth (at most
-   * 8 KiB or a quarter) over the pending bytes.
+   * After {@link LineDecoder.next} returns null this exceeds the pending bytes by at most 8 KiB or
+   * a quarter of them, whichever is more (a line that came in one chunk: not at all).
    */
   get retainedBytes(): number {
-    return this.slab.length;
+    return this.slab.buffer.byteLength;
   }
 
   /** Queues a received chunk. */
@@ -250,9 +250,15 @@ export class LineDecoder {
     this.direct = null;
     if (rest.length === 0) return;
     if (this.start === this.end && rest.length >= TIGHT_GROWTH) {
-      // A long partial line on its own: keep it in a slab of exactly its size.
-      this.slab = Buffer.allocUnsafeSlow(rest.length);
-      this.slab.set(rest, 0);
+      // A long partial line on its own becomes a full slab of exactly its size: the received
+      // chunk itself when that is nearly all it holds (a full slab is never written to, so the
+      // caller's bytes stay untouched), else a copy.
+      if (rest.buffer.byteLength - rest.length <= rest.length >> 3) {
+        this.slab = rest;
+      } else {
+        this.slab = Buffer.allocUnsafeSlow(rest.length);
+        this.slab.set(rest, 0);
+      }
       this.start = this.scan = 0;
       this.end = rest.length;
       return;
