@@ -143,6 +143,12 @@ async function main(): Promise<void> {
     (port) => ({ attack: 'partial', port, holders: 1000, bytes: 39_996 }),
     4000,
   );
+  await measure(
+    '2,000 peers holding a 39,996-byte partial line (60 s bound; the 32 MiB budget for all)',
+    manyFromOneHost,
+    (port) => ({ attack: 'partial', port, holders: 2000, bytes: 39_996 }),
+    2000,
+  );
 }
 
 await main();

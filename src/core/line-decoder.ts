@@ -7,6 +7,18 @@ const CR = 0x0d;
 const DIRECT_MIN = 512;
 /** Smallest slab allocated for partial lines. Small, so idle connections hold little memory. */
 const MIN_SLAB = 1024;
+/**
+ * Pending lines at least this long grow their slab by an eighth instead of doubling it, so a
+ * held partial line costs about its own bytes. 8 KiB: above the 2-6 KiB lines the fast path is
+ * tuned for, so their slabs still double.
+ */
+const TIGHT_GROWTH = 8 * 1024;
+/**
+ * A held partial line whose slab has more than this many spare bytes (and over a quarter of the
+ * line) is moved to a fitted slab. 8 KiB: larger than a doubled slab of the short lines the fast
+ * path sees, so it never triggers there; the move copies at most the bytes freed, so stays linear.
+ */
+const HOLD_SLACK = 8 * 1024;
 /** Chunks up to this size are copied and scanned with plain loops (cheaper than native calls). */
 const SMALL = 32;
 /** Unscanned runs up to this length are searched with a plain loop. */
@@ -77,6 +89,15 @@ export class LineDecoder {
     return this.end - this.start + (this.direct === null ? 0 : this.direct.length - this.directPos);
   }
 
+  /**
+   * Bytes of memory the decoder itself holds: its slab, which a held partial line keeps alive.
+   * After {@link LineDecoder.next} returns null this exceeds the pending bytes by at most 8 KiB or
+   * a quarter of them, whichever is more (a line that came in one chunk: not at all).
+   */
+  get retainedBytes(): number {
+    return this.slab.buffer.byteLength;
+  }
+
   /** Queues a received chunk. */
   push(chunk: Buffer): void {
     if (this.failed !== undefined) throw this.failedError();
@@ -125,6 +146,7 @@ export class LineDecoder {
         }
         this.scan = this.end;
         this.checkPending();
+        this.fitHeld();
         return null;
       }
       const direct = this.direct;
@@ -141,6 +163,7 @@ export class LineDecoder {
         this.spillDirect();
         this.scan = this.end;
         this.checkPending();
+        this.fitHeld();
         return null;
       }
       // Nothing pending and the slab nearly used up: let it go rather than pin it while idle.
@@ -212,7 +235,9 @@ export class LineDecoder {
   /** Moves pending bytes to a new slab with room for `extra` more; the old slab is never reused. */
   private grow(extra: number): void {
     const pending = this.end - this.start;
-    const next = Buffer.alloc(Math.max(MIN_SLAB, 2 * (pending + extra)));
+    const need = pending + extra;
+    const size = need < TIGHT_GROWTH ? Math.max(MIN_SLAB, 2 * need) : need + (need >> 3);
+    const next = Buffer.alloc(size);
     next.set(this.slab.subarray(this.start, this.end), 0);
     this.scan -= this.start;
     this.start = 0;
@@ -223,7 +248,39 @@ export class LineDecoder {
   private spillDirect(): void {
     const rest = this.direct!.subarray(this.directPos);
     this.direct = null;
-    if (rest.length > 0) this.append(rest);
+    if (rest.length === 0) return;
+    if (this.start === this.end && rest.length >= TIGHT_GROWTH) {
+      // A long partial line on its own becomes a full slab of exactly its size: the received
+      // chunk itself when that is nearly all it holds (a full slab is never written to, so the
+      // caller's bytes stay untouched), else a copy.
+      if (rest.buffer.byteLength - rest.length <= rest.length >> 3) {
+        this.slab = rest;
+      } else {
+        this.slab = Buffer.allocUnsafeSlow(rest.length);
+        this.slab.set(rest, 0);
+      }
+      this.start = this.scan = 0;
+      this.end = rest.length;
+      return;
+    }
+    this.append(rest);
+  }
+
+  /**
+   * A partial line is held: when its slab is mostly spare room (lines already returned, or room
+   * grown for bytes that did not come), move it to a fitted slab so that it costs its own bytes.
+   */
+  private fitHeld(): void {
+    const pending = this.end - this.start;
+    const spare = this.slab.length - pending;
+    if (spare <= HOLD_SLACK || spare <= pending >> 2) return;
+    if (pending === 0) return this.reset();
+    const next = Buffer.alloc(Math.max(MIN_SLAB, pending + (pending >> 3)));
+    next.set(this.slab.subarray(this.start, this.end), 0);
+    this.scan -= this.start;
+    this.start = 0;
+    this.end = pending;
+    this.slab = next;
   }
 
   private checkPending(): void {

@@ -205,6 +205,35 @@ test('adversarial directory: partial lines held past the bound close their conne
   }
 });
 
+test('adversarial directory: partial lines past the server-wide budget close the oldest holders', async () => {
+  // Room for 25 held 40 KB lines; the timeout is far away, so only the budget closes holders.
+  const budget = 25 * 40_000;
+  await using server = await startServer({ maxHeldPartialBytes: budget });
+  const pair = await honestPair(server);
+  const calm = await pair.exchange(50, 20);
+  const attacker = await startAttacker({
+    attack: 'partial',
+    port: server.address.port,
+    holders: 50,
+    bytes: 39_996,
+  });
+  try {
+    const result = await pair.exchange(60, 20);
+    assertHonest(result, calm, 'partial budget');
+    await until(
+      () => (server.stats.evicted['partial_budget'] ?? 0) >= 25,
+      5000,
+      'holders over the budget closed',
+    );
+    // The rest fit in the budget and stay: nothing else closed them.
+    assert.equal(server.stats.evicted['partial_line'], undefined);
+    assert.ok(server.stats.connections <= 2 + 25, `${server.stats.connections} connections left`);
+  } finally {
+    await attacker.stop();
+    await pair.close();
+  }
+});
+
 test('adversarial directory: nicks that are not JoinMarket nicks are refused and counted', async () => {
   await using server = await startServer();
   const pair = await honestPair(server);

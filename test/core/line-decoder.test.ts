@@ -172,3 +172,41 @@ test("line decoder, onOverflow 'skip': an unterminated flood stays bounded and d
   );
   assert.equal(d.dropped, 2);
 });
+
+test('line decoder: a held partial line retains about its own bytes however it arrived', () => {
+  const size = 39_996;
+  const partial = Buffer.alloc(size, 0x61);
+  const arrivals: Record<string, Buffer[]> = {
+    'one chunk': [partial],
+    '1 KiB chunks': splitEvery(partial, 1024),
+    '64 B chunks': splitEvery(partial, 64),
+    'after a long line': [
+      ...splitEvery(Buffer.concat([partial, Buffer.from('\n')]), 1000),
+      partial.subarray(0, 10),
+    ],
+  };
+  for (const [how, chunks] of Object.entries(arrivals)) {
+    const d = new LineDecoder({ maxLineLength: 40_000 });
+    decodeAll(d, chunks);
+    const pending = d.buffered;
+    // At most a quarter or 8 KiB of spare room around the pending bytes.
+    assert.ok(
+      d.retainedBytes <= pending + Math.max(8192, pending >> 2),
+      `${how}: ${d.retainedBytes} bytes retained for ${pending} pending`,
+    );
+    // The held line still completes intact.
+    const rest = decodeAll(d, [Buffer.from('\n')]);
+    assert.equal(rest.length, 1);
+    assert.equal(rest[0]!.length, pending);
+  }
+  // The usual attack, one chunk held: exactly its bytes.
+  const d = new LineDecoder({ maxLineLength: 40_000 });
+  decodeAll(d, [partial]);
+  assert.equal(d.retainedBytes, size);
+});
+
+function splitEvery(data: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
+  return out;
+}

@@ -35,6 +35,13 @@ export const MAX_CONNECTIONS = 20_000;
 /** Nick-auth challenge lifetime (ours; ng expires unanswered challenges). */
 export const NICK_AUTH_TIMEOUT_MS = 30_000;
 
+/**
+ * Memory all connections together may hold in partial lines, bytes (ours: 1,000 peers each holding
+ * a 40 KB line would take 40 MB; 32 MiB keeps such an attack well inside a 64 MB growth bound).
+ * Past it the connection holding the oldest partial line is closed.
+ */
+export const MAX_HELD_PARTIAL_BYTES = 32 * 1024 * 1024;
+
 /** How often the server checks its timeouts (ours: finer than any timeout it checks). */
 export const SWEEP_INTERVAL_MS = 1000;
 /** Message of the day sent in every 795 (ours). */

@@ -14,6 +14,7 @@ import {
   RATE_LIMIT_BYTES_PER_SECOND,
   DEFAULT_MOTD,
   SWEEP_INTERVAL_MS,
+  MAX_HELD_PARTIAL_BYTES,
   EVICT_AFTER_IDLE_MS,
   MAX_CONNECTIONS,
   ORDERBOOK_PROBE_INTERVAL_MS,
@@ -78,6 +79,11 @@ export interface DirectoryServerInit {
   handshakeBurst?: number;
   /** A connection holding a partial line older than this is closed, ms. @default 60000 */
   partialLineTimeout?: number;
+  /**
+   * Bytes all connections together may hold in partial lines; past it the connection holding the
+   * oldest partial line is closed (counted as `evicted.partial_budget`). @default 33554432 (32 MiB)
+   */
+  maxHeldPartialBytes?: number;
   /** Time a new connection has to complete its handshake, ms. @default 30000 */
   handshakeTimeout?: number;
   /** Idle time before a ping-capable peer is pinged, ms. @default 600000 */
@@ -150,6 +156,7 @@ export function resolveServerOptions(init: DirectoryServerInit): ResolvedServerO
     handshakeRate: init.handshakeRate ?? HANDSHAKE_RATE_PER_SOURCE,
     handshakeBurst: init.handshakeBurst ?? HANDSHAKE_BURST_PER_SOURCE,
     partialLineTimeout: init.partialLineTimeout ?? PARTIAL_LINE_TIMEOUT_MS,
+    maxHeldPartialBytes: init.maxHeldPartialBytes ?? MAX_HELD_PARTIAL_BYTES,
     nickAuthRequired: init.nickAuthRequired ?? false,
   };
 }

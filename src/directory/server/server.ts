@@ -74,6 +74,8 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   readonly #peers = new Map<string, ServerPeer>();
   /** Every open connection. */
   readonly #connections = new Set<ServerPeer>();
+  /** Bytes all connections' partial lines keep in memory (each LineChannel adds its share). */
+  readonly #held = { bytes: 0 };
   readonly #handshaker: ServerHandshaker;
   readonly #relay: ServerRelay;
   readonly #handshakes: SourceLimiter;
@@ -277,12 +279,14 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
           const reason = (err.details?.['reason'] as string | undefined) ?? err.code;
           this.#drop(err.code === 'ERR_FRAME_TOO_LONG' || reason === 'oversize' ? 'oversize' : 'garbage');
         },
+        onHeld: () => this.#checkHeld(),
         onClose: () => this.#onClose(peer!),
       },
       {
         maxLineLength: this.options.maxLineLength,
         maxWriteBuffer: this.options.maxWriteBuffer,
         counters: this.stats,
+        held: this.#held,
       },
     );
     const address = socket.remoteAddress ?? '?';
@@ -349,6 +353,23 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     this.stats.peers = this.#peers.size;
     this.#logger.info({ nick: peer.nick, location: peer.location }, 'peer joined');
     this.emit('join', peer.nick, peer.location);
+  }
+
+  /**
+   * Over the budget for partial lines: close the connections holding the oldest ones until the
+   * rest fit. Runs only when a held line grew past the budget, so the scan is rare.
+   */
+  #checkHeld(): void {
+    while (this.#held.bytes > this.options.maxHeldPartialBytes) {
+      let oldest: ServerPeer | undefined;
+      for (const p of this.#connections) {
+        const since = p.channel.partialSince;
+        if (since !== 0 && !p.channel.closed && (oldest === undefined || since < oldest.channel.partialSince))
+          oldest = p;
+      }
+      if (oldest === undefined) return;
+      this.#evict(oldest, 'partial_budget');
+    }
   }
 
   #evict(peer: ServerPeer, reason: string, flush = false): void {

@@ -24,6 +24,11 @@ export interface LineChannelHandlers {
   admit?(size: number): boolean;
   /** The stream broke a framing rule (oversize or garbage line); the channel is already closed. */
   onProtocolError(error: PeerwayError): void;
+  /**
+   * The channel now holds a partial line and the shared `held` tally grew (see
+   * {@link LineChannelOptions.held}): the owner may close holders to stay in its budget.
+   */
+  onHeld?(): void;
   /** The underlying stream closed (once). */
   onClose(): void;
 }
@@ -36,6 +41,11 @@ export interface LineChannelOptions {
   maxWriteBuffer: number;
   /** Shared byte counters (a server's stats) bumped alongside the channel's own. */
   counters?: { bytesIn: number; bytesOut: number };
+  /**
+   * A tally shared by several channels of the bytes their held partial lines keep in memory;
+   * each channel adds its own share and takes it back when its line completes or it closes.
+   */
+  held?: { bytes: number };
 }
 
 // Channels with queued output, flushed together once the current I/O phase is over: replies to
@@ -62,6 +72,8 @@ export class LineChannel {
    * owner closes a connection that holds one too long.
    */
   partialSince = 0;
+  /** Bytes of memory the partial line now held keeps (0 when none), counted in `held`. */
+  heldBytes = 0;
   private readonly stream: Duplex;
   private readonly decoder: LineDecoder;
   private readonly handlers: LineChannelHandlers;
@@ -70,6 +82,7 @@ export class LineChannel {
   /** Text queued since the last flush: one write per socket per I/O phase. */
   private pending = '';
   private readonly counters: { bytesIn: number; bytesOut: number } | undefined;
+  private readonly held: { bytes: number } | undefined;
 
   constructor(stream: Duplex, handlers: LineChannelHandlers, options: LineChannelOptions) {
     this.stream = stream;
@@ -77,6 +90,7 @@ export class LineChannel {
     this.maxLineLength = options.maxLineLength;
     this.maxWriteBuffer = options.maxWriteBuffer;
     this.counters = options.counters;
+    this.held = options.held;
     this.decoder = new LineDecoder({ maxLineLength: options.maxLineLength });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', () => this.destroy());
@@ -118,6 +132,7 @@ export class LineChannel {
   end(): void {
     if (this.closed) return;
     this.closed = true;
+    this.setHeld(0);
     this.flush();
     this.stream.end();
     // A peer that never reads must not keep the socket alive.
@@ -129,6 +144,7 @@ export class LineChannel {
   /** Closes the stream at once. */
   destroy(): void {
     this.closed = true;
+    this.setHeld(0);
     this.stream.destroy();
   }
 
@@ -164,6 +180,8 @@ export class LineChannel {
       // The clock of a partial line starts when it starts: a completed line resets it.
       if (this.decoder.buffered === 0) this.partialSince = 0;
       else if (completed || this.partialSince === 0) this.partialSince = Date.now();
+      const grew = this.setHeld(this.partialSince === 0 ? 0 : this.decoder.retainedBytes);
+      if (grew && this.handlers.onHeld !== undefined) this.handlers.onHeld();
     } catch (err) {
       this.destroy();
       const error =
@@ -174,8 +192,18 @@ export class LineChannel {
     }
   }
 
+  /** Records what the held partial line keeps now; true when that grew. */
+  private setHeld(bytes: number): boolean {
+    const delta = bytes - this.heldBytes;
+    if (delta === 0) return false;
+    this.heldBytes = bytes;
+    if (this.held !== undefined) this.held.bytes += delta;
+    return delta > 0;
+  }
+
   private onStreamClosed(): void {
     this.closed = true;
+    this.setHeld(0);
     this.handlers.onClose();
   }
 }
