@@ -6,6 +6,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -67,7 +68,7 @@ export function loadOrCreateSecret<T>(path: string, options: SecretFileOptions<T
 export function writeSecretFile(path: string, bytes: Uint8Array | string): void {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirectories(dirname(path));
     const fd = openSync(temp, 'wx', 0o600);
     try {
       writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
@@ -84,6 +85,20 @@ export function writeSecretFile(path: string, bytes: Uint8Array | string): void 
     }
     throw secretError(path, 'cannot be written', err);
   }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time, mode 0700. Node's recursive mkdir
+ * spins without end where the kernel answers ENOENT for a parent that exists (under /proc), so
+ * the first level that cannot be made fails here at once.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    if (dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
 }
 
 function secretError(path: string, what: string, cause: unknown): PeerwayError {

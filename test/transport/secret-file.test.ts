@@ -58,3 +58,16 @@ test('secret file: a folder that cannot be created is a typed error', (t) => {
     (err) => isPeerwayError(err) && err.code === ErrorCodes.SECRET_FILE,
   );
 });
+
+test(
+  'secret file: a folder under /proc is refused at once, not retried without end',
+  { skip: process.platform !== 'linux' },
+  () => {
+    const started = Date.now();
+    assert.throws(
+      () => loadOrCreateSecret('/proc/peerway-nope/keys/key', hexSecret),
+      (err) => isPeerwayError(err) && err.code === ErrorCodes.SECRET_FILE,
+    );
+    assert.ok(Date.now() - started < 5000, 'refused within seconds');
+  },
+);
