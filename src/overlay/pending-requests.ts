@@ -12,6 +12,15 @@ export interface PendingRequestsInit {
 }
 
 /**
+ * The key a request is remembered by. A datagram sent to an unspecified address (0.0.0.0 or ::)
+ * is delivered to this host, and its answer comes from loopback: remember it under that.
+ */
+function requestKey(address: UdpAddress, identifier: number): string {
+  const host = address.host === '0.0.0.0' ? '127.0.0.1' : address.host === '::' ? '::1' : address.host;
+  return `${addressKey(host === address.host ? address : { host, port: address.port })}#${identifier}`;
+}
+
+/**
  * The introduction requests we sent and still wait for, by address and identifier: an
  * introduction response is taken only as the answer to one of them, once, within its timeout.
  */
@@ -30,7 +39,7 @@ export class PendingRequests {
 
   /** Records a request to `address` with `identifier`. */
   add(address: UdpAddress, identifier: number): void {
-    const key = `${addressKey(address)}#${identifier}`;
+    const key = requestKey(address, identifier);
     this.requests.delete(key);
     if (this.requests.size >= this.maxRequests) this.requests.delete(this.requests.keys().next().value!);
     this.requests.set(key, this.now());
@@ -38,7 +47,7 @@ export class PendingRequests {
 
   /** True when a response from `address` with `identifier` answers a request still waiting. */
   expects(address: UdpAddress, identifier: number): boolean {
-    const key = `${addressKey(address)}#${identifier}`;
+    const key = requestKey(address, identifier);
     const at = this.requests.get(key);
     if (at === undefined) return false;
     if (this.now() - at <= this.timeoutMs) return true;
@@ -48,7 +57,7 @@ export class PendingRequests {
 
   /** Marks the request answered: a second response to it is unsolicited. */
   settle(address: UdpAddress, identifier: number): void {
-    this.requests.delete(`${addressKey(address)}#${identifier}`);
+    this.requests.delete(requestKey(address, identifier));
   }
 
   /** Requests remembered (some may have expired). */

@@ -28,6 +28,17 @@ test('a response is expected only from the address asked, with its identifier, o
   assert.equal(pending.expects(a, 4), true);
 });
 
+test('a request sent to an unspecified address is answered from loopback, as the kernel delivers it', () => {
+  const pending = new PendingRequests();
+  pending.add({ host: '0.0.0.0', port: 8090 }, 7);
+  pending.add({ host: '::', port: 8091 }, 8);
+  assert.equal(pending.expects({ host: '127.0.0.1', port: 8090 }, 7), true, 'IPv4 answer from loopback');
+  assert.equal(pending.expects({ host: '::1', port: 8091 }, 8), true, 'IPv6 answer from loopback');
+  assert.equal(pending.expects({ host: '127.0.0.1', port: 8091 }, 7), false, 'another port is still refused');
+  pending.settle({ host: '127.0.0.1', port: 8090 }, 7);
+  assert.equal(pending.expects({ host: '127.0.0.1', port: 8090 }, 7), false, 'once only');
+});
+
 test('the verification budget stops a source at its packet or CPU limit and refills over time', () => {
   let now = 0;
   const budget = new VerifyBudget({ packetsPerSecond: 3, cpuMsPerSecond: 10, maxSources: 2, now: () => now });
