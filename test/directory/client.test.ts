@@ -199,3 +199,22 @@ test('client: the directory going away emits close with an error', async () => {
     await server.stop();
   }
 });
+
+test('client: a 789 from a directory without peerlist_features is no getpeerlist answer', async () => {
+  // The reference directory never answers 791, but after forwarding a privmsg it sends the
+  // recipient a 789 naming only itself and the sender: that is not the whole peerlist.
+  const maker = NickIdentity.generate();
+  const fake = await startFakeDirectory((socket) => {
+    setTimeout(() => socket.write(encodeEnvelope(789, `${maker.nick};127.0.0.1:5999`)), 100);
+    return accepted();
+  });
+  const client = clientFor(fake.port, { getpeerlistTimeout: 400 });
+  try {
+    await client.connect();
+    assert.equal(await client.getPeerlist(), undefined, 'unanswered, so unsupported');
+    assert.equal(fake.received[0]!.split('"type": 791').length - 1, 1, 'the request was sent once');
+  } finally {
+    await client.close();
+    await fake.close();
+  }
+});

@@ -17,6 +17,8 @@ import { MessageType, PEERLIST_CHUNK_SIZE, parsePeerlist, type PeerlistEntry } f
 interface PeerlistHost {
   send(type: number, line: string): boolean;
   readonly connected: boolean;
+  /** True when the directory advertised `feature` in its handshake. */
+  directoryHas(feature: string): boolean;
 }
 
 /** getpeerlist state of one {@link DirectoryClient}. */
@@ -73,11 +75,16 @@ export class ClientPeerlist {
     }
   }
 
-  /** Every 789 passes through here; while a request waits, it is taken as a chunk. */
+  /**
+   * Every 789 passes through here; while a request waits, it is taken as a chunk, but only from a
+   * directory that answers getpeerlist (it advertised `peerlist_features`). The reference
+   * directory never answers 791, yet sends a short 789 after each privmsg it forwards: taken as
+   * the answer, it would drop every maker that is not in it.
+   */
   onPeerlist(line: string): PeerlistEntry[] {
     const { entries } = parsePeerlist(line);
     const p = this.pending;
-    if (p !== undefined) {
+    if (p !== undefined && this.host.directoryHas('peerlist_features')) {
       this.answered = true;
       p.entries.push(...entries);
       clearTimeout(p.timer);
