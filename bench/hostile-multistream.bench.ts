@@ -8,10 +8,10 @@
  * Run: node --import tsx --expose-gc bench/hostile-multistream.bench.ts
  */
 import net from 'node:net';
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { select } from '../src/multistream/index.js';
 import type { MultiselectStats } from '../src/multistream/index.js';
+import { ask as askWorker, forkWorker } from './child-worker.js';
 import type { AttackKind, Command } from './multistream-hostile-worker.js';
 
 const HONEST_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
@@ -20,18 +20,8 @@ const ATTACK_MS = 6000;
 const ATTACK_LOOPS = 8;
 const MAX_ATTACK_CONNECTIONS = 4000;
 
-function spawnWorker(): ChildProcess {
-  return fork(join(import.meta.dirname, 'multistream-hostile-worker.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
 function ask<T>(worker: ChildProcess, command: Command): Promise<T> {
-  return new Promise((resolve) => {
-    worker.once('message', (m) => resolve(m as T));
-    worker.send(command);
-  });
+  return askWorker<T>(worker, command);
 }
 
 async function honestRound(port: number): Promise<number> {
@@ -92,8 +82,8 @@ function failedDelta(before: MultiselectStats, after: MultiselectStats): string 
 const ms = (x: number): string => x.toFixed(2);
 const mb = (x: number): string => x.toFixed(0);
 
-const listener = spawnWorker();
-const attacker = spawnWorker();
+const listener = forkWorker('multistream-hostile-worker.ts');
+const attacker = forkWorker('multistream-hostile-worker.ts');
 try {
   const { port } = await ask<{ port: number }>(listener, { cmd: 'listen' });
   await honest(port, 200); // warm-up

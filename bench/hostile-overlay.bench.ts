@@ -8,9 +8,8 @@
  *
  * Run: node --import tsx --expose-gc bench/hostile-overlay.bench.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import {
   Community,
   Endpoint,
@@ -19,6 +18,7 @@ import {
   type Peer,
   type UdpAddress,
 } from '../src/overlay/index.js';
+import { ask as askWorker, forkWorker } from './child-worker.js';
 import type { AttackKind, Command, ServerSample } from './overlay-hostile-worker.js';
 
 const ATTACK_MS = 5000;
@@ -28,18 +28,8 @@ const HONEST_INTERVAL_MS = 60;
 /** A request not answered within this is lost. */
 const ANSWER_TIMEOUT_MS = 1000;
 
-function spawnWorker(): ChildProcess {
-  return fork(join(import.meta.dirname, 'overlay-hostile-worker.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
 function ask<T>(worker: ChildProcess, command: Command): Promise<T> {
-  return new Promise((resolve) => {
-    worker.once('message', (m) => resolve(m as T));
-    worker.send(command);
-  });
+  return askWorker<T>(worker, command);
 }
 
 /** The healthy peer: times each introduction request until its response arrives. */
@@ -103,8 +93,8 @@ const ms = (x: number): string => x.toFixed(2);
 const mb = (x: number): string => x.toFixed(0);
 
 const communityId = randomBytes(20).toString('hex');
-const serverProcess = spawnWorker();
-const attacker = spawnWorker();
+const serverProcess = forkWorker('overlay-hostile-worker.ts');
+const attacker = forkWorker('overlay-hostile-worker.ts');
 const locals: Array<{ endpoint: Endpoint; community: Community }> = [];
 try {
   const { port } = await ask<{ port: number }>(serverProcess, {
