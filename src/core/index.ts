@@ -32,6 +32,7 @@ export { encodeFrame } from './lp-encode.js';
 export { silentLogger, type Logger, type LogFn } from './logger.js';
 export { TypedEmitter, type EventMap } from './events.js';
 export { TokenBucket } from './token-bucket.js';
+export { RateLimiter, type RateLimiterInit } from './rate-limiter.js';
 export { Lifecycle, StartableBase, type Startable, type LifecycleState } from './startable.js';
 export { stopOnSignals, type StopOnSignalsOptions, type Stoppable } from './shutdown.js';
 export { bump, flattenStats, type Stats, type StatsSource } from './stats.js';

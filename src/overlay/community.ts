@@ -7,6 +7,7 @@ import {
   TypedEmitter,
   type Logger,
   type Startable,
+  RateLimiter,
 } from '../core/index.js';
 import { addressKey, isIPv4Address, type UdpAddress } from './address.js';
 import type { AddressBook } from './address-book.js';
@@ -50,7 +51,6 @@ import { communityPrefix } from './packet.js';
 import type { PayloadClass } from './payload.js';
 import { Peer } from './peer.js';
 import { PendingRequests } from './pending-requests.js';
-import { RateLimiter } from './rate-limiter.js';
 import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js';
 import { VerifyBudget } from './verify-budget.js';
 

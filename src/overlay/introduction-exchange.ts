@@ -1,4 +1,4 @@
-import { bump } from '../core/index.js';
+import { bump, type RateLimiter } from '../core/index.js';
 import { addressBucket } from '../transport/index.js';
 import { addressKey, isIPv4Address, type UdpAddress } from './address.js';
 import type { AddressEstimates } from './address-estimates.js';
@@ -11,7 +11,6 @@ import type { Network } from './network.js';
 import type { PayloadClass } from './payload.js';
 import type { Peer } from './peer.js';
 import type { PendingRequests } from './pending-requests.js';
-import type { RateLimiter } from './rate-limiter.js';
 
 /** The decoded fields of an introduction request, either style. */
 export type IntroRequest = P.IntroductionRequest | ReturnType<typeof P.NewIntroductionRequestPayload.decode>;

@@ -16,7 +16,7 @@ import {
   type Walkable,
 } from '../../src/overlay/index.js';
 import { BEACON_HEADER, classifyBroadcast } from '../../src/overlay/broadcast-bootstrapper.js';
-import { RateLimiter } from '../../src/overlay/rate-limiter.js';
+import { RateLimiter } from '../../src/core/index.js';
 import { introducedAddresses } from '../../src/overlay/introduced-addresses.js';
 import { testnet } from './testnet.js';
 

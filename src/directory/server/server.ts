@@ -16,6 +16,7 @@ import {
   TypedEmitter,
   type Logger,
   type Startable,
+  RateLimiter,
 } from '../../core/index.js';
 import { listenTcp, type TcpListener } from '../../transport/index.js';
 import {
@@ -37,7 +38,6 @@ import {
 } from './server-options.js';
 import { ServerPeer } from './server-peer.js';
 import { ServerRelay } from './server-relay.js';
-import { SourceLimiter } from './source-limiter.js';
 import { MAX_TRACKED_SOURCES } from './constants.js';
 import { createServerStats, type DirectoryServerStats } from './server-stats.js';
 
@@ -78,7 +78,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   readonly #held = { bytes: 0 };
   readonly #handshaker: ServerHandshaker;
   readonly #relay: ServerRelay;
-  readonly #handshakes: SourceLimiter;
+  readonly #handshakes: RateLimiter;
   readonly #life = new Lifecycle(
     () => this.#open(),
     () => this.#close(),
@@ -94,11 +94,11 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     this.options = resolveServerOptions(init);
     this.identity = init.identity ?? NickIdentity.generate();
     this.#logger = init.logger ?? silentLogger;
-    this.#handshakes = new SourceLimiter(
-      this.options.handshakeRate,
-      this.options.handshakeBurst,
-      MAX_TRACKED_SOURCES,
-    );
+    this.#handshakes = new RateLimiter({
+      perSecond: this.options.handshakeRate,
+      burst: this.options.handshakeBurst,
+      maxKeys: MAX_TRACKED_SOURCES,
+    });
     const context = this.#context();
     this.#handshaker = new ServerHandshaker(context, init.nickAuthId);
     this.#relay = new ServerRelay(context, this.#handshaker);
@@ -244,7 +244,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       },
       evict: (peer, reason, flush) => this.#evict(peer, reason, flush),
       rejected: (reason, nick) => this.emit('reject', reason, nick),
-      admitHandshake: (peer, now) => this.#handshakes.admit(peer.address, now),
+      admitHandshake: (peer, now) => this.#handshakes.take(peer.address, now),
     };
   }
 
