@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseAddress } from '../transport/index.js';
 
 /** Collects a repeatable flag's values: `--seed a --seed b` gives `['a', 'b']`. */
@@ -89,4 +89,14 @@ export function oneOf<const T extends string>(choices: readonly T[]): (value: st
     if ((choices as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
   };
+}
+
+/**
+ * A duration flag: given in seconds, handed to the action in milliseconds, and shown in --help
+ * with its default in seconds.
+ */
+export function secondsOption(flags: string, description: string, defaultSeconds?: number): Option {
+  const option = new Option(flags, description).argParser(secondsToMs);
+  if (defaultSeconds !== undefined) option.default(defaultSeconds * 1000, `${defaultSeconds}`);
+  return option;
 }

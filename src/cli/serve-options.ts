@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { DEFAULT_HTTP_HOST, serviceDefinitions, type ConfigLayer } from '../node/index.js';
 import { addCommonOptions, type CommonFlags } from './common-options.js';
 import { SERVE_HTTP_PORT, STATS_INTERVAL_SECONDS } from './constants.js';
-import { port, secondsToMs } from './parse-flags.js';
+import { port, secondsOption } from './parse-flags.js';
 
 /** The shared flags as commander hands them over. */
 export interface ServeFlags extends CommonFlags {
@@ -29,11 +29,12 @@ export function addServeOptions(command: Command, dataDirHelp: string): Command 
     .option('--http-port <port>', 'port of /health and /metrics (0 picks a free one)', port, SERVE_HTTP_PORT)
     .option('--http-host <host>', 'address /health and /metrics bind to', DEFAULT_HTTP_HOST)
     .option('--no-http', 'serve no /health and /metrics')
-    .option(
-      '--stats-interval <seconds>',
-      'log the counters every this many seconds (0: never)',
-      secondsToMs,
-      STATS_INTERVAL_SECONDS * 1000,
+    .addOption(
+      secondsOption(
+        '--stats-interval <seconds>',
+        'log the counters every this many seconds (0: never)',
+        STATS_INTERVAL_SECONDS,
+      ),
     );
   return addCommonOptions(command, { dataDirHelp });
 }

@@ -20,7 +20,7 @@ import {
   parseListenAddress,
   port,
   positiveInt,
-  secondsToMs,
+  secondsOption,
 } from '../parse-flags.js';
 import { httpUrls, printHttp, printJsonLine, serviceInfo } from '../print-node.js';
 import { runNode } from '../run-node.js';
@@ -149,7 +149,7 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--proxy <host:port|auto>', 'SOCKS5 proxy (needed for .onion servers)', proxyFlag)
     .option('--max <n>', 'visit at most this many servers', positiveInt, 1000)
     .option('--concurrency <n>', 'servers visited at once', positiveInt, 16)
-    .option('--timeout <seconds>', 'connect and per-request timeout', secondsToMs, 10_000)
+    .addOption(secondsOption('--timeout <seconds>', 'connect and per-request timeout', 10))
     .option('--genesis <hash>', 'follow only servers of this network');
   addCommonOptions(crawlCommand, { dataDirHelp: 'data directory (crawl keeps nothing there)' }).action(
     (flags: CrawlFlags) => runCrawl(flags),

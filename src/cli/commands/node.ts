@@ -9,7 +9,7 @@ import {
 import { addCommonOptions } from '../common-options.js';
 import { STATS_INTERVAL_SECONDS } from '../constants.js';
 import { defaultDataDir } from '../data-dir.js';
-import { collect, port, secondsToMs } from '../parse-flags.js';
+import { collect, port, secondsOption } from '../parse-flags.js';
 import { httpUrls, printJsonLine } from '../print-node.js';
 import { runNode } from '../run-node.js';
 import { flagLayer } from '../serve-options.js';
@@ -33,11 +33,12 @@ export function registerNodeCommand(program: Command): void {
     .option('-c, --config <file>', `JSON config file (or ${ENV_CONFIG_FILE})`)
     .option('--http-port <port>', 'HTTP port; 0 picks a free one', port)
     .option('--http-host <host>', 'HTTP bind address')
-    .option(
-      '--stats-interval <seconds>',
-      'log the counters every this many seconds (0: never)',
-      secondsToMs,
-      STATS_INTERVAL_SECONDS * 1000,
+    .addOption(
+      secondsOption(
+        '--stats-interval <seconds>',
+        'log the counters every this many seconds (0: never)',
+        STATS_INTERVAL_SECONDS,
+      ),
     )
     .option(
       '--set <path=value>',

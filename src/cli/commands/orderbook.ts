@@ -13,7 +13,7 @@ import { addCommonOptions, type CommonFlags } from '../common-options.js';
 import { ORDERBOOK_PROGRESS_MS } from '../constants.js';
 import { optionError } from '../errors.js';
 import { createCliLogger } from '../logging.js';
-import { collect, hostPort, oneOf, secondsToMs } from '../parse-flags.js';
+import { collect, hostPort, oneOf, secondsOption } from '../parse-flags.js';
 
 /** The flags of `orderbook`; durations in milliseconds (the flags are in seconds). */
 export interface OrderbookFlags extends CommonFlags {
@@ -37,14 +37,11 @@ export function registerOrderbookCommands(program: Command): void {
     .requiredOption('--directory <host:port>', 'a directory to ask (repeat for several)', collect)
     .option('--proxy <host:port>', 'SOCKS5 proxy (Tor) for .onion directories and makers', hostPort)
     .option('--network <name>', BITCOIN_NETWORKS.join(', '), oneOf(BITCOIN_NETWORKS), 'mainnet')
-    .option('--timeout <seconds>', 'longest collection', secondsToMs, 120_000)
-    .option('--min-wait <seconds>', 'collect at least this long', secondsToMs, 30_000)
-    .option('--quiet-period <seconds>', 'then stop once no offer arrived for this long', secondsToMs, 15_000)
-    .option(
-      '--connect-timeout <seconds>',
-      'connect + handshake deadline per directory',
-      secondsToMs,
-      120_000,
+    .addOption(secondsOption('--timeout <seconds>', 'longest collection', 120))
+    .addOption(secondsOption('--min-wait <seconds>', 'collect at least this long', 30))
+    .addOption(secondsOption('--quiet-period <seconds>', 'then stop once no offer arrived for this long', 15))
+    .addOption(
+      secondsOption('--connect-timeout <seconds>', 'connect + handshake deadline per directory', 120),
     );
   addCommonOptions(command, { dataDirHelp: 'data directory (orderbook keeps nothing there)' }).action(
     (flags: OrderbookFlags) => collectOrderbook(flags),

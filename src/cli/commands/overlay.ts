@@ -10,7 +10,7 @@ import { PrivateKey } from '../../overlay/index.js';
 import { formatAddress, parseAddress, writeSecretFile } from '../../transport/index.js';
 import { PEER_POLL_MS, RESOLVE_TIMEOUT_MS } from '../constants.js';
 import { optionError } from '../errors.js';
-import { collect, limitOrUnlimited, listenAddress, oneOf, secondsToMs } from '../parse-flags.js';
+import { collect, limitOrUnlimited, listenAddress, oneOf, secondsOption } from '../parse-flags.js';
 import { httpUrls, printHttp, printJsonLine, serviceInfo } from '../print-node.js';
 import { runNode } from '../run-node.js';
 import {
@@ -63,7 +63,9 @@ export function registerOverlayCommands(program: Command): void {
     .option('--churn', 'drop verified peers that stop answering (the default)')
     .option('--no-churn', 'keep verified peers however long they stay silent')
     .option('--key <hex>', 'LibNaCLSK key bin in hex, for this run (default: the key in the data directory)')
-    .option('--duration <seconds>', 'leave after this many seconds (default: until Ctrl-C)', secondsToMs);
+    .addOption(
+      secondsOption('--duration <seconds>', 'leave after this many seconds (default: until Ctrl-C)'),
+    );
   addServeOptions(joinCommand, 'where the key and the address book are kept').action(
     (flags: JoinFlags, command: Command) => runJoin(flags, command),
   );
