@@ -61,6 +61,7 @@ export {
   nickFromPublicKey,
   signBitcoinMessage,
   verifyBitcoinMessage,
+  secp256k1VerifyImplementation,
   isValidDirectoryId,
   parseDirectoryAddress,
   parseLocation,

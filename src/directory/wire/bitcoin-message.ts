@@ -3,13 +3,20 @@
  * the signed digest is `sha256(sha256("\x18Bitcoin Signed Message:\n" ‖ compactSize(len) ‖ msg))`,
  * signatures are DER. We sign low-S and accept high-S when verifying, as the reference does.
  *
- * Signing goes through @noble/curves (deterministic RFC 6979 nonces). Verifying, the hot path of a
- * taker reading hundreds of signed answers, goes through node:crypto's OpenSSL when it has the
- * curve (about 4x faster here), and through @noble/curves otherwise.
+ * Signing goes through @noble/curves (deterministic RFC 6979 nonces). Verifying is the hot path of a
+ * taker reading hundreds of signed answers, so it takes the fastest implementation present:
+ * - libsecp256k1 through the optional `secp256k1` binding (prebuilt; about 8x faster than OpenSSL
+ *   here, since OpenSSL treats secp256k1 as a generic curve and must import each new key);
+ * - node:crypto's OpenSSL when it has the curve (about 4x faster than @noble/curves);
+ * - @noble/curves otherwise.
+ * All three give the same answers: high-S signatures are accepted (normalised before
+ * libsecp256k1, which refuses them), and a signature the binding cannot parse as DER goes to the
+ * next implementation rather than being refused.
  *
  * @module
  */
 import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { MAX_CACHED_VERIFY_KEYS } from './constants.js';
 
@@ -85,6 +92,63 @@ export function signBitcoinMessageBytes(message: Uint8Array, secretKey: Uint8Arr
   });
 }
 
+/** The part of the `secp256k1` binding (libsecp256k1) this module calls. */
+interface Libsecp256k1 {
+  /** DER to 64-byte compact; throws on a DER it cannot parse. */
+  signatureImport(der: Uint8Array): Uint8Array;
+  /** Makes S low, in place. */
+  signatureNormalize(compact: Uint8Array): Uint8Array;
+  /** Throws when the key does not parse; false when the signature does not verify. */
+  ecdsaVerify(compact: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+let libsecp: Libsecp256k1 | null | undefined;
+
+/** The binding, loaded on first use; null when the optional package is absent or fails to load. */
+function libsecp256k1(): Libsecp256k1 | null {
+  if (libsecp === undefined) {
+    try {
+      // `secp256k1/bindings` is the native build only (the package's main would fall back to a
+      // pure-JS curve slower than OpenSSL).
+      libsecp = createRequire(import.meta.url)('secp256k1/bindings') as Libsecp256k1;
+    } catch {
+      libsecp = null;
+    }
+  }
+  return libsecp;
+}
+
+/**
+ * Which implementation checks Bitcoin message signatures in this process: `libsecp256k1` (the
+ * optional binding), `openssl` (node:crypto) or `noble` (@noble/curves). Loads the binding if it
+ * was not loaded yet.
+ */
+export function secp256k1VerifyImplementation(): 'libsecp256k1' | 'openssl' | 'noble' {
+  if (libsecp256k1() !== null) return 'libsecp256k1';
+  return nodeHasCurve ? 'openssl' : 'noble';
+}
+
+/** libsecp256k1's answer, or undefined when it cannot judge (no binding, unparsable DER). */
+function verifyWithLibsecp(
+  message: Uint8Array,
+  signature: Uint8Array,
+  publicKey: Uint8Array,
+): boolean | undefined {
+  const lib = libsecp256k1();
+  if (lib === null || publicKey.length !== 33) return undefined;
+  let compact: Uint8Array;
+  try {
+    compact = lib.signatureNormalize(lib.signatureImport(signature));
+  } catch {
+    return undefined;
+  }
+  try {
+    return lib.ecdsaVerify(compact, bitcoinMessageHashBytes(message), publicKey);
+  } catch {
+    return false; // the key is not a point on the curve
+  }
+}
+
 /** True when `signature` (DER) by `publicKey` (33 bytes compressed) covers `message`. Never throws. */
 export function verifyBitcoinMessageBytes(
   message: Uint8Array,
@@ -92,6 +156,8 @@ export function verifyBitcoinMessageBytes(
   publicKey: Uint8Array,
 ): boolean {
   try {
+    const fast = verifyWithLibsecp(message, signature, publicKey);
+    if (fast !== undefined) return fast;
     const key = nodeKey(publicKey);
     // node:crypto hashes once more with sha256, which completes the double hash.
     if (key !== undefined)

@@ -7,7 +7,11 @@
  *
  * @module
  */
-export { signBitcoinMessageBytes, verifyBitcoinMessageBytes } from './bitcoin-message.js';
+export {
+  secp256k1VerifyImplementation,
+  signBitcoinMessageBytes,
+  verifyBitcoinMessageBytes,
+} from './bitcoin-message.js';
 export {
   APP_NAME,
   BITCOIN_NETWORKS,

@@ -5,6 +5,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   bitcoinMessageHashBytes,
   publicKeyOf,
+  secp256k1VerifyImplementation,
   signBitcoinMessageBytes,
   verifyBitcoinMessageBytes,
 } from '../../../src/directory/wire/bitcoin-message.js';
@@ -70,6 +71,51 @@ test('message signing property: random bytes as a signature never verify and nev
     fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
       assert.equal(verifyBitcoinMessageBytes(Buffer.from('m'), bytes, pub), false);
     }),
+    { numRuns: 300 },
+  );
+});
+
+test('message signing: libsecp256k1 checks signatures where the optional binding is installed', () => {
+  // The binding is in this project's install (optionalDependencies); when it is missing the
+  // verifier falls back to OpenSSL, which this assertion would catch as a lost speed-up.
+  assert.equal(secp256k1VerifyImplementation(), 'libsecp256k1', 'the fast verifier is in use');
+});
+
+test('message signing property: the fast verifier agrees with @noble/curves, high-S and corrupted signatures included', () => {
+  const n = secp256k1.Point.CURVE().n;
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.bigInt({ min: 1n, max: n - 1n }),
+      fc.boolean(),
+      fc.nat({ max: 80 }),
+      fc.integer({ min: 0, max: 255 }),
+      (message, secret, highS, flipAt, flipTo) => {
+        const key = Buffer.from(secret.toString(16).padStart(64, '0'), 'hex');
+        let der = signBitcoinMessageBytes(message, key);
+        if (highS) {
+          const sig = secp256k1.Signature.fromBytes(der, 'der');
+          der = new secp256k1.Signature(sig.r, n - sig.s).toBytes('der');
+        }
+        const bytes = Buffer.from(der);
+        if (flipAt < bytes.length) bytes[flipAt] = flipTo;
+        let expected: boolean;
+        try {
+          expected = secp256k1.verify(bytes, bitcoinMessageHashBytes(message), publicKeyOf(key), {
+            prehash: false,
+            format: 'der',
+            lowS: false,
+          });
+        } catch {
+          expected = false;
+        }
+        assert.equal(
+          verifyBitcoinMessageBytes(message, bytes, publicKeyOf(key)),
+          expected,
+          'same answer as noble',
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });
