@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { Community, Endpoint, PrivateKey, type UdpAddress } from '../src/overlay/index.js';
 import { ed25519, libsodiumEd25519, nodeEd25519, type Ed25519 } from '../src/overlay/ed25519.js';
 import { testnet } from '../test/overlay/testnet.js';
+import { ask, forkWorker } from './child-worker.js';
+import type { LoadCommand, LoadResult } from './overlay-load-worker.js';
 
 const SECONDS = 3;
 /** Handler-path run before the measured one, so the figure is the steady state. */
@@ -57,7 +59,7 @@ function startWorker(): Promise<{
 }
 
 /** Bare verify and sign rates of one implementation, and the rate of the pair. */
-function ed25519Anchor(impl: Ed25519): { verify: number; sign: number; pair: number } {
+function ed25519Anchor(impl: Ed25519): { verify: number; sign: number; pair: number; verifySign2: number } {
   const signer = impl.signer(randomBytes(32));
   const verifier = impl.verifier(signer.publicKey);
   const data = randomBytes(190);
@@ -70,7 +72,7 @@ function ed25519Anchor(impl: Ed25519): { verify: number; sign: number; pair: num
   };
   const verify = rate(() => verifier.verify(sig, data));
   const sign = rate(() => signer.sign(data));
-  return { verify, sign, pair: 1 / (1 / verify + 1 / sign) };
+  return { verify, sign, pair: 1 / (1 / verify + 1 / sign), verifySign2: 1 / (1 / verify + 2 / sign) };
 }
 
 function requestPackets(server: UdpAddress, cid: Uint8Array, count: number): Uint8Array[] {
@@ -165,6 +167,77 @@ async function answerRate(): Promise<{ direct: Window; udp: Window }> {
   return { direct, udp };
 }
 
+/** The realistic shape: simulated peers, each its own socket and loopback address and key. */
+const REAL_PEERS = 1000;
+/** Distinct signed requests each simulated peer cycles through (distinct identifiers, for latency). */
+const REQUESTS_PER_PEER = 16;
+
+/** What the realistic shape measured, from both sides. */
+interface RealisticRun {
+  load: LoadResult;
+  /** Responses the server built and sent per second, and puncture requests sent per second. */
+  answered: number;
+  punctureRequests: number;
+  serverBusy: number;
+  dropped: string;
+}
+
+/**
+ * 1,000 peers (distinct sockets and addresses, each under the per-source limits) send signed
+ * introduction requests from a generator process; this process runs one community with no peer
+ * limit (`--max-peers -1`). Every answer carries its puncture request: the per-target limit is
+ * lifted, because at this load each introduced peer receives about 16 a second, over the default
+ * 10 (in a real network of this size it would, too, and the limit would drop some).
+ */
+async function realisticShape(): Promise<RealisticRun> {
+  const cid = randomBytes(20);
+  const endpoint = new Endpoint({ host: '127.0.0.1' });
+  await endpoint.start();
+  const community = new CountingCommunity({
+    communityId: cid,
+    endpoint,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+    maxPeers: -1,
+    rateLimits: { perTarget: unlimited },
+  });
+  await community.start();
+  const generator = forkWorker('overlay-load-worker.ts');
+  const send = <T>(m: LoadCommand): Promise<T> => ask<T>(generator, m);
+  try {
+    await send({
+      cmd: 'prepare',
+      communityId: cid.toString('hex'),
+      host: endpoint.address.host,
+      port: endpoint.address.port,
+      peers: REAL_PEERS,
+      perPeer: REQUESTS_PER_PEER,
+    });
+    // Unmeasured: compiles the path and fills the table with the 1,000 peers, as a running node has.
+    await send({ cmd: 'run', ms: WARMUP_MS, rate: OFFERED });
+    const before = counters(community);
+    const sentBefore = community.stats.sent;
+    const elu0 = performance.eventLoopUtilization();
+    const start = performance.now();
+    const load = await send<LoadResult>({ cmd: 'run', ms: SECONDS * 1000, rate: OFFERED });
+    const seconds = (performance.now() - start) / 1000;
+    const window = windowSince(community, before, start);
+    const answers = community.answers - before.answers;
+    return {
+      load,
+      answered: window.rate,
+      // Everything the community sent beyond its answers was a puncture request.
+      punctureRequests: (community.stats.sent - sentBefore - answers) / seconds,
+      serverBusy: performance.eventLoopUtilization(elu0).utilization,
+      dropped: window.dropped,
+    };
+  } finally {
+    generator.disconnect();
+    await community.unload();
+    await endpoint.stop();
+  }
+}
+
 async function convergence(n: number, limitMs: number): Promise<string> {
   const setup = performance.now();
   // Build every peer first, then start them at once, so none has a head start on the clock.
@@ -188,12 +261,16 @@ async function convergence(n: number, limitMs: number): Promise<string> {
 
 // Answering a request costs one verification and one signature: that pair bounds the rate.
 let anchor = 0;
+let anchor2 = 0;
 for (const impl of [nodeEd25519, libsodiumEd25519()]) {
   if (impl === undefined) continue;
   const a = ed25519Anchor(impl);
-  if (impl.name === ed25519.name) anchor = a.pair;
+  if (impl.name === ed25519.name) {
+    anchor = a.pair;
+    anchor2 = a.verifySign2;
+  }
   console.log(
-    `ed25519 anchor ${impl.name.padEnd(11)}: verify ${a.verify.toFixed(0)}/s, sign ${a.sign.toFixed(0)}/s, verify+sign ${a.pair.toFixed(0)}/s${impl.name === ed25519.name ? ' (in use)' : ''}`,
+    `ed25519 anchor ${impl.name.padEnd(11)}: verify ${a.verify.toFixed(0)}/s, sign ${a.sign.toFixed(0)}/s, verify+sign ${a.pair.toFixed(0)}/s, verify+2 signs ${a.verifySign2.toFixed(0)}/s${impl.name === ed25519.name ? ' (in use)' : ''}`,
   );
 }
 const rate = await answerRate();
@@ -202,6 +279,16 @@ const versus = (w: Window): string =>
 console.log(`intro requests verified+answered, handler path, one core: ${versus(rate.direct)}`);
 console.log(
   `intro requests verified+answered, over UDP loopback, one core: ${versus(rate.udp)}, ${OFFERED}/s offered`,
+);
+const real = await realisticShape();
+const ms = (x: number): string => x.toFixed(2);
+console.log(
+  `intro requests answered, ${REAL_PEERS} peers over UDP from a generator process, each answer with its puncture request: ` +
+    `${real.answered.toFixed(0)}/s (${(real.answered / anchor2).toFixed(2)}x ${ed25519.name} verify+2 signs, ` +
+    `${(real.answered / anchor).toFixed(2)}x verify+sign; target ${TARGET}/s ${real.answered >= TARGET ? 'met' : 'MISSED'}); ` +
+    `puncture requests ${real.punctureRequests.toFixed(0)}/s; p50 ${ms(real.load.p50)} ms p99 ${ms(real.load.p99)} ms; ` +
+    `${OFFERED}/s offered, ${real.load.answers}/${real.load.sent} answered at the generator; ` +
+    `server loop ${(real.serverBusy * 100).toFixed(0)}% busy, generator ${(real.load.busy * 100).toFixed(0)}%; ${real.dropped}`,
 );
 const sizes = process.argv.slice(2).map(Number);
 for (const n of sizes.length > 0 ? sizes.filter((n) => n > 0) : [100, 300, 1000])
