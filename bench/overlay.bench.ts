@@ -1,7 +1,12 @@
 // Overlay benchmarks: signed introduction requests verified and answered per second on one core,
 // and convergence of loopback networks seeded through one address.
 // Usage: node --import tsx bench/overlay.bench.ts [sizes...]   (default sizes: 100 300 1000; 0: none)
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { Community, Endpoint, PrivateKey, type UdpAddress } from '../src/overlay/index.js';
 import { ed25519, libsodiumEd25519, nodeEd25519, type Ed25519 } from '../src/overlay/ed25519.js';
@@ -261,6 +266,68 @@ async function realisticShape(): Promise<RealisticRun> {
   }
 }
 
+/** CPU time (user + system) a process has used, in microseconds, from /proc (Linux). */
+function processCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the line (11 and 12 after the command name).
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/**
+ * The same load against py-ipv8: bench/pyipv8-server.py runs one py-ipv8 community (no peer limit)
+ * from the checkout at `path`, under PEERWAY_PYTHON (default python3, which must see libnacl and
+ * cryptography).
+ */
+async function pyipv8Shape(path: string): Promise<Omit<RealisticRun, 'serverBusy' | 'dropped'>> {
+  const cid = randomBytes(20);
+  const child = spawn(
+    process.env['PEERWAY_PYTHON'] ?? 'python3',
+    [join(import.meta.dirname, 'pyipv8-server.py'), cid.toString('hex')],
+    { cwd: path, env: { ...process.env, PYTHONPATH: path }, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const nextLine = async (): Promise<string> => {
+    const [line] = (await once(lines, 'line')) as [string];
+    return line;
+  };
+  const counts = async (): Promise<{ answers: number; punctures: number }> => {
+    child.stdin.write('count\n');
+    const [, answers, , punctures] = (await nextLine()).split(' ');
+    return { answers: Number(answers), punctures: Number(punctures) };
+  };
+  const generator = forkWorker('overlay-load-worker.ts');
+  const send = <T>(m: LoadCommand): Promise<T> => ask<T>(generator, m);
+  try {
+    const port = Number((await nextLine()).split(' ')[1]);
+    await send({
+      cmd: 'prepare',
+      communityId: cid.toString('hex'),
+      host: '127.0.0.1',
+      port,
+      peers: REAL_PEERS,
+      perPeer: REQUESTS_PER_PEER,
+    });
+    await send({ cmd: 'run', ms: WARMUP_MS, rate: OFFERED });
+    const before = await counts();
+    const cpu0 = processCpuUs(child.pid!);
+    const start = performance.now();
+    const load = await send<LoadResult>({ cmd: 'run', ms: SECONDS * 1000, rate: OFFERED });
+    const after = await counts();
+    const seconds = (performance.now() - start) / 1000;
+    const answers = after.answers - before.answers;
+    return {
+      load,
+      answered: answers / seconds,
+      punctureRequests: (after.punctures - before.punctures) / seconds,
+      cpuUsPerAnswer: (processCpuUs(child.pid!) - cpu0) / answers,
+    };
+  } finally {
+    generator.disconnect();
+    child.stdin.end();
+    child.kill();
+  }
+}
+
 async function convergence(n: number, limitMs: number): Promise<string> {
   const setup = performance.now();
   // Build every peer first, then start them at once, so none has a head start on the clock.
@@ -321,6 +388,20 @@ console.log(
     `one full core answers ${(1e6 / real.cpuUsPerAnswer).toFixed(0)}/s at that cost (target ${TARGET}/s ` +
     `${1e6 / real.cpuUsPerAnswer >= TARGET ? 'met' : 'MISSED'})`,
 );
+const pyipv8 = process.env['PEERWAY_PYIPV8_PATH'];
+if (pyipv8 !== undefined && pyipv8 !== '') {
+  const py = await pyipv8Shape(pyipv8);
+  console.log(
+    `py-ipv8 (${pyipv8}), same load: ${py.answered.toFixed(0)} answered/s (${(py.answered / real.answered).toFixed(2)}x peerway's ` +
+      `${real.answered.toFixed(0)}/s), puncture requests ${py.punctureRequests.toFixed(0)}/s; p50 ${ms(py.load.p50)} ms ` +
+      `p99 ${ms(py.load.p99)} ms; ${py.load.answers}/${py.load.sent} answered at the generator; ` +
+      `CPU ${py.cpuUsPerAnswer.toFixed(0)} us per answer (peerway ${real.cpuUsPerAnswer.toFixed(0)} us)`,
+  );
+} else {
+  console.log(
+    'py-ipv8 comparison skipped: set PEERWAY_PYIPV8_PATH to a py-ipv8 3.2 checkout (and PEERWAY_PYTHON)',
+  );
+}
 const sizes = process.argv.slice(2).map(Number);
 for (const n of sizes.length > 0 ? sizes.filter((n) => n > 0) : [100, 300, 1000])
   console.log(await convergence(n, 120_000));
