@@ -327,7 +327,8 @@ async function socketResponsesBench(): Promise<void> {
   });
   try {
     await taker.connectAll();
-    const book = await taker.fetchOrderbook({ timeout: 10_000, minWait: 500, quietPeriod: 300 });
+    // Long enough for every maker to answer on a busy machine: the wait below needs them all.
+    const book = await taker.fetchOrderbook({ timeout: 20_000, minWait: 3000, quietPeriod: 1000 });
     const nicks = [...new Set(book.offers.map((o) => o.counterparty))];
     const armed = reply(worker, 'armed');
     worker.send({ cmd: 'sigs', perMaker });
