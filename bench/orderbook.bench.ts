@@ -296,7 +296,7 @@ async function socketOrderbookBench(): Promise<void> {
         cpuAll = cpuMs(cpu);
       }
     });
-    const book = await taker.fetchOrderbook({ timeout: 30_000, minWait: 1000, quietPeriod: 500 });
+    const book = await taker.fetchOrderbook({ timeout: 30_000, minWait: 5000, quietPeriod: 2000 });
     const returned = now();
     const sentAt = (await lastSent)['lastSent'] as number;
     const keys = new Set(book.offers.map((o) => `${o.counterparty}:${o.oid}`));
@@ -304,7 +304,7 @@ async function socketOrderbookBench(): Promise<void> {
     row('sockets orderbook: fetchOrderbook() -> all 1,000 offers', `${(allAt - t0).toFixed(0)} ms`);
     row('sockets orderbook: last maker answer sent -> all offers in', `${(allAt - sentAt).toFixed(1)} ms`);
     row(
-      'sockets orderbook: returned (minWait 1000, quiet 500), end reason',
+      'sockets orderbook: returned (minWait 5000, quiet 2000), end reason',
       `${(returned - t0).toFixed(0)} ms, ${book.reason}`,
     );
     row('sockets orderbook: taker CPU per 1,000 offers (socket to book)', `${cpuAll.toFixed(0)} ms`);
