@@ -12,7 +12,7 @@ import { NickIdentity } from '../src/directory/wire/nick.js';
 
 type Command =
   | { cmd: 'load'; port: number; clients: number; seconds: number; rate: number; window: number }
-  | { cmd: 'idle'; port: number; connections: number }
+  | { cmd: 'idle'; port: number; connections: number; offset?: number }
   | { cmd: 'release' };
 
 const SIGNED_PER_CLIENT = 4;
@@ -195,7 +195,7 @@ async function idle(c: Extract<Command, { cmd: 'idle' }>): Promise<Record<string
         const ok = firstLine(socket);
         socket.write(
           handshake(
-            `J5idLe${String(i + k)
+            `J5idLe${String((c.offset ?? 0) + i + k)
               .padStart(10, '0')
               .replace(/0/g, 'o')}`,
           ),

@@ -296,7 +296,7 @@ async function socketOrderbookBench(): Promise<void> {
         cpuAll = cpuMs(cpu);
       }
     });
-    const book = await taker.fetchOrderbook({ timeout: 30_000, minWait: 1000, quietPeriod: 500 });
+    const book = await taker.fetchOrderbook({ timeout: 30_000, minWait: 5000, quietPeriod: 2000 });
     const returned = now();
     const sentAt = (await lastSent)['lastSent'] as number;
     const keys = new Set(book.offers.map((o) => `${o.counterparty}:${o.oid}`));
@@ -304,7 +304,7 @@ async function socketOrderbookBench(): Promise<void> {
     row('sockets orderbook: fetchOrderbook() -> all 1,000 offers', `${(allAt - t0).toFixed(0)} ms`);
     row('sockets orderbook: last maker answer sent -> all offers in', `${(allAt - sentAt).toFixed(1)} ms`);
     row(
-      'sockets orderbook: returned (minWait 1000, quiet 500), end reason',
+      'sockets orderbook: returned (minWait 5000, quiet 2000), end reason',
       `${(returned - t0).toFixed(0)} ms, ${book.reason}`,
     );
     row('sockets orderbook: taker CPU per 1,000 offers (socket to book)', `${cpuAll.toFixed(0)} ms`);
@@ -327,7 +327,8 @@ async function socketResponsesBench(): Promise<void> {
   });
   try {
     await taker.connectAll();
-    const book = await taker.fetchOrderbook({ timeout: 10_000, minWait: 500, quietPeriod: 300 });
+    // Long enough for every maker to answer on a busy machine: the wait below needs them all.
+    const book = await taker.fetchOrderbook({ timeout: 20_000, minWait: 3000, quietPeriod: 1000 });
     const nicks = [...new Set(book.offers.map((o) => o.counterparty))];
     const armed = reply(worker, 'armed');
     worker.send({ cmd: 'sigs', perMaker });

@@ -110,7 +110,9 @@ export class LineDecoder {
       chunk = chunk.subarray(at + 1);
     }
     if (chunk.length === 0) return;
-    if (chunk.length >= DIRECT_MIN) {
+    // A chunk of whole lines (it ends with LF) is split in place whatever its size: nothing is
+    // copied, and a connection whose messages arrive whole never holds a slab while it idles.
+    if (chunk.length >= DIRECT_MIN || (this.start === this.end && chunk[chunk.length - 1] === LF)) {
       if (this.start === this.end) {
         this.direct = chunk;
         this.directPos = 0;

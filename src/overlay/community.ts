@@ -430,10 +430,11 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
 
   /** A random verified peer of this community other than `exclude` (IPv4 only for old-style requesters). */
   getPeerForIntroduction(exclude?: Peer, ipv4Only = false): Peer | undefined {
-    const candidates = this.getPeers().filter(
-      (p) => p.id !== exclude?.id && (!ipv4Only || isIPv4Address(p.address)),
+    const excluded = exclude?.id;
+    return this.network.randomPeerForService(
+      this.serviceId,
+      (p) => p.id !== excluded && (!ipv4Only || isIPv4Address(p.address)),
     );
-    return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
   /** Sends an introduction request to an address (new style when it was introduced as such). */

@@ -172,7 +172,7 @@ export class IntroductionExchange {
    */
   answerRequest(peer: Peer, payload: IntroRequest): Peer {
     const { maxPeers, whenFull } = this.host.settings;
-    const count = this.host.getPeers().length;
+    const count = this.peerCount();
     const known = this.isOurPeer(peer);
     const full = maxPeers >= 0 && count >= maxPeers;
     let stored = peer;
@@ -266,7 +266,7 @@ export class IntroductionExchange {
     const service = this.host.serviceId;
     const fresh = !this.isOurPeer(peer);
     const { maxPeers } = this.host.settings;
-    if (fresh && maxPeers >= 0 && this.host.getPeers().length >= maxPeers) {
+    if (fresh && maxPeers >= 0 && this.peerCount() >= maxPeers) {
       bump(this.host.stats.dropped, 'peerLimit');
       return undefined;
     }
@@ -275,6 +275,11 @@ export class IntroductionExchange {
     network.discoverServices(stored, [service]);
     if (fresh) this.host.peerAdded(stored);
     return stored;
+  }
+
+  /** Verified peers of this community (counted by the network, not listed: this runs per request). */
+  private peerCount(): number {
+    return this.host.network.countPeersForService(this.host.serviceId);
   }
 
   /** True when `peer` is already a verified peer of this community. */

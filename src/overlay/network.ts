@@ -24,6 +24,12 @@ export class Network {
   private readonly all = new Map<string, WalkableAddress>();
   private readonly reverse = new Map<string, Map<string, UdpAddress>>();
   private readonly services = new Map<string, Set<string>>();
+  /**
+   * The verified peers of each service, kept as the services and peers change: a community asks
+   * for its peers (count, a random one to introduce) on every request it answers, and filtering
+   * every verified peer each time cost more than the request's signatures at 1,000 peers.
+   */
+  private readonly byService = new Map<string, ServicePeers>();
   /** Addresses that never become peers (bootstrap servers). */
   readonly blacklist = new Set<string>();
   /** Mids (hex) that never become peers (our own). */
@@ -63,7 +69,18 @@ export class Network {
   discoverServices(peer: Peer, services: readonly string[]): void {
     let set = this.services.get(peer.id);
     if (set === undefined) this.services.set(peer.id, (set = new Set()));
-    for (const s of services) set.add(s);
+    const verified = this.verified.get(peer.id);
+    for (const s of services) {
+      if (set.has(s)) continue;
+      set.add(s);
+      if (verified !== undefined) this.servicePeers(s).add(verified);
+    }
+  }
+
+  private servicePeers(service: string): ServicePeers {
+    let peers = this.byService.get(service);
+    if (peers === undefined) this.byService.set(service, (peers = new ServicePeers()));
+    return peers;
   }
 
   /**
@@ -81,6 +98,7 @@ export class Network {
     if (!this.all.has(key) && this.blacklist.has(key)) return undefined;
     if (this.verified.size >= MAX_VERIFIED_PEERS) return undefined;
     this.verified.set(peer.id, peer);
+    for (const service of this.services.get(peer.id) ?? []) this.servicePeers(service).add(peer);
     this.claimAddress(peer, key);
     return peer;
   }
@@ -115,11 +133,29 @@ export class Network {
 
   /** Verified peers that run `service` (every verified peer when omitted). */
   getPeersForService(service?: string): Peer[] {
-    const out: Peer[] = [];
-    for (const peer of this.verified.values()) {
-      if (service === undefined || this.services.get(peer.id)?.has(service) === true) out.push(peer);
+    if (service === undefined) return [...this.verified.values()];
+    return this.byService.get(service)?.list.slice() ?? [];
+  }
+
+  /** How many verified peers run `service`, without listing them. */
+  countPeersForService(service: string): number {
+    return this.byService.get(service)?.list.length ?? 0;
+  }
+
+  /**
+   * A random verified peer of `service` that `accept` takes, or undefined when none does. Draws at
+   * random a few times first (with many peers one of the first draws is taken), then picks among
+   * all the accepted ones, so every accepted peer stays equally likely.
+   */
+  randomPeerForService(service: string, accept: (peer: Peer) => boolean): Peer | undefined {
+    const list = this.byService.get(service)?.list;
+    if (list === undefined || list.length === 0) return undefined;
+    for (let i = 0; i < RANDOM_DRAWS; i++) {
+      const peer = list[Math.floor(Math.random() * list.length)]!;
+      if (accept(peer)) return peer;
     }
-    return out;
+    const candidates = list.filter(accept);
+    return candidates[Math.floor(Math.random() * candidates.length)];
   }
 
   /** Addresses to walk to for `service`: known, not verified, introduced for it or by someone who runs it. */
@@ -159,6 +195,7 @@ export class Network {
   removePeer(peer: Peer): void {
     if (this.verified.get(peer.id) !== peer) return;
     this.verified.delete(peer.id);
+    for (const service of this.services.get(peer.id) ?? []) this.byService.get(service)?.remove(peer);
     this.services.delete(peer.id);
     const key = addressKey(peer.address);
     if (this.byAddress.get(key) === peer) this.byAddress.delete(key);
@@ -167,5 +204,32 @@ export class Network {
   private forgetOldestAddress(): void {
     const first = this.all.keys().next().value;
     if (first !== undefined) this.all.delete(first);
+  }
+}
+
+/** Random draws before {@link Network.randomPeerForService} filters the whole list. */
+const RANDOM_DRAWS = 4;
+
+/** The verified peers of one service: a list to draw from at random, and each peer's place in it. */
+class ServicePeers {
+  readonly list: Peer[] = [];
+  private readonly index = new Map<Peer, number>();
+
+  add(peer: Peer): void {
+    if (this.index.has(peer)) return;
+    this.index.set(peer, this.list.length);
+    this.list.push(peer);
+  }
+
+  /** Removes `peer`, moving the last peer into its place. */
+  remove(peer: Peer): void {
+    const at = this.index.get(peer);
+    if (at === undefined) return;
+    this.index.delete(peer);
+    const last = this.list.pop()!;
+    if (last !== peer) {
+      this.list[at] = last;
+      this.index.set(last, at);
+    }
   }
 }

@@ -210,3 +210,22 @@ function splitEvery(data: Buffer, size: number): Buffer[] {
   for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
   return out;
 }
+
+test('line decoder: small chunks of whole lines are split in place, so an idle decoder holds no slab', () => {
+  const d = new LineDecoder({ maxLineLength: 1000 });
+  const chunk = Buffer.from('{"type": 793, "line": "hello"}\r\nsecond\n');
+  d.push(chunk);
+  const first = d.next();
+  assert.ok(first !== null, 'the first line is complete');
+  assert.equal(first.buffer, chunk.buffer, 'the line is a view of the received chunk, not a copy');
+  assert.equal(d.next()?.toString(), 'second');
+  assert.equal(d.next(), null);
+  assert.equal(d.retainedBytes, 0, 'nothing pending: no slab kept while idle');
+  // A chunk that ends mid-line is still copied into a slab, and the lines stay right.
+  d.push(Buffer.from('par'));
+  assert.equal(d.next(), null);
+  assert.ok(d.retainedBytes > 0, 'a partial line is held in a slab');
+  d.push(Buffer.from('tial\nnext\n'));
+  assert.equal(d.next()?.toString(), 'partial');
+  assert.equal(d.next()?.toString(), 'next');
+});

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { TokenBucket } from '../../core/index.js';
-import { NOT_SERVING_ONION, formatPeerlistEntry } from '../wire/index.js';
-import type { Features, LineChannel } from '../wire/index.js';
+import type { Duplex } from 'node:stream';
+import type { PeerwayError, TokenBucket } from '../../core/index.js';
+import { LineChannel, NOT_SERVING_ONION, formatPeerlistEntry } from '../wire/index.js';
+import type { Envelope, Features, LineChannelHandlers, LineChannelOptions } from '../wire/index.js';
 
 const FEATURE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 const MAX_ADVERTISED_FEATURES = 16;
@@ -13,8 +14,22 @@ const MAX_ADVERTISED_FEATURES = 16;
 /** Where a connection is in its life. */
 export type PeerState = 'new' | 'pending-auth' | 'registered';
 
-/** One connection to the directory. */
-export class ServerPeer {
+/**
+ * What the server does with a connection's events: one object per server, shared by every
+ * connection (a peer passes itself), so a connection costs no closures of its own.
+ */
+export interface ServerPeerHooks {
+  admit(peer: ServerPeer, size: number): boolean;
+  onEnvelope(peer: ServerPeer, env: Envelope, canonical: string | undefined, size: number): void;
+  onProtocolError(error: PeerwayError): void;
+  onHeld(): void;
+  onClose(peer: ServerPeer): void;
+}
+
+/** One connection to the directory; it handles its own channel's events through the server's hooks. */
+export class ServerPeer implements LineChannelHandlers {
+  /** The connection. */
+  readonly channel: LineChannel;
   state: PeerState = 'new';
   nick = '';
   location = NOT_SERVING_ONION;
@@ -38,24 +53,59 @@ export class ServerPeer {
   private entryCache: string | undefined;
 
   /**
-   * @param channel the connection.
+   * @param stream the connection's stream; the peer reads it through a {@link LineChannel}.
+   * @param channelOptions the channel's limits and shared counters.
+   * @param hooks the server's handlers, shared by every peer.
    * @param bucket messages per second.
    * @param bytes bytes per second.
    * @param pubmsgBytes pubmsg bytes per second (a pubmsg is sent on to every peer).
    * @param connectedAt when it connected (ms).
    * @param address the source IP address (handshake limits are per address).
-   * @param remote `ip:port`, for logs.
+   * @param port the source port, for logs.
    */
   constructor(
-    readonly channel: LineChannel,
+    stream: Duplex,
+    channelOptions: LineChannelOptions,
+    private readonly hooks: ServerPeerHooks,
     readonly bucket: TokenBucket,
     readonly bytes: TokenBucket,
     readonly pubmsgBytes: TokenBucket,
     readonly connectedAt: number,
     readonly address: string,
-    readonly remote: string,
+    private readonly port: number,
   ) {
     this.lastSeen = connectedAt;
+    this.channel = new LineChannel(stream, this, channelOptions);
+  }
+
+  /** `ip:port`, for logs. */
+  get remote(): string {
+    return `${this.address}:${this.port}`;
+  }
+
+  /** @internal LineChannel handler. */
+  admit(size: number): boolean {
+    return this.hooks.admit(this, size);
+  }
+
+  /** @internal LineChannel handler. */
+  onEnvelope(env: Envelope, canonical: string | undefined, size: number): void {
+    this.hooks.onEnvelope(this, env, canonical, size);
+  }
+
+  /** @internal LineChannel handler. */
+  onProtocolError(error: PeerwayError): void {
+    this.hooks.onProtocolError(error);
+  }
+
+  /** @internal LineChannel handler. */
+  onHeld(): void {
+    this.hooks.onHeld();
+  }
+
+  /** @internal LineChannel handler. */
+  onClose(): void {
+    this.hooks.onClose(this);
   }
 
   /** True when the peer serves an onion (its location is a real address). */

@@ -25,7 +25,7 @@ import {
   PUBLIC_TARGET,
   encodeEnvelope,
   type Envelope,
-  LineChannel,
+  type LineChannelOptions,
   NickIdentity,
 } from '../wire/index.js';
 import type { PublishedOnion } from './onion-publisher.js';
@@ -36,7 +36,7 @@ import {
   type DirectoryServerInit,
   type ResolvedServerOptions,
 } from './server-options.js';
-import { ServerPeer } from './server-peer.js';
+import { ServerPeer, type ServerPeerHooks } from './server-peer.js';
 import { ServerRelay } from './server-relay.js';
 import { MAX_TRACKED_SOURCES } from './constants.js';
 import { createServerStats, type DirectoryServerStats } from './server-stats.js';
@@ -76,6 +76,19 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   readonly #connections = new Set<ServerPeer>();
   /** Bytes all connections' partial lines keep in memory (each LineChannel adds its share). */
   readonly #held = { bytes: 0 };
+  /** What every connection's channel is given: one object, shared. */
+  readonly #channelOptions: LineChannelOptions;
+  /** The server's side of every connection's events, shared (a peer passes itself). */
+  readonly #peerHooks: ServerPeerHooks = {
+    admit: (peer, size) => this.#admit(peer, size),
+    onEnvelope: (peer, env, canonical, size) => this.#onEnvelope(peer, env, canonical, size),
+    onProtocolError: (err) => {
+      const reason = (err.details?.['reason'] as string | undefined) ?? err.code;
+      this.#drop(err.code === 'ERR_FRAME_TOO_LONG' || reason === 'oversize' ? 'oversize' : 'garbage');
+    },
+    onHeld: () => this.#checkHeld(),
+    onClose: (peer) => this.#onClose(peer),
+  };
   readonly #handshaker: ServerHandshaker;
   readonly #relay: ServerRelay;
   readonly #handshakes: RateLimiter;
@@ -93,6 +106,12 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     this.#init = init;
     this.options = resolveServerOptions(init);
     this.identity = init.identity ?? NickIdentity.generate();
+    this.#channelOptions = {
+      maxLineLength: this.options.maxLineLength,
+      maxWriteBuffer: this.options.maxWriteBuffer,
+      counters: this.stats,
+      held: this.#held,
+    };
     this.#logger = init.logger ?? silentLogger;
     this.#handshakes = new RateLimiter({
       perSecond: this.options.handshakeRate,
@@ -269,35 +288,17 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       socket.destroy();
       return;
     }
-    let peer: ServerPeer | undefined = undefined;
-    const channel = new LineChannel(
-      socket,
-      {
-        admit: (size) => this.#admit(peer!, size),
-        onEnvelope: (env, canonical, size) => this.#onEnvelope(peer!, env, canonical, size),
-        onProtocolError: (err) => {
-          const reason = (err.details?.['reason'] as string | undefined) ?? err.code;
-          this.#drop(err.code === 'ERR_FRAME_TOO_LONG' || reason === 'oversize' ? 'oversize' : 'garbage');
-        },
-        onHeld: () => this.#checkHeld(),
-        onClose: () => this.#onClose(peer!),
-      },
-      {
-        maxLineLength: this.options.maxLineLength,
-        maxWriteBuffer: this.options.maxWriteBuffer,
-        counters: this.stats,
-        held: this.#held,
-      },
-    );
     const address = socket.remoteAddress ?? '?';
-    peer = new ServerPeer(
-      channel,
+    const peer = new ServerPeer(
+      socket,
+      this.#channelOptions,
+      this.#peerHooks,
       new TokenBucket(this.options.rateLimit, this.options.rateBurst, now),
       new TokenBucket(this.options.rateLimitBytes, this.options.rateBurstBytes, now),
       new TokenBucket(this.options.pubmsgRateBytes, this.options.pubmsgBurstBytes, now),
       now,
       address,
-      `${address}:${socket.remotePort ?? 0}`,
+      socket.remotePort ?? 0,
     );
     this.#connections.add(peer);
     this.stats.connections = this.#connections.size;

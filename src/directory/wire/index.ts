@@ -45,7 +45,7 @@ export {
   parseClientHandshake,
   parseDirectoryHandshake,
 } from './handshake.js';
-export { LineChannel } from './line-channel.js';
+export { LineChannel, type LineChannelHandlers, type LineChannelOptions } from './line-channel.js';
 export {
   type DirectoryAddress,
   formatLocation,

@@ -59,6 +59,20 @@ function flushAll(): void {
   for (const c of channels) c.flush();
 }
 
+/** Where a stream keeps the channel reading it. */
+const CHANNEL = Symbol('lineChannel');
+type ChannelStream = Duplex & { [CHANNEL]: LineChannel };
+
+function onStreamData(this: Duplex, chunk: Buffer): void {
+  (this as ChannelStream)[CHANNEL].onData(chunk);
+}
+function onStreamEnd(this: Duplex): void {
+  (this as ChannelStream)[CHANNEL].destroy();
+}
+function onStreamClose(this: Duplex): void {
+  (this as ChannelStream)[CHANNEL].onStreamClosed();
+}
+
 /** An envelope-speaking connection over any Duplex stream. */
 export class LineChannel {
   /** Bytes received so far. */
@@ -83,6 +97,7 @@ export class LineChannel {
   private pending = '';
   private readonly counters: { bytesIn: number; bytesOut: number } | undefined;
   private readonly held: { bytes: number } | undefined;
+  private closedSeen = false;
 
   constructor(stream: Duplex, handlers: LineChannelHandlers, options: LineChannelOptions) {
     this.stream = stream;
@@ -92,10 +107,13 @@ export class LineChannel {
     this.counters = options.counters;
     this.held = options.held;
     this.decoder = new LineDecoder({ maxLineLength: options.maxLineLength });
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('error', () => this.destroy());
-    stream.on('end', () => this.destroy());
-    stream.once('close', () => this.onStreamClosed());
+    // Shared listeners that find the channel on the stream: no closures per connection (a
+    // directory holds many thousands of mostly idle ones).
+    (stream as ChannelStream)[CHANNEL] = this;
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamEnd);
+    stream.on('end', onStreamEnd);
+    stream.on('close', onStreamClose);
   }
 
   /** The underlying stream. */
@@ -157,7 +175,8 @@ export class LineChannel {
     if (!this.stream.destroyed) this.stream.write(text);
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal The stream's `data` listener. */
+  onData(chunk: Buffer): void {
     if (this.closed) return;
     this.bytesIn += chunk.length;
     if (this.counters !== undefined) this.counters.bytesIn += chunk.length;
@@ -201,7 +220,10 @@ export class LineChannel {
     return delta > 0;
   }
 
-  private onStreamClosed(): void {
+  /** @internal The stream's `close` listener (runs once: a stream closes once). */
+  onStreamClosed(): void {
+    if (this.closedSeen) return;
+    this.closedSeen = true;
     this.closed = true;
     this.setHeld(0);
     this.handlers.onClose();
