@@ -66,6 +66,10 @@ export const ErrorCodes = {
   SERVICE_START_FAILED: 'ERR_SERVICE_START_FAILED',
   /** The config file could not be read or is not valid JSON. */
   CONFIG_READ_FAILED: 'ERR_CONFIG_READ_FAILED',
+  /** A file the node serves or reads (the dashboard, a preset) is missing. */
+  NOT_FOUND: 'ERR_NOT_FOUND',
+  /** The node's API answered with an error, or could not be reached (CLI `status`, `peers`). */
+  API_FAILED: 'ERR_API_FAILED',
 
   // --- multistream ---
   /** The peer answered `na` to every protocol we proposed. */
