@@ -35,6 +35,13 @@ export interface NodeConfig {
     /** pino level: trace, debug, info, warn, error, fatal or silent. @default 'info' */
     level: LogLevel;
   };
+  demo: {
+    /**
+     * Run the demo network beside the node: real peers on loopback that the dashboard shows
+     * (`npm start` turns it on; `--no-demo` off). @default false
+     */
+    enabled: boolean;
+  };
   /**
    * One section per registered service, keyed by its name, validated by that service's own
    * schema; an absent section gets the schema's defaults (services are normally disabled by
@@ -79,6 +86,10 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
         .prefault({}),
       log: z
         .object({ level: z.enum(LOG_LEVELS).default(DEFAULT_LOG_LEVEL) })
+        .strict()
+        .prefault({}),
+      demo: z
+        .object({ enabled: z.boolean().default(false) })
         .strict()
         .prefault({}),
       services: z.object(sections).strict().prefault({}),

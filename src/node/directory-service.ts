@@ -253,6 +253,7 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
         return {
           nick: server.nick,
           location: server.location,
+          listen: `${server.address.host}:${server.address.port}`,
           network: server.options.network,
           peers: server.stats.peers,
           connections: server.stats.connections,

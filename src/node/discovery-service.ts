@@ -273,6 +273,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
         return {
           tcpPort: node?.tcpPort ?? null,
           sslPort: node?.sslPort ?? null,
+          genesisHash: config.genesisHash,
           peers: node?.store.count() ?? 0,
         };
       },

@@ -25,6 +25,7 @@ import {
   METRICS_CACHE_MS,
   SERVICE_NAME_PATTERN,
 } from './constants.js';
+import { createDemoService } from './demo/index.js';
 import { loadDashboardFiles, type StaticFile } from './dashboard-files.js';
 import { EventStream, type EventStreamStats } from './event-stream.js';
 import { openFileLimit } from './file-limit.js';
@@ -272,6 +273,15 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
           logger,
         ),
       );
+    }
+    if (this.#config.demo.enabled) {
+      const logger = this.#logger.child({ service: 'demo' });
+      const demo = createDemoService({
+        services: () => this.services(),
+        dataDir: this.#config.dataDir,
+        logger,
+      });
+      hosts.push(new ServiceHost('demo', () => demo, logger));
     }
     for (const service of this.#extra) {
       hosts.push(new ServiceHost(service.name, () => service, this.#logger.child({ service: service.name })));
