@@ -89,14 +89,17 @@ export function apiRoutes(ctx: ApiContext): Routes {
       get: (req) => {
         const { service, fail } = running(req.params.service!);
         if (fail !== undefined) return fail;
-        if (service!.peers === undefined) return error(404, `service ${req.params.service} has no peer table`);
+        if (service!.peers === undefined)
+          return error(404, `service ${req.params.service} has no peer table`);
         return { json: { peers: service!.peers() } };
       },
       post: async (req) => {
-        if (!hasToken(req, ctx.token)) return error(401, 'missing or wrong API token (see api.token in the data directory)');
+        if (!hasToken(req, ctx.token))
+          return error(401, 'missing or wrong API token (see api.token in the data directory)');
         const { service, fail } = running(req.params.service!);
         if (fail !== undefined) return fail;
-        if (service!.addPeer === undefined) return error(405, `service ${req.params.service} does not add peers`);
+        if (service!.addPeer === undefined)
+          return error(405, `service ${req.params.service} does not add peers`);
         try {
           return { json: await service!.addPeer(req.body), status: 201 };
         } catch (err) {
@@ -108,7 +111,8 @@ export function apiRoutes(ctx: ApiContext): Routes {
     '/api/:service/communities': (req) => {
       const { service, fail } = running(req.params.service!);
       if (fail !== undefined) return fail;
-      if (service!.communities === undefined) return error(404, `service ${req.params.service} has no communities`);
+      if (service!.communities === undefined)
+        return error(404, `service ${req.params.service} has no communities`);
       return { json: { communities: service!.communities() } };
     },
     '/api/:service/communities/:id/peers': (req) => {

@@ -237,7 +237,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
       peers() {
         return node?.store.all().map(serverRow) ?? [];
       },
-      async addPeer(request) {
+      addPeer(request) {
         let spec;
         try {
           spec = parseSeed(peerSpec(request));
@@ -251,7 +251,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
           sslPort: spec.sslPort,
         });
         const added = node.store.insertIfAbsent(record);
-        return { added, host: record.host, tcpPort: spec.tcpPort, sslPort: spec.sslPort };
+        return Promise.resolve({ added, host: record.host, tcpPort: spec.tcpPort, sslPort: spec.sslPort });
       },
       view() {
         if (node === undefined) return null;

@@ -253,9 +253,7 @@ export class HttpServer {
  * Reads a JSON body of at most {@link MAX_REQUEST_BODY_BYTES} within {@link HTTP_BODY_TIMEOUT_MS}:
  * a longer, slower or malformed one is refused (413, 408, 400) and its connection closed.
  */
-function readJsonBody(
-  req: IncomingMessage,
-): Promise<{ value: unknown } | { error: string; status: number }> {
+function readJsonBody(req: IncomingMessage): Promise<{ value: unknown } | { error: string; status: number }> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_REQUEST_BODY_BYTES) {

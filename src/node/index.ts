@@ -43,6 +43,18 @@ export { loadConfig, type LoadConfigOptions, type ConfigLayer } from './config-l
 export { createPinoLogger, fromPino, type PinoLoggerOptions } from './pino-logger.js';
 export { packageVersion } from './version.js';
 export {
+  presetLayer,
+  readNetworkPreset,
+  presetDirectory,
+  PRESET_NAMES,
+  type PresetName,
+  type NetworkPreset,
+} from './presets.js';
+export { multistreamServiceDefinition, type MultistreamConfig } from './multistream-service.js';
+export { createDemoService, DEMO_COMMUNITY_ID, type DemoInit, type DemoSizes } from './demo/index.js';
+export { API_TOKEN_FILE, MAX_EVENT_STREAMS, EVENT_INTERVAL_MS } from './constants.js';
+export type { EventStreamStats } from './event-stream.js';
+export {
   DEFAULT_HTTP_PORT,
   DEFAULT_HTTP_HOST,
   DEFAULT_DATA_DIR,

@@ -32,7 +32,10 @@ export const multistreamConfigSchema = z.object({
   /** TCP port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(0),
   /** Protocols to offer. */
-  protocols: z.array(z.enum(MULTISTREAM_PROTOCOLS)).min(1).default([...MULTISTREAM_PROTOCOLS]),
+  protocols: z
+    .array(z.enum(MULTISTREAM_PROTOCOLS))
+    .min(1)
+    .default([...MULTISTREAM_PROTOCOLS]),
   /** Most connections at once. */
   maxConnections: z.number().int().min(1).default(256),
   /** Negotiation deadline in ms. */
@@ -150,7 +153,11 @@ export const multistreamServiceDefinition: ServiceDefinition<MultistreamConfig> 
         return mss.stats.negotiated + mss.stats.na + mss.stats.ls;
       },
       info() {
-        return { host: listener?.host ?? config.host, port: listener?.port ?? null, protocols: mss.getProtocols() };
+        return {
+          host: listener?.host ?? config.host,
+          port: listener?.port ?? null,
+          protocols: mss.getProtocols(),
+        };
       },
       view() {
         return {

@@ -259,7 +259,9 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
         return endpoint.stats.received;
       },
       peers() {
-        return communities.flatMap((c) => communityPeerRows(c).map((row) => ({ community: c.serviceId, ...row })));
+        return communities.flatMap((c) =>
+          communityPeerRows(c).map((row) => ({ community: c.serviceId, ...row })),
+        );
       },
       communities() {
         return communities.map(communitySummary);

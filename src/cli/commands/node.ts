@@ -4,7 +4,10 @@ import {
   ENV_OVERRIDES,
   LOG_LEVELS,
   packageVersion,
+  presetLayer,
+  PRESET_NAMES,
   type ConfigLayer,
+  type PresetName,
   type PeerwayNode,
 } from '../../node/index.js';
 import { collect, port } from '../parse-flags.js';
@@ -18,6 +21,9 @@ interface NodeFlags {
   httpHost?: string;
   logLevel?: string;
   set?: string[];
+  preset?: PresetName;
+  /** commander's negation of `--no-demo`: false when given. */
+  demo: boolean;
 }
 
 /** `peerway node`: run the daemon until SIGINT/SIGTERM. */
@@ -30,6 +36,13 @@ export function registerNodeCommand(program: Command): void {
     .option('--http-port <port>', 'HTTP port; 0 picks a free one', port)
     .option('--http-host <host>', 'HTTP bind address')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'start from a preset: local (every service on loopback, with the demo network) or a real network (mainnet, signet, testnet: its public seeds, Tor for onions)',
+      ).choices(PRESET_NAMES),
+    )
+    .option('--no-demo', 'do not run the demo network (on by default when no config and no preset is given)')
     .option(
       '--set <path=value>',
       'set any config field, e.g. services.directory.enabled=true (repeatable)',
@@ -41,7 +54,13 @@ export function registerNodeCommand(program: Command): void {
     )
     .action((flags: NodeFlags) =>
       runNode({
-        config: { file: flags.config, env: process.env, layers: flagLayers(flags), set: flags.set ?? [] },
+        config: {
+          file: flags.config,
+          env: process.env,
+          base: baseLayers(flags),
+          layers: flagLayers(flags),
+          set: flags.set ?? [],
+        },
         onStarted: printUrls,
       }),
     );
@@ -49,12 +68,25 @@ export function registerNodeCommand(program: Command): void {
 
 function printUrls(node: PeerwayNode): void {
   const url = node.url;
+  const demo = node.services().some((s) => s.name === 'demo');
   process.stdout.write(
-    `peerway node ${packageVersion()} running\n` +
-      (url === undefined
-        ? '  http      off\n'
-        : `  health    ${url}/health\n  metrics   ${url}/metrics\n  services  ${url}/api/services\n`),
+    url === undefined
+      ? `peerway node ${packageVersion()} running\n  http      off\n`
+      : `  dashboard ${url}/\n` +
+          `peerway node ${packageVersion()} running${demo ? ' with the demo network (--no-demo turns it off)' : ''}\n` +
+          `  health    ${url}/health\n  metrics   ${url}/metrics\n  services  ${url}/api/services\n` +
+          `  api token ${node.tokenFile}\n`,
   );
+}
+
+/**
+ * The preset under the config file: the one named, or `local` (every service on loopback with
+ * the demo network) when neither a config file nor a preset is given.
+ */
+function baseLayers(flags: NodeFlags): ConfigLayer[] {
+  const file = flags.config ?? process.env[ENV_CONFIG_FILE];
+  const preset = flags.preset ?? (file === undefined || file === '' ? 'local' : undefined);
+  return preset === undefined ? [] : [presetLayer(preset)];
 }
 
 function flagLayers(flags: NodeFlags): ConfigLayer[] {
@@ -63,5 +95,6 @@ function flagLayers(flags: NodeFlags): ConfigLayer[] {
   if (flags.httpHost !== undefined) layers.push(flagLayer('--http-host', { http: { host: flags.httpHost } }));
   if (flags.httpPort !== undefined) layers.push(flagLayer('--http-port', { http: { port: flags.httpPort } }));
   if (flags.logLevel !== undefined) layers.push(flagLayer('--log-level', { log: { level: flags.logLevel } }));
+  if (!flags.demo) layers.push(flagLayer('--no-demo', { demo: { enabled: false } }));
   return layers;
 }

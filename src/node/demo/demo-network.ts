@@ -86,7 +86,9 @@ function randomOffers(): Offer[] {
     const minsize = 27_300 + Math.floor(Math.random() * 200_000);
     const maxsize = minsize + Math.floor(Math.random() * 5e8);
     const relative = type.endsWith('reloffer');
-    const cjfee = relative ? (0.00001 + Math.random() * 0.0003).toFixed(6) : String(Math.floor(Math.random() * 3000));
+    const cjfee = relative
+      ? (0.00001 + Math.random() * 0.0003).toFixed(6)
+      : String(Math.floor(Math.random() * 3000));
     offers.push({ type, oid, minsize, maxsize, txfee: Math.floor(Math.random() * 1000), cjfee });
   }
   return offers;
@@ -208,7 +210,8 @@ export function createDemoService(init: DemoInit): Service {
   const startDiscovery = async (own: ServiceStatus | undefined): Promise<void> => {
     const info = own?.info as { tcpPort?: number | null; genesisHash?: string } | undefined;
     const seeds: string[] = [];
-    if (own?.state === 'running' && typeof info?.tcpPort === 'number') seeds.push(`127.0.0.1:${info.tcpPort}`);
+    if (own?.state === 'running' && typeof info?.tcpPort === 'number')
+      seeds.push(`127.0.0.1:${info.tcpPort}`);
     rmSync(folder, { recursive: true, force: true });
     for (let i = 0; i < sizes.discoveryNodes; i++) {
       const store = openStore(join(folder, `discovery-${i}.sqlite`));
