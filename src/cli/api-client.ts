@@ -51,8 +51,11 @@ export async function getApi(base: string, path: string): Promise<unknown> {
 
 /** Formats rows as an aligned text table with the given columns. */
 export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
-  const cell = (v: unknown): string =>
-    v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (cells: string[]): string =>
     cells
