@@ -102,3 +102,15 @@ export const MAX_KNOWN_LOCATIONS = 100_000;
 
 /** Most concurrent encryption sessions (one per counterparty of a CoinJoin; ours). */
 export const MAX_ENCRYPTION_SESSIONS = 1_000;
+
+/** `OrderbookWatcher`: pause between the end of one collection and the next (ours). */
+export const DEFAULT_WATCH_REFRESH_INTERVAL_MS = 60_000;
+/** `OrderbookWatcher`: collections an offer may miss in a row before it is removed (ours: one missed answer over Tor is common). */
+export const DEFAULT_WATCH_MISSING_REFRESHES = 2;
+/** `OrderbookWatcher`: how often disconnected directories are redialled (ours). */
+export const DEFAULT_WATCH_RECONNECT_INTERVAL_MS = 30_000;
+/**
+ * Maker side: each taker's `!orderbook` is answered at most once per 10 s (joinmarket-ng's
+ * `DEFAULT_ORDERBOOK_RATE_INTERVAL`, one response per peer per interval).
+ */
+export const DEFAULT_ORDERBOOK_ANSWER_INTERVAL_MS = 10_000;

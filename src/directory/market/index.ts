@@ -59,3 +59,22 @@ export {
 } from './orderbook-collector.js';
 export { type MakerResponse } from './response-collector.js';
 export { type MultiDirectoryClientEvents, type WaitForResponsesOptions } from './taker-options.js';
+export {
+  type AssessedBond,
+  type BondAssessment,
+  type BondInvalidReason,
+  type OrderbookJson,
+  type OrderbookJsonBond,
+  type OrderbookJsonOffer,
+  toOrderbookJson,
+} from './orderbook-json.js';
+export {
+  type BondAssessor,
+  type BondToAssess,
+  type OfferRemovalReason,
+  OrderbookWatcher,
+  type OrderbookWatcherEvents,
+  type OrderbookWatcherInit,
+  type OrderbookWatcherStats,
+  type WatcherRefresh,
+} from './orderbook-watcher.js';
