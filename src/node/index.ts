@@ -39,6 +39,7 @@ export {
   type OrderbookService,
   type OrderbookServiceParts,
 } from './orderbook-service.js';
+export { ElectrumChain, type ElectrumChainInit } from './electrum-chain.js';
 export {
   createConfigSchema,
   type NodeConfig,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../core/index.js';
 import {
   BITCOIN_NETWORKS,
+  ChainBondAssessor,
   defaultDirectories,
   MultiDirectoryClient,
   NickIdentity,
@@ -10,6 +11,7 @@ import {
   type BondAssessor,
   type OrderbookJson,
 } from '../directory/index.js';
+import { ElectrumChain } from './electrum-chain.js';
 import type { Service, ServiceDefinition } from './service.js';
 
 const directoryAddress = z.string().refine((s) => {
@@ -44,6 +46,22 @@ export const orderbookConfigSchema = z.object({
   connectTimeoutSec: z.number().positive().default(120),
   /** Collections an offer may miss in a row before it is removed. */
   missingRefreshes: z.number().int().min(1).max(100).default(2),
+  /**
+   * An Electrum server to check fidelity bonds against (UTXO exists, unspent, script, expiry)
+   * and value them; without it bonds are shown as `unchecked`. Reached through `socks` when set.
+   */
+  electrum: z
+    .object({
+      /** `host:port` of the server. */
+      server: hostPort,
+      /** `ssl` (TLS, certificate not checked, as Electrum clients do) or `tcp`. */
+      transport: z.enum(['tcp', 'ssl']).default('ssl'),
+      /** Connect deadline in seconds. */
+      connectTimeoutSec: z.number().positive().default(30),
+      /** Per-request deadline in seconds. */
+      requestTimeoutSec: z.number().positive().default(30),
+    })
+    .optional(),
 });
 
 /** The validated `services.orderbook` config. */
@@ -108,6 +126,20 @@ export function createOrderbookWatcher(
   });
 }
 
+/** The Electrum chain view of the `electrum` section (through `socks` when one is set). */
+function electrumChainFor(config: OrderbookConfig, logger: Logger): ElectrumChain {
+  const e = config.electrum!;
+  const server = splitHostPort(e.server);
+  return new ElectrumChain({
+    ...server,
+    transport: e.transport,
+    connectTimeout: e.connectTimeoutSec * 1000,
+    requestTimeout: e.requestTimeoutSec * 1000,
+    logger,
+    ...(config.socks === undefined ? {} : { proxy: splitHostPort(config.socks) }),
+  });
+}
+
 const EMPTY_BOOK: OrderbookJson = { offers: [], fidelitybonds: [] };
 
 /**
@@ -124,8 +156,13 @@ export const orderbookServiceDefinition: ServiceDefinition<OrderbookConfig> = {
   name: 'orderbook',
   schema: orderbookConfigSchema,
   create(config, ctx): OrderbookService {
-    const watcher = createOrderbookWatcher(config, { logger: ctx.logger });
+    const chain = config.electrum === undefined ? undefined : electrumChainFor(config, ctx.logger);
+    const watcher = createOrderbookWatcher(config, {
+      logger: ctx.logger,
+      ...(chain === undefined ? {} : { bonds: new ChainBondAssessor({ chain }) }),
+    });
     let started = false;
+    let stopping: Promise<void> | undefined;
     return {
       name: 'orderbook',
       async start() {
@@ -133,7 +170,11 @@ export const orderbookServiceDefinition: ServiceDefinition<OrderbookConfig> = {
         await watcher.start();
       },
       stop() {
-        return watcher.stop();
+        stopping ??= (async () => {
+          await watcher.stop();
+          await chain?.close();
+        })();
+        return stopping;
       },
       get stats() {
         // `connections` (directories connected) and `peers` (makers in the book) are gauges.

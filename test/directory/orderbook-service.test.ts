@@ -14,7 +14,12 @@ import {
 import { serviceDefinitions } from '../../src/node/services.js';
 import { openStore } from '../../src/store/index.js';
 import { until } from './net.js';
-import { addr, startDirectories, startMaker } from './market.js';
+import { addr, bondCertificate, startDirectories, startMaker } from './market.js';
+import { randomBytes } from 'node:crypto';
+import { signBondCertificate } from '../../src/directory/market/fidelity-bond.js';
+import { bondWitnessScript } from '../../src/directory/market/bond-script.js';
+import { publicKeyOf } from '../../src/directory/wire/bitcoin-message.js';
+import { p2wshScript, startElectrumRegtest } from '../helpers/electrum-regtest/index.js';
 
 test('orderbook service: config defaults, bad directories refused, default list per network', () => {
   assert.ok(serviceDefinitions.includes(orderbookServiceDefinition), 'registered with the node');
@@ -76,6 +81,86 @@ test('orderbook service: snapshot() and subscribe() follow the book', async (t) 
     await service.stop();
     await maker.stop();
     await d1!.stop();
+    store.close();
+  }
+});
+
+test('orderbook service: bonds checked on a regtest Electrum server; a bond over a made-up txid is invalid with its reason', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'peerway-orderbook-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const electrum = await startElectrumRegtest();
+  const [d1] = await startDirectories(1);
+  // A real bond: the utxo key signs the certificate, the output pays to its timelocked script.
+  const utxoSecret = randomBytes(32);
+  const certSecret = randomBytes(32);
+  const utxoPubkey = publicKeyOf(utxoSecret);
+  const certPubkey = publicKeyOf(certSecret);
+  const locktime = Math.floor(Date.now() / 1000) + 3 * 365 * 24 * 3600;
+  const output = electrum.chain.addOutput(
+    p2wshScript(bondWitnessScript(utxoPubkey, locktime)),
+    250_000_000n,
+    {
+      confirmations: 2,
+    },
+  );
+  const real = await startMaker([d1!], 0, {
+    orderbookInterval: 50,
+    bond: {
+      certSecretKey: certSecret,
+      certPubkey,
+      certSignature: signBondCertificate(utxoSecret, certPubkey, 52),
+      certExpiry: 52,
+      utxoPubkey,
+      txid: output.txid,
+      vout: output.vout,
+      locktime,
+    },
+  });
+  // The fixture bond: signatures fine, outpoint invented.
+  const fake = await startMaker([d1!], 1, { orderbookInterval: 50, bond: bondCertificate() });
+  const store = openStore(':memory:');
+  const config = orderbookConfigSchema.parse({
+    enabled: true,
+    network: 'signet',
+    directories: [addr(d1!)],
+    refreshIntervalSec: 0.2,
+    minWaitSec: 0.3,
+    quietPeriodSec: 0.2,
+    timeoutSec: 5,
+    connectTimeoutSec: 3,
+    electrum: { server: `127.0.0.1:${electrum.tcpPort}`, transport: 'tcp' },
+  });
+  const service = orderbookServiceDefinition.create(config, { logger: silentLogger, dataDir, store });
+  try {
+    await service.start();
+    assert.ok(isOrderbookService(service), 'orderbook service');
+    await until(
+      () => service.snapshot().fidelitybonds.length === 2 && service.snapshot().offers.length === 4,
+      10_000,
+      'both bonds assessed',
+    );
+    const json = service.snapshot();
+    const realBond = json.fidelitybonds.find((b) => b.counterparty === real.nick)!;
+    const fakeBond = json.fidelitybonds.find((b) => b.counterparty === fake.nick)!;
+    assert.equal(realBond.status, 'valid', JSON.stringify(realBond));
+    assert.equal(realBond.amount, 250_000_000);
+    assert.equal(realBond.utxo_confirmations, 2);
+    assert.deepEqual(realBond.utxo, { txid: output.txid, vout: output.vout });
+    assert.ok(realBond.bond_value > 0, 'valued');
+    assert.deepEqual([fakeBond.status, fakeBond.reason, fakeBond.bond_value], ['invalid', 'utxo-missing', 0]);
+    for (const o of json.offers) {
+      assert.equal(
+        o.fidelity_bond_value,
+        o.counterparty === real.nick ? realBond.bond_value : 0,
+        o.counterparty,
+      );
+    }
+  } finally {
+    await service.stop();
+    await real.stop();
+    await fake.stop();
+    await d1!.stop();
+    await electrum.stop();
     store.close();
   }
 });

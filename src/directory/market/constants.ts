@@ -114,3 +114,14 @@ export const DEFAULT_WATCH_RECONNECT_INTERVAL_MS = 30_000;
  * `DEFAULT_ORDERBOOK_RATE_INTERVAL`, one response per peer per interval).
  */
 export const DEFAULT_ORDERBOOK_ANSWER_INTERVAL_MS = 10_000;
+
+/** Fidelity bonds: yearly interest rate (reference `[POLICY] interest_rate` default, `_DEFAULT_INTEREST_RATE`). */
+export const BOND_INTEREST_RATE = 0.015;
+/** Fidelity bonds: exponent on the time value (reference `[POLICY] bond_value_exponent` default). */
+export const BOND_VALUE_EXPONENT = 1.3;
+/** Fidelity bonds: the year the formula counts in, 365.2425 days (the reference's `YEAR`). */
+export const GREGORIAN_YEAR_SECONDS = 60 * 60 * 24 * 365.2425;
+/** Fidelity bonds: a certificate expiry counts in retarget periods of this many blocks (reference `RETARGET_INTERVAL`). */
+export const BOND_RETARGET_INTERVAL = 2016;
+/** Bond look-ups a chain view runs at once (ours: keeps one Electrum connection's queue short). */
+export const BOND_LOOKUP_CONCURRENCY = 8;

@@ -78,3 +78,14 @@ export {
   type OrderbookWatcherStats,
   type WatcherRefresh,
 } from './orderbook-watcher.js';
+export { type BondValueInput, fidelityBondValue } from './bond-value.js';
+export { bondOutputScript, bondWitnessScript } from './bond-script.js';
+export {
+  type BondChain,
+  type BondCheckOptions,
+  ChainBondAssessor,
+  type ChainBondAssessorInit,
+  type ChainOutput,
+  type ChainTip,
+  checkBond,
+} from './bond-chain.js';
