@@ -130,6 +130,8 @@ export const ErrorCodes = {
   ORDERBOOK_SEND_FAILED: 'ERR_ORDERBOOK_SEND_FAILED',
   /** No direct link and no directory can reach the recipient. */
   ORDERBOOK_NO_ROUTE: 'ERR_ORDERBOOK_NO_ROUTE',
+  /** The chain view (an Electrum server) answered a bond look-up with something malformed. */
+  ORDERBOOK_CHAIN_BAD_REPLY: 'ERR_ORDERBOOK_CHAIN_BAD_REPLY',
   /** A NaCl public key is not 32 bytes of hex. */
   ENCRYPTION_BAD_KEY: 'ERR_ENCRYPTION_BAD_KEY',
   /** Encryption or decryption was attempted before the counterparty's key was set. */

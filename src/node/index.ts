@@ -33,6 +33,14 @@ export { directoryServiceDefinition, type DirectoryConfig } from './directory-se
 export { discoveryServiceDefinition, type DiscoveryConfig } from './discovery-service.js';
 export { overlayServiceDefinition, type OverlayConfig } from './overlay-service.js';
 export {
+  orderbookServiceDefinition,
+  isOrderbookService,
+  type OrderbookConfig,
+  type OrderbookService,
+  type OrderbookServiceParts,
+} from './orderbook-service.js';
+export { ElectrumChain, type ElectrumChainInit } from './electrum-chain.js';
+export {
   createConfigSchema,
   type NodeConfig,
   type ServiceConfig,
