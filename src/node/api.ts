@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCodes, isPeerwayError } from '../core/index.js';
 import type { StaticFile } from './dashboard-files.js';
 import type { EventStream } from './event-stream.js';
+import { isOrderbookService } from './orderbook-service.js';
 import type { RouteRequest, RouteResult, Routes } from './http-server.js';
 import type { RateHistory } from './rate-history.js';
 import type { ServiceHost } from './service-host.js';
@@ -81,9 +82,8 @@ export function apiRoutes(ctx: ApiContext): Routes {
     '/api/orderbook': () => {
       const { service, fail } = running('orderbook');
       if (fail !== undefined) return fail;
-      const view = service!.view?.();
-      if (view === undefined) return error(501, 'the orderbook service has no view');
-      return { json: view };
+      if (!isOrderbookService(service)) return error(501, 'the orderbook service has no book');
+      return { json: service.snapshot() };
     },
     '/api/:service/peers': {
       get: (req) => {

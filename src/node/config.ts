@@ -41,6 +41,11 @@ export interface NodeConfig {
      * (`npm start` turns it on; `--no-demo` off). @default false
      */
     enabled: boolean;
+    /**
+     * Ports of the demo's own directories on 127.0.0.1, one directory each (0: a free port).
+     * @default [0, 0]
+     */
+    directoryPorts: number[];
   };
   /**
    * One section per registered service, keyed by its name, validated by that service's own
@@ -89,7 +94,10 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
         .strict()
         .prefault({}),
       demo: z
-        .object({ enabled: z.boolean().default(false) })
+        .object({
+          enabled: z.boolean().default(false),
+          directoryPorts: z.array(z.number().int().min(0).max(65535)).max(8).default([0, 0]),
+        })
         .strict()
         .prefault({}),
       services: z.object(sections).strict().prefault({}),

@@ -28,9 +28,10 @@ export interface EventStreamStats {
 export interface EventStreamInit {
   /**
    * The sections, each read on every tick while a stream is open: its JSON is sent as an event
-   * named after it when it differs from the last one sent.
+   * named after it when it differs from the last one sent. A section with `changed` is read only
+   * when `changed()` says so (a large one that announces its changes, such as the orderbook).
    */
-  sections: Record<string, () => unknown>;
+  sections: Record<string, EventSection>;
   /** Time between ticks. @default EVENT_INTERVAL_MS (500 ms) */
   intervalMs?: number;
   /** @default MAX_EVENT_STREAMS (64) */
@@ -41,6 +42,9 @@ export interface EventStreamInit {
   heartbeatMs?: number;
   logger: Logger;
 }
+
+/** A section: a reader, or a reader with a change flag. */
+export type EventSection = (() => unknown) | { read: () => unknown; changed: () => boolean };
 
 interface Client {
   res: ServerResponse;
@@ -60,7 +64,7 @@ interface Client {
 export class EventStream {
   readonly stats: EventStreamStats = { streams: 0, refused: 0, stalled: 0, skipped: 0, sent: 0, ticks: 0 };
   readonly #clients = new Set<Client>();
-  readonly #sections: Record<string, () => unknown>;
+  readonly #sections: Record<string, EventSection>;
   readonly #last = new Map<string, string>();
   readonly #intervalMs: number;
   readonly #maxStreams: number;
@@ -147,8 +151,9 @@ export class EventStream {
 
   /** Serializes one section; a section that throws is logged and skipped this tick. */
   #read(name: string): string | undefined {
+    const section = this.#sections[name]!;
     try {
-      return JSON.stringify(this.#sections[name]!());
+      return JSON.stringify(typeof section === 'function' ? section() : section.read());
     } catch (err) {
       this.#logger.warn({ err: String(err), section: name }, 'event section failed');
       return undefined;
@@ -159,7 +164,8 @@ export class EventStream {
     this.stats.ticks++;
     const now = Date.now();
     const changed: string[] = [];
-    for (const name of Object.keys(this.#sections)) {
+    for (const [name, section] of Object.entries(this.#sections)) {
+      if (typeof section !== 'function' && this.#last.has(name) && !section.changed()) continue;
       const json = this.#read(name);
       if (json === undefined || this.#last.get(name) === json) continue;
       this.#last.set(name, json);

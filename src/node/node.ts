@@ -27,7 +27,8 @@ import {
 } from './constants.js';
 import { createDemoService } from './demo/index.js';
 import { loadDashboardFiles, type StaticFile } from './dashboard-files.js';
-import { EventStream, type EventStreamStats } from './event-stream.js';
+import { EventStream, type EventSection, type EventStreamStats } from './event-stream.js';
+import { isOrderbookService } from './orderbook-service.js';
 import { openFileLimit } from './file-limit.js';
 import type { HttpStats } from './http-connections.js';
 import { HttpServer, type Routes } from './http-server.js';
@@ -280,6 +281,7 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
         services: () => this.services(),
         dataDir: this.#config.dataDir,
         logger,
+        directoryPorts: this.#config.demo.directoryPorts,
       });
       hosts.push(new ServiceHost('demo', () => demo, logger));
     }
@@ -300,15 +302,41 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
   }
 
   /** The event stream's sections: the overview, and each service's own view. */
-  #sections(): Record<string, () => unknown> {
-    const sections: Record<string, () => unknown> = {
+  #sections(): Record<string, EventSection> {
+    const sections: Record<string, EventSection> = {
       overview: () => overview({ hosts: () => this.#hosts, rates: this.#rates }),
     };
     for (const host of this.#hosts) {
       if (host.name === 'overview') continue;
+      if (host.name === 'orderbook') {
+        sections.orderbook = this.#orderbookSection(host);
+        continue;
+      }
       sections[host.name] = () => host.service?.view?.() ?? null;
     }
     return sections;
+  }
+
+  /**
+   * The orderbook is read only after it announced a change: serializing ten thousand offers on
+   * every tick would cost the node more than every page together.
+   */
+  #orderbookSection(host: ServiceHost): EventSection {
+    let dirty = true;
+    let subscribed: unknown;
+    return {
+      read: () => {
+        const service = host.service;
+        if (!isOrderbookService(service)) return null;
+        if (subscribed !== service) {
+          subscribed = service;
+          service.subscribe(() => (dirty = true));
+        }
+        dirty = false;
+        return service.snapshot();
+      },
+      changed: () => dirty || subscribed !== host.service,
+    };
   }
 
   #routes(): Routes {

@@ -82,6 +82,12 @@ export function presetLayer(
       bootstrap: p.ipv8.addresses,
       communities: [{ id: p.ipv8.community }],
     },
+    orderbook: {
+      enabled: true,
+      network: p.joinmarket.network,
+      directories: p.joinmarket.directories,
+      socks: p.joinmarket.socks,
+    },
   };
   return {
     source: `--preset ${name}`,

@@ -32,7 +32,7 @@ export const DEMO_COMMUNITY_ID = '7065657277617964656d6f636f6d6d756e697479';
 
 /** Sizes and pace of the demo network. */
 export interface DemoSizes {
-  /** Directories besides the node's own. @default 2 */
+  /** Directories besides the node's own. @default 2 (one per directory port) */
   directories: number;
   /** Makers, each on every directory. @default 12 */
   makers: number;
@@ -67,6 +67,8 @@ export interface DemoInit {
   dataDir: string;
   logger: Logger;
   sizes?: Partial<DemoSizes>;
+  /** Ports of the demo's directories on 127.0.0.1 (0: free ones). @default two free ports */
+  directoryPorts?: readonly number[];
 }
 
 function pick<T>(items: readonly T[]): T {
@@ -122,7 +124,8 @@ function discoveryHost(i: number): string {
  * starts its peers against their addresses. Its info says it is a demo and how big it is.
  */
 export function createDemoService(init: DemoInit): Service {
-  const sizes: DemoSizes = { ...DEFAULT_DEMO_SIZES, ...init.sizes };
+  const ports = init.directoryPorts ?? [0, 0];
+  const sizes: DemoSizes = { ...DEFAULT_DEMO_SIZES, directories: ports.length, ...init.sizes };
   const log = init.logger;
   const folder = join(init.dataDir, 'demo');
   const directories: DirectoryServer[] = [];
@@ -168,6 +171,8 @@ export function createDemoService(init: DemoInit): Service {
       offers: randomOffers(),
       ...(Math.random() < 0.35 ? { bond: demoBond() } : {}),
       connectionTimeout: 10_000,
+      // Served locations are what directories list in their peerlists, as real makers' onions are.
+      serve: { host: '127.0.0.1', port: 0 },
       logger: log.child({ demo: 'maker' }),
     });
     makers.add(maker);
@@ -193,7 +198,7 @@ export function createDemoService(init: DemoInit): Service {
     for (let i = 0; i < sizes.directories; i++) {
       const server = new DirectoryServer({
         host: '127.0.0.1',
-        port: 0,
+        port: ports[i] ?? 0,
         network,
         motd: `peerway demo directory ${i + 1}`,
         logger: log.child({ demo: 'directory' }),
