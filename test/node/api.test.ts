@@ -1,6 +1,8 @@
 // The node's JSON API over real HTTP, with the real services on loopback: peer tables, adding a
 // discovery peer with and without the token, overlay communities, the event stream, the dashboard
 // files, and a failed service's reason.
+// Tests read arbitrary fields of the JSON answers; they assert on them rather than type them.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
