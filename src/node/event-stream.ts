@@ -50,14 +50,16 @@ interface Client {
   res: ServerResponse;
   /** Set while the socket is backed up: nothing is written until it drains. */
   blockedSince: number | undefined;
+  /** An update was skipped while backed up: every section is sent again on drain. */
+  missed: boolean;
 }
 
 /**
  * Server-sent events for the dashboard (`GET /api/events`). One timer reads the sections a few
  * times a second, serializes each once, and writes the ones that changed to every stream, so the
  * cost of a tick is one serialization plus one write per open page. A new stream first gets every
- * section. A client that stops reading is sent nothing while its socket is backed up (it gets
- * every section again once it drains) and is closed after {@link EVENT_STALL_TIMEOUT_MS}: it holds
+ * section. A client that stops reading is sent nothing while its socket is backed up (when an
+ * update was skipped meanwhile, it gets every section again once it drains) and is closed after {@link EVENT_STALL_TIMEOUT_MS}: it holds
  * at most one update beyond the kernel's buffer. Streams are capped; the timer runs only while
  * one is open.
  */
@@ -108,12 +110,13 @@ export class EventStream {
     // Long-lived: the idle timeout must not cut it (the heartbeat keeps traffic flowing, and a
     // stalled reader is closed by the stall check instead).
     req.socket.setTimeout(0);
-    const client: Client = { res, blockedSince: undefined };
+    const client: Client = { res, blockedSince: undefined, missed: false };
     this.#clients.add(client);
     this.stats.streams = this.#clients.size;
     res.on('drain', () => {
-      if (client.blockedSince === undefined) return;
       client.blockedSince = undefined;
+      if (!client.missed) return;
+      client.missed = false;
       this.#sendAll(client);
     });
     res.once('close', () => {
@@ -176,7 +179,10 @@ export class EventStream {
         if (now - client.blockedSince > this.#stallTimeoutMs) {
           this.stats.stalled++;
           client.res.destroy();
-        } else if (changed.length > 0) this.stats.skipped++;
+        } else if (changed.length > 0) {
+          this.stats.skipped++;
+          client.missed = true;
+        }
         continue;
       }
       if (changed.length > 0) this.#write(client, changed.join(''), changed.length);
