@@ -62,29 +62,25 @@ test('dashboard: every panel fills from the demo network, offers come and go, a 
   await page.locator('#demo-banner').filter({ hasText: 'DEMO' }).waitFor({ timeout: 30_000 });
 
   // Directory: the demo's makers; discovery: the demo's servers; overlay: the demo's peers.
+  await page.waitForFunction("document.querySelectorAll('#directory-peers tbody tr').length >= 12", null, {
+    timeout: 45_000,
+  });
+  await page.waitForFunction("document.querySelectorAll('#discovery-servers tbody tr').length >= 5", null, {
+    timeout: 45_000,
+  });
   await page.waitForFunction(
-    () => document.querySelectorAll('#directory-peers tbody tr').length >= 12,
-    null,
-    {
-      timeout: 45_000,
-    },
-  );
-  await page.waitForFunction(
-    () => document.querySelectorAll('#discovery-servers tbody tr').length >= 5,
-    null,
-    {
-      timeout: 45_000,
-    },
-  );
-  await page.waitForFunction(
-    () => Number(document.querySelector('.community')?.getAttribute('data-nodes') ?? 0) >= 20,
+    "Number(document.querySelector('.community')?.getAttribute('data-nodes') ?? 0) >= 20",
     null,
     { timeout: 45_000 },
   );
   // Orderbook: the demo makers' offers.
-  await page.waitForFunction(() => document.querySelectorAll('#orderbook-table tbody tr').length >= 6, null, {
-    timeout: 45_000,
-  });
+  await page.waitForFunction(
+    "document.querySelectorAll('#orderbook-table tr[data-maker]').length >= 6",
+    null,
+    {
+      timeout: 45_000,
+    },
+  );
 
   // An offer a maker announces appears; withdrawn, it leaves.
   const maker = new MakerClient({
@@ -96,6 +92,8 @@ test('dashboard: every panel fills from the demo network, offers come and go, a 
   });
   t.after(() => maker.stop());
   await maker.start();
+  // The table draws only the rows in view: filter it down to this maker, as a user would.
+  await page.fill('#orderbook-filters input[name="maker"]', maker.nick);
   const row = page.locator(`#orderbook-table tr[data-maker="${maker.nick}"][data-oid="7"]`);
   await row.waitFor({ state: 'attached', timeout: 45_000 });
   assert.match((await row.textContent()) ?? '', /4321/, 'the row shows the offer');

@@ -133,26 +133,50 @@ function filteredOffers() {
   });
 }
 
+/** Height of one orderbook row in pixels (fixed in style.css, so the table can be virtual). */
+const ROW_HEIGHT = 22;
+/** Rows drawn above and below the visible ones. */
+const ROW_OVERSCAN = 20;
+
+/**
+ * Filters and sorts the book, then draws only the rows in view (plus a margin): ten thousand
+ * offers cost one sort, not ten thousand table rows.
+ */
 function renderOrderbookTable() {
   const { key, asc } = state.sort;
-  const rows = filteredOffers();
   const numeric = key !== 'counterparty' && key !== 'ordertype';
-  rows.sort((a, b) => {
-    const x = numeric ? Number(a[key]) || 0 : String(a[key]);
-    const y = numeric ? Number(b[key]) || 0 : String(b[key]);
-    return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
-  });
-  const html = rows.map(
-    (o) =>
-      `<tr data-maker="${esc(o.counterparty)}" data-oid="${esc(o.oid)}"><td>${esc(o.counterparty)}</td><td class="num">${esc(o.oid)}</td><td>${esc(o.ordertype)}</td><td class="num">${num(o.minsize)}</td><td class="num">${num(o.maxsize)}</td><td class="num">${num(o.txfee)}</td><td class="num">${esc(o.cjfee)}</td><td class="num">${num(o.fidelity_bond_value ?? 0)}</td></tr>`,
-  );
-  $('#orderbook-table tbody').innerHTML = html.join('');
+  // Each row's sort key is computed once, not once per comparison.
+  const keyed = filteredOffers().map((o) => ({ o, k: numeric ? Number(o[key]) || 0 : String(o[key]) }));
+  const dir = asc ? 1 : -1;
+  keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
+  const rows = keyed.map((x) => x.o);
+  state.rows = rows;
+  renderOrderbookWindow();
   for (const th of document.querySelectorAll('#orderbook-table th')) {
     th.classList.toggle('sorted', th.dataset.sort === key);
     th.classList.toggle('asc', th.dataset.sort === key && asc);
   }
   const total = state.orderbook?.offers?.length ?? 0;
   $('#orderbook-count').textContent = `${rows.length} of ${total} offers`;
+}
+
+function renderOrderbookWindow() {
+  const rows = state.rows ?? [];
+  const box = $('#orderbook-scroll');
+  const first = Math.max(0, Math.floor(box.scrollTop / ROW_HEIGHT) - ROW_OVERSCAN);
+  const last = Math.min(
+    rows.length,
+    first + Math.ceil((box.clientHeight || 420) / ROW_HEIGHT) + 2 * ROW_OVERSCAN,
+  );
+  const html = [`<tr class="spacer" style="height:${first * ROW_HEIGHT}px"></tr>`];
+  for (let i = first; i < last; i++) {
+    const o = rows[i];
+    html.push(
+      `<tr data-maker="${esc(o.counterparty)}" data-oid="${esc(o.oid)}"><td>${esc(o.counterparty)}</td><td class="num">${esc(o.oid)}</td><td>${esc(o.ordertype)}</td><td class="num">${num(o.minsize)}</td><td class="num">${num(o.maxsize)}</td><td class="num">${num(o.txfee)}</td><td class="num">${esc(o.cjfee)}</td><td class="num">${num(o.fidelity_bond_value ?? 0)}</td></tr>`,
+    );
+  }
+  html.push(`<tr class="spacer" style="height:${(rows.length - last) * ROW_HEIGHT}px"></tr>`);
+  $('#orderbook-table tbody').innerHTML = html.join('');
 }
 
 function renderBonds() {
@@ -430,6 +454,7 @@ function render(section, data) {
 window.peerwayDashboard = { render, state };
 
 $('#orderbook-filters').addEventListener('input', () => renderOrderbookTable());
+$('#orderbook-scroll').addEventListener('scroll', () => renderOrderbookWindow(), { passive: true });
 $('#orderbook-table thead').addEventListener('click', (event) => {
   const key = event.target.closest('th')?.dataset.sort;
   if (key === undefined) return;
