@@ -35,6 +35,13 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's ES modules run in the browser.
+    files: ['src/node/dashboard/**/*.js'],
+    languageOptions: {
+      globals: { FormData: 'readonly', URLSearchParams: 'readonly', location: 'readonly', Intl: 'readonly' },
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

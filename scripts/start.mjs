@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { copyAssets } from './copy-assets.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const entry = join(root, 'dist', 'cli', 'main.js');
@@ -38,6 +39,7 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < newestInput()) {
     console.error('peerway: build failed');
     process.exit(build.status ?? 1);
   }
+  copyAssets();
 }
 
 process.argv = [process.execPath, entry, 'node', ...process.argv.slice(2)];

@@ -66,6 +66,10 @@ export const ErrorCodes = {
   SERVICE_START_FAILED: 'ERR_SERVICE_START_FAILED',
   /** The config file could not be read or is not valid JSON. */
   CONFIG_READ_FAILED: 'ERR_CONFIG_READ_FAILED',
+  /** A file the node serves or reads (the dashboard, a preset) is missing. */
+  NOT_FOUND: 'ERR_NOT_FOUND',
+  /** The node's API answered with an error, or could not be reached (CLI `status`, `peers`). */
+  API_FAILED: 'ERR_API_FAILED',
 
   // --- multistream ---
   /** The peer answered `na` to every protocol we proposed. */
@@ -126,6 +130,8 @@ export const ErrorCodes = {
   ORDERBOOK_SEND_FAILED: 'ERR_ORDERBOOK_SEND_FAILED',
   /** No direct link and no directory can reach the recipient. */
   ORDERBOOK_NO_ROUTE: 'ERR_ORDERBOOK_NO_ROUTE',
+  /** The chain view (an Electrum server) answered a bond look-up with something malformed. */
+  ORDERBOOK_CHAIN_BAD_REPLY: 'ERR_ORDERBOOK_CHAIN_BAD_REPLY',
   /** A NaCl public key is not 32 bytes of hex. */
   ENCRYPTION_BAD_KEY: 'ERR_ENCRYPTION_BAD_KEY',
   /** Encryption or decryption was attempted before the counterparty's key was set. */

@@ -31,6 +31,8 @@ export interface LoadConfigOptions {
   defaults?: readonly ConfigLayer[];
   /** JSON config file. @default env.PEERWAY_CONFIG, else none (all defaults) */
   file?: string | undefined;
+  /** Layers under the config file, lowest first (a preset such as `--preset signet`). @default [] */
+  base?: readonly ConfigLayer[];
   /** Environment to read PEERWAY_* overrides from. @default {} (the CLI passes process.env) */
   env?: Readonly<Record<string, string | undefined>>;
   /** Layers above the environment, lowest first (the CLI's flags). @default [] */
@@ -56,7 +58,7 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(options: LoadConfigOptions = {}): NodeConfig {
   const env = options.env ?? {};
-  const layers: ConfigLayer[] = [...(options.defaults ?? [])];
+  const layers: ConfigLayer[] = [...(options.defaults ?? []), ...(options.base ?? [])];
   const file = options.file ?? env[ENV_CONFIG_FILE];
   if (file !== undefined && file !== '') layers.push({ source: file, values: readConfigFile(file) });
   layers.push(...environmentLayers(env), ...(options.layers ?? []));

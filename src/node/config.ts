@@ -35,6 +35,18 @@ export interface NodeConfig {
     /** pino level: trace, debug, info, warn, error, fatal or silent. @default 'info' */
     level: LogLevel;
   };
+  demo: {
+    /**
+     * Run the demo network beside the node: real peers on loopback that the dashboard shows
+     * (`npm start` turns it on; `--no-demo` off). @default false
+     */
+    enabled: boolean;
+    /**
+     * Ports of the demo's own directories on 127.0.0.1, one directory each (0: a free port).
+     * @default [0, 0]
+     */
+    directoryPorts: number[];
+  };
   /**
    * One section per registered service, keyed by its name, validated by that service's own
    * schema; an absent section gets the schema's defaults (services are normally disabled by
@@ -79,6 +91,13 @@ export function createConfigSchema(definitions: readonly ServiceDefinition[]): z
         .prefault({}),
       log: z
         .object({ level: z.enum(LOG_LEVELS).default(DEFAULT_LOG_LEVEL) })
+        .strict()
+        .prefault({}),
+      demo: z
+        .object({
+          enabled: z.boolean().default(false),
+          directoryPorts: z.array(z.number().int().min(0).max(65535)).max(8).default([0, 0]),
+        })
         .strict()
         .prefault({}),
       services: z.object(sections).strict().prefault({}),

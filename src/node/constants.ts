@@ -90,6 +90,33 @@ export const ENV_OVERRIDES = {
 /** The environment variable naming the config file when `--config` is not given. */
 export const ENV_CONFIG_FILE = 'PEERWAY_CONFIG';
 
+/** Largest request body a POST route reads (a peer to add is a few hundred bytes). */
+export const MAX_REQUEST_BODY_BYTES = 8 * 1024;
+
+/** Time a POST has to deliver its body. */
+export const HTTP_BODY_TIMEOUT_MS = 5000;
+
+/** The file in the data directory holding the API token (like bitcoind's `.cookie`). */
+export const API_TOKEN_FILE = 'api.token';
+
+/** Most event streams (`/api/events`) open at once; past it a new one gets 503. */
+export const MAX_EVENT_STREAMS = 64;
+
+/** Event streams are updated at most this often (a few updates a second). */
+export const EVENT_INTERVAL_MS = 500;
+
+/** A comment line keeps an idle event stream (and its proxies) from timing out. */
+export const EVENT_HEARTBEAT_MS = 15_000;
+
+/**
+ * An event stream whose socket has not drained for this long is closed; while it is backed up it
+ * is sent nothing, so a client that never reads costs at most one update and the kernel's buffer.
+ */
+export const EVENT_STALL_TIMEOUT_MS = 10_000;
+
+/** How many one-second samples of message rates the overview keeps (five minutes). */
+export const RATE_HISTORY_SECONDS = 300;
+
 /** Log fields pino replaces with `[redacted]`, in case a caller forgets the rule about secrets. */
 export const REDACTED_LOG_PATHS = [
   'password',

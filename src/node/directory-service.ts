@@ -172,6 +172,9 @@ export function makerClientOptions(
   return init;
 }
 
+/** Most peers the dashboard's directory panel lists (the API lists all). */
+export const VIEW_MAX_PEERS = 500;
+
 /**
  * The node's JoinMarket directory: a `DirectoryServer` on the configured address, optionally
  * published as an onion service, with a nick that survives restarts.
@@ -218,11 +221,39 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
         if (server === undefined) return {};
         return maker === undefined ? server.stats : { ...server.stats, maker: maker.stats };
       },
+      messageCount() {
+        if (server === undefined) return 0;
+        return Object.values(server.stats.relayed).reduce((a, b) => a + b, 0);
+      },
+      peers() {
+        return server?.listPeers() ?? [];
+      },
+      view() {
+        if (server === undefined) return null;
+        const st = server.stats;
+        return {
+          nick: server.nick,
+          location: server.location,
+          network: server.options.network,
+          connections: st.connections,
+          connectionsTotal: st.connectionsTotal,
+          peerCount: st.peers,
+          peers: server.listPeers().slice(0, VIEW_MAX_PEERS),
+          relayed: { ...st.relayed },
+          dropped: { ...st.dropped },
+          evicted: { ...st.evicted },
+          handshakesAccepted: st.handshakesAccepted,
+          handshakesRejected: { ...st.handshakesRejected },
+          bytesIn: st.bytesIn,
+          bytesOut: st.bytesOut,
+        };
+      },
       info() {
         if (server === undefined) return {};
         return {
           nick: server.nick,
           location: server.location,
+          listen: `${server.address.host}:${server.address.port}`,
           network: server.options.network,
           peers: server.stats.peers,
           connections: server.stats.connections,

@@ -6,9 +6,13 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ErrorCodes, PeerwayError } from '../core/index.js';
 import {
   createSqlitePeerStore,
   DiscoveryNode,
+  newPeerRecord,
+  parseSeed,
+  type PeerRecord,
   type SocksProxy,
   type TlsIdentity,
 } from '../discovery/index.js';
@@ -107,6 +111,95 @@ export function createDiscoveryNode(config: DiscoveryConfig, ctx: ServiceContext
   });
 }
 
+/** Verification results the dashboard's discovery panel keeps (newest last). */
+export const VERIFICATION_HISTORY = 100;
+
+/** Most servers the dashboard's discovery panel lists (the API lists all). */
+export const VIEW_MAX_SERVERS = 500;
+
+/** Seconds between looks at the peer table for new verification results. */
+const VERIFICATION_POLL_MS = 1000;
+
+/** One verification the maintenance loop finished, as the dashboard streams it. */
+export interface VerificationResult {
+  /** Unix milliseconds. */
+  time: number;
+  host: string;
+  ok: boolean;
+  /** Consecutive failures after this try. */
+  failures: number;
+}
+
+/** Where a server was heard of, in the dashboard's words: seed, add_peer, peer list, irc or api. */
+export function sourceKind(source: string): string {
+  if (source === 'seed') return 'seed';
+  if (source.startsWith('add_peer')) return 'add_peer';
+  if (source.startsWith('peer')) return 'peer list';
+  if (source.startsWith('irc')) return 'irc';
+  return source.split(':', 1)[0]!;
+}
+
+/** One row of the server table (`GET /api/discovery/peers`). */
+export function serverRow(r: PeerRecord): Record<string, unknown> {
+  return {
+    host: r.host,
+    tcpPort: r.tcpPort,
+    sslPort: r.sslPort,
+    protocol: r.protocolMax,
+    lastGood: r.lastGood,
+    lastTry: r.lastTry,
+    failures: r.tryCount,
+    source: sourceKind(r.source),
+    reportedBy: r.source,
+  };
+}
+
+/**
+ * Notices finished verifications by comparing each record's last try with the one seen before:
+ * the peer store records outcomes, not events, so the stream is read from it (once a second, and
+ * only when the store's generation moved).
+ */
+class VerificationLog {
+  readonly results: VerificationResult[] = [];
+  readonly #seen = new Map<string, number>();
+  #generation = -1;
+  #timer: NodeJS.Timeout | undefined;
+
+  start(node: DiscoveryNode): void {
+    this.#poll(node, false);
+    this.#timer = setInterval(() => this.#poll(node, true), VERIFICATION_POLL_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #poll(node: DiscoveryNode, record: boolean): void {
+    if (node.store.generation === this.#generation) return;
+    this.#generation = node.store.generation;
+    for (const r of node.store.all()) {
+      const before = this.#seen.get(r.host);
+      this.#seen.set(r.host, r.lastTry);
+      if (!record || r.lastTry === 0 || before === r.lastTry) continue;
+      this.results.push({ time: r.lastTry, host: r.host, ok: r.lastGood >= r.lastTry, failures: r.tryCount });
+      if (this.results.length > VERIFICATION_HISTORY) this.results.shift();
+    }
+  }
+}
+
+/** Reads `{ "peer": "host s50002 t50001" }` (or `host:port`), as `electrumx_rpc add_peer` takes it. */
+function peerSpec(request: unknown): string {
+  const peer = (request as { peer?: unknown } | null)?.peer;
+  if (typeof peer !== 'string' || peer.length === 0 || peer.length > 300) {
+    throw new PeerwayError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'expected {"peer": "host s50002 t50001"} or {"peer": "host:port"}',
+    );
+  }
+  return peer;
+}
+
 /**
  * The discovery service for the node.
  *
@@ -124,15 +217,54 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
   create(config, ctx): Service {
     let node: DiscoveryNode | undefined;
     let stopping: Promise<void> | undefined;
+    const log = new VerificationLog();
     return {
       name: 'discovery',
       async start() {
         node = createDiscoveryNode(config, ctx);
         await node.start();
+        log.start(node);
       },
       stop() {
+        log.stop();
         stopping ??= node?.stop() ?? Promise.resolve();
         return stopping;
+      },
+      messageCount() {
+        const methods = (node?.stats.methods ?? {}) as Record<string, number>;
+        return Object.values(methods).reduce((a, b) => a + b, 0);
+      },
+      peers() {
+        return node?.store.all().map(serverRow) ?? [];
+      },
+      addPeer(request) {
+        let spec;
+        try {
+          spec = parseSeed(peerSpec(request));
+        } catch (err) {
+          if (err instanceof PeerwayError && err.code === ErrorCodes.INVALID_ARGUMENT) throw err;
+          throw new PeerwayError(ErrorCodes.INVALID_ARGUMENT, (err as Error).message, { cause: err });
+        }
+        if (node === undefined) throw new PeerwayError(ErrorCodes.CLOSED, 'discovery is not running');
+        const record = newPeerRecord(spec.host, 'api', Date.now(), {
+          tcpPort: spec.tcpPort,
+          sslPort: spec.sslPort,
+        });
+        const added = node.store.insertIfAbsent(record);
+        return Promise.resolve({ added, host: record.host, tcpPort: spec.tcpPort, sslPort: spec.sslPort });
+      },
+      view() {
+        if (node === undefined) return null;
+        const all = node.store.all();
+        all.sort((a, b) => b.lastGood - a.lastGood || a.host.localeCompare(b.host));
+        return {
+          tcpPort: node.tcpPort,
+          sslPort: node.sslPort,
+          count: all.length,
+          good: all.filter((r) => r.lastGood > 0 && r.lastGood >= r.lastTry).length,
+          servers: all.slice(0, VIEW_MAX_SERVERS).map(serverRow),
+          verifications: log.results,
+        };
       },
       get stats() {
         return node?.stats ?? {};
@@ -141,6 +273,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
         return {
           tcpPort: node?.tcpPort ?? null,
           sslPort: node?.sslPort ?? null,
+          genesisHash: config.genesisHash,
           peers: node?.store.count() ?? 0,
         };
       },

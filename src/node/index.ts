@@ -33,6 +33,14 @@ export { directoryServiceDefinition, type DirectoryConfig } from './directory-se
 export { discoveryServiceDefinition, type DiscoveryConfig } from './discovery-service.js';
 export { overlayServiceDefinition, type OverlayConfig } from './overlay-service.js';
 export {
+  orderbookServiceDefinition,
+  isOrderbookService,
+  type OrderbookConfig,
+  type OrderbookService,
+  type OrderbookServiceParts,
+} from './orderbook-service.js';
+export { ElectrumChain, type ElectrumChainInit } from './electrum-chain.js';
+export {
   createConfigSchema,
   type NodeConfig,
   type ServiceConfig,
@@ -42,6 +50,18 @@ export {
 export { loadConfig, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
 export { createPinoLogger, fromPino, type PinoLoggerOptions } from './pino-logger.js';
 export { packageVersion } from './version.js';
+export {
+  presetLayer,
+  readNetworkPreset,
+  presetDirectory,
+  PRESET_NAMES,
+  type PresetName,
+  type NetworkPreset,
+} from './presets.js';
+export { multistreamServiceDefinition, type MultistreamConfig } from './multistream-service.js';
+export { createDemoService, DEMO_COMMUNITY_ID, type DemoInit, type DemoSizes } from './demo/index.js';
+export { API_TOKEN_FILE, MAX_EVENT_STREAMS, EVENT_INTERVAL_MS } from './constants.js';
+export type { EventStreamStats } from './event-stream.js';
 export {
   DEFAULT_HTTP_PORT,
   DEFAULT_HTTP_HOST,

@@ -10,8 +10,11 @@ import {
   type Stats,
 } from '../core/index.js';
 import { openStoreOrRecover, type Store } from '../store/index.js';
+import { writeSecretFile } from '../transport/index.js';
+import { apiRoutes, createApiToken, overview } from './api.js';
 import type { NodeConfig } from './config.js';
 import {
+  API_TOKEN_FILE,
   DATABASE_FILE,
   FILE_DESCRIPTOR_RESERVE,
   HTTP_CONNECTIONS_PER_ADDRESS_PER_SECOND,
@@ -22,10 +25,15 @@ import {
   METRICS_CACHE_MS,
   SERVICE_NAME_PATTERN,
 } from './constants.js';
+import { createDemoService } from './demo/index.js';
+import { loadDashboardFiles, type StaticFile } from './dashboard-files.js';
+import { EventStream, type EventSection, type EventStreamStats } from './event-stream.js';
+import { isOrderbookService } from './orderbook-service.js';
 import { openFileLimit } from './file-limit.js';
 import type { HttpStats } from './http-connections.js';
 import { HttpServer, type Routes } from './http-server.js';
 import { NodeMetrics, type MetricsSource } from './metrics.js';
+import { RateHistory } from './rate-history.js';
 import { RenderCache } from './render-cache.js';
 import type { Service, ServiceDefinition } from './service.js';
 import { ServiceHost, type ServiceStatus } from './service-host.js';
@@ -52,6 +60,14 @@ export interface PeerwayNodeInit {
    * @default the soft `ulimit -n`, read from the OS (no check where it cannot be read)
    */
   fileLimit?: number;
+  /** Serve the dashboard at `/`. @default true */
+  dashboard?: boolean;
+  /** Time between event-stream updates (`/api/events`). @default EVENT_INTERVAL_MS (500 ms) */
+  eventIntervalMs?: number;
+  /** Most event streams open at once. @default MAX_EVENT_STREAMS (64) */
+  maxEventStreams?: number;
+  /** An event stream not drained for this long is closed. @default EVENT_STALL_TIMEOUT_MS (10 s) */
+  eventStallTimeoutMs?: number;
 }
 
 /** The name the node's own HTTP counters carry on /metrics; no service may take it. */
@@ -105,6 +121,11 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
   #http: HttpServer | undefined;
   #url: string | undefined;
   #startedAt = 0;
+  #token: string | undefined;
+  #events: EventStream | undefined;
+  readonly #rates = new RateHistory(() => this.#messageTotals());
+  readonly #dashboard: boolean;
+  readonly #eventOptions: { intervalMs?: number; maxStreams?: number; stallTimeoutMs?: number };
   readonly #life = new Lifecycle(
     () => this.#open(),
     () => this.#close(),
@@ -118,6 +139,11 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     this.#logger = init.logger ?? silentLogger;
     this.#version = init.version ?? packageVersion();
     this.#fileLimit = init.fileLimit ?? openFileLimit();
+    this.#dashboard = init.dashboard ?? true;
+    this.#eventOptions = {};
+    if (init.eventIntervalMs !== undefined) this.#eventOptions.intervalMs = init.eventIntervalMs;
+    if (init.maxEventStreams !== undefined) this.#eventOptions.maxStreams = init.maxEventStreams;
+    if (init.eventStallTimeoutMs !== undefined) this.#eventOptions.stallTimeoutMs = init.eventStallTimeoutMs;
     const names = [...this.#definitions, ...this.#extra].map((s) => s.name);
     for (const [i, name] of names.entries()) {
       if (!SERVICE_NAME_PATTERN.test(name) || names.indexOf(name) !== i || name === HTTP_SOURCE) {
@@ -148,6 +174,24 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
   /** Every service the node runs, with its state. */
   services(): ServiceStatus[] {
     return this.#hosts.map((h) => h.status());
+  }
+
+  /**
+   * Where the API token is written at start (`<dataDir>/api.token`, mode 0600): requests that
+   * change state (`POST /api/<service>/peers`) must send it as `Authorization: Bearer <token>`.
+   */
+  get tokenFile(): string {
+    return join(this.#config.dataDir, API_TOKEN_FILE);
+  }
+
+  /** The event streams' counters (open, refused, stalled...); undefined without HTTP. */
+  get eventStats(): EventStreamStats | undefined {
+    return this.#events?.stats;
+  }
+
+  /** Bytes waiting in the event streams' write buffers (a stalled reader's cost). */
+  get eventBufferedBytes(): number {
+    return this.#events?.bufferedBytes ?? 0;
   }
 
   /** The HTTP server's counters (connections accepted, refused, evicted...); undefined without HTTP. */
@@ -182,6 +226,14 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
     for (const host of this.#hosts) host.on('state', () => this.emit('service', host.status()));
     this.#checkFileLimit();
     if (http.enabled) {
+      this.#token = createApiToken();
+      writeSecretFile(this.tokenFile, `${this.#token}\n`);
+      this.#events = new EventStream({
+        sections: this.#sections(),
+        logger: this.#logger.child({ component: 'events' }),
+        ...this.#eventOptions,
+      });
+      this.#rates.start();
       this.#http = new HttpServer(this.#routes(), this.#logger.child({ component: 'http' }), {
         maxConnections: http.maxConnections,
         idleTimeoutMs: HTTP_IDLE_TIMEOUT_MS,
@@ -223,14 +275,87 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
         ),
       );
     }
+    if (this.#config.demo.enabled) {
+      const logger = this.#logger.child({ service: 'demo' });
+      const demo = createDemoService({
+        services: () => this.services(),
+        dataDir: this.#config.dataDir,
+        logger,
+        directoryPorts: this.#config.demo.directoryPorts,
+      });
+      hosts.push(new ServiceHost('demo', () => demo, logger));
+    }
     for (const service of this.#extra) {
       hosts.push(new ServiceHost(service.name, () => service, this.#logger.child({ service: service.name })));
     }
     return hosts;
   }
 
-  #routes(): Routes {
+  /** Totals of messages handled by each service that counts them. */
+  #messageTotals(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const host of this.#hosts) {
+      const count = host.service?.messageCount?.();
+      if (count !== undefined) out[host.name] = count;
+    }
+    return out;
+  }
+
+  /** The event stream's sections: the overview, and each service's own view. */
+  #sections(): Record<string, EventSection> {
+    const sections: Record<string, EventSection> = {
+      overview: () => overview({ hosts: () => this.#hosts, rates: this.#rates }),
+    };
+    for (const host of this.#hosts) {
+      if (host.name === 'overview') continue;
+      if (host.name === 'orderbook') {
+        sections.orderbook = this.#orderbookSection(host);
+        continue;
+      }
+      sections[host.name] = () => host.service?.view?.() ?? null;
+    }
+    return sections;
+  }
+
+  /**
+   * The orderbook is read only after it announced a change: serializing ten thousand offers on
+   * every tick would cost the node more than every page together.
+   */
+  #orderbookSection(host: ServiceHost): EventSection {
+    let dirty = true;
+    let subscribed: unknown;
     return {
+      read: () => {
+        const service = host.service;
+        if (!isOrderbookService(service)) return null;
+        if (subscribed !== service) {
+          subscribed = service;
+          service.subscribe(() => (dirty = true));
+        }
+        dirty = false;
+        return service.snapshot();
+      },
+      changed: () => dirty || subscribed !== host.service,
+    };
+  }
+
+  #routes(): Routes {
+    let files: { pages: Map<string, StaticFile>; vendor: Map<string, StaticFile> } | undefined;
+    if (this.#dashboard) {
+      try {
+        files = loadDashboardFiles();
+      } catch (err) {
+        this.#logger.warn({ err: String(err) }, 'dashboard not served');
+      }
+    }
+    return {
+      ...apiRoutes({
+        hosts: () => this.#hosts,
+        token: this.#token!,
+        events: this.#events!,
+        rates: this.#rates,
+        files,
+      }),
       '/health': () => {
         const report = this.health();
         return { json: report, status: report.status === 'ok' ? 200 : 503 };
@@ -238,13 +363,6 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
       '/metrics': async () => ({
         text: await this.#metricsText.get(),
         contentType: this.#metrics.contentType,
-      }),
-      '/api/services': () => ({
-        json: {
-          services: Object.fromEntries(
-            this.#hosts.map((h) => [h.name, { ...h.status(), stats: h.stats ?? {} }]),
-          ),
-        },
       }),
     };
   }
@@ -297,6 +415,8 @@ export class PeerwayNode extends TypedEmitter<PeerwayNodeEvents> implements Star
 
   /** Also undoes a start that failed half-way (HTTP could not listen): closes what was opened. */
   async #close(): Promise<void> {
+    this.#events?.close();
+    this.#rates.stop();
     await Promise.all(this.#hosts.map((h) => h.stop()));
     await this.#http?.close();
     try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bump, type Stats } from '../core/index.js';
 import { loadOrCreateSecret } from '../transport/index.js';
 import {
+  addressKey,
   AddressBootstrapper,
   Community,
   DEFAULT_CHURN,
@@ -20,6 +21,7 @@ import {
   SqliteAddressBook,
   UdpBroadcastBootstrapper,
   type Bootstrapper,
+  type UdpAddress,
   type WalkerDefinition,
 } from '../overlay/index.js';
 import type { Service, ServiceDefinition } from './service.js';
@@ -98,6 +100,85 @@ function walkers(c: z.infer<typeof communitySchema>): WalkerDefinition[] {
   ];
 }
 
+/** Most walkable (not yet verified) addresses one community's graph shows. */
+export const GRAPH_MAX_WALKABLE = 500;
+
+/** A node of an overlay graph: ourselves, a verified peer, or an address we may walk to. */
+export interface OverlayGraphNode {
+  id: string;
+  kind: 'self' | 'verified' | 'walkable';
+  address: string;
+}
+
+/** An edge of an overlay graph: `introduced` (who told us of whom) or `peer` (our verified link). */
+export interface OverlayGraphEdge {
+  from: string;
+  to: string;
+  kind: 'introduced' | 'peer';
+}
+
+/** One community as the dashboard and `GET /api/overlay/communities` show it. */
+export function communitySummary(c: Community): Record<string, unknown> {
+  return {
+    id: c.serviceId,
+    peers: c.getPeers().length,
+    walkable: c.getWalkableAddresses().length,
+    maxPeers: c.settings.maxPeers,
+    ticks: c.stats.ticks,
+    sent: c.stats.sent,
+    received: Object.values(c.stats.received).reduce((a, b) => a + b, 0),
+    peersRemoved: c.stats.peersRemoved,
+  };
+}
+
+/** The verified peers of a community, as `GET /api/overlay/communities/:id/peers` lists them. */
+export function communityPeerRows(c: Community): Array<Record<string, unknown>> {
+  return c.getPeers().map((p) => ({
+    mid: p.id,
+    address: addressKey(p.address),
+    introduced: c.network.getIntroductionsFrom(p).length,
+  }));
+}
+
+/**
+ * A community's graph: us, its verified peers (linked to us) and the addresses each peer
+ * introduced (verified since or still walkable), with at most {@link GRAPH_MAX_WALKABLE}
+ * walkable ones.
+ */
+export function communityGraph(c: Community): { nodes: OverlayGraphNode[]; edges: OverlayGraphEdge[] } {
+  const self = c.myPeer.id;
+  const nodes: OverlayGraphNode[] = [{ id: self, kind: 'self', address: addressKey(c.myEstimatedWan) }];
+  const edges: OverlayGraphEdge[] = [];
+  const idOf = new Map<string, string>();
+  const peers = c.getPeers();
+  for (const p of peers) {
+    const address = addressKey(p.address);
+    idOf.set(address, p.id);
+    nodes.push({ id: p.id, kind: 'verified', address });
+    edges.push({ from: self, to: p.id, kind: 'peer' });
+  }
+  const walkable = new Set<string>();
+  const addWalkable = (a: UdpAddress): string | undefined => {
+    const key = addressKey(a);
+    const known = idOf.get(key);
+    if (known !== undefined) return known;
+    if (!walkable.has(key)) {
+      if (walkable.size >= GRAPH_MAX_WALKABLE) return undefined;
+      walkable.add(key);
+      nodes.push({ id: key, kind: 'walkable', address: key });
+    }
+    return key;
+  };
+  for (const a of c.getWalkableAddresses()) addWalkable(a);
+  for (const p of peers) {
+    for (const a of c.network.getIntroductionsFrom(p)) {
+      const to = addWalkable(a);
+      if (to !== undefined && to !== p.id) edges.push({ from: p.id, to, kind: 'introduced' });
+    }
+  }
+  return { nodes, edges };
+}
+
 /**
  * The node's overlay service: one UDP endpoint, the configured communities on it, bootstrap
  * servers, and known addresses saved in the node's database.
@@ -174,6 +255,27 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
           bytes_sent: endpoint.stats.bytesSent,
           peers,
           dropped,
+        };
+      },
+      messageCount() {
+        return endpoint.stats.received;
+      },
+      peers() {
+        return communities.flatMap((c) =>
+          communityPeerRows(c).map((row) => ({ community: c.serviceId, ...row })),
+        );
+      },
+      communities() {
+        return communities.map(communitySummary);
+      },
+      communityPeers(id) {
+        const c = communities.find((x) => x.serviceId === id.toLowerCase());
+        return c === undefined ? undefined : communityPeerRows(c);
+      },
+      view() {
+        return {
+          listen: endpoint.isOpen ? endpoint.address : config.listen,
+          communities: communities.map((c) => ({ ...communitySummary(c), graph: communityGraph(c) })),
         };
       },
       info() {

@@ -53,6 +53,11 @@ export class ServiceHost extends TypedEmitter<{ state: [state: ServiceState] }> 
     return this.#state;
   }
 
+  /** The running service; undefined unless {@link ServiceHost.state} is `running`. */
+  get service(): Service | undefined {
+    return this.#state === 'running' ? this.#service : undefined;
+  }
+
   /** The service's counters; undefined before it was created. */
   get stats(): Stats | undefined {
     return this.#service?.stats;

@@ -33,6 +33,21 @@ export interface Service {
   readonly stats: Stats;
   /** Extra facts for /health (listening addresses, peer counts). */
   info?(): Record<string, unknown>;
+  /** The service's peer table, for `GET /api/<name>/peers` and `peerway peers <name>`. */
+  peers?(): readonly object[];
+  /**
+   * Adds a peer by hand (`POST /api/<name>/peers`, which needs the API token). Rejects with a
+   * PeerwayError (ERR_INVALID_ARGUMENT) when the request is refused.
+   */
+  addPeer?(request: unknown): Promise<object>;
+  /** What the dashboard's panel for this service shows; pushed over `/api/events` when it changes. */
+  view?(): unknown;
+  /** Messages handled since start (any kind), for the overview's messages-per-second chart. */
+  messageCount?(): number;
+  /** Communities (overlay), for `GET /api/<name>/communities`. */
+  communities?(): readonly object[];
+  /** One community's peers, or undefined for an unknown id (`GET /api/<name>/communities/:id/peers`). */
+  communityPeers?(id: string): readonly object[] | undefined;
 }
 
 /** What the node hands a service when it creates it. */

@@ -1,5 +1,7 @@
 import { directoryServiceDefinition } from './directory-service.js';
 import { discoveryServiceDefinition } from './discovery-service.js';
+import { multistreamServiceDefinition } from './multistream-service.js';
+import { orderbookServiceDefinition } from './orderbook-service.js';
 import { overlayServiceDefinition } from './overlay-service.js';
 import type { ServiceDefinition } from './service.js';
 
@@ -11,4 +13,6 @@ export const serviceDefinitions: readonly ServiceDefinition[] = [
   directoryServiceDefinition,
   discoveryServiceDefinition,
   overlayServiceDefinition,
+  multistreamServiceDefinition,
+  orderbookServiceDefinition,
 ];

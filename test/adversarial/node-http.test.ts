@@ -240,3 +240,93 @@ test(
     assert.ok(idle.filter((s) => !s.destroyed).length <= 256, 'no more than the cap stay open');
   },
 );
+
+/** A service whose dashboard view is large and changes on every read: it fills event streams fast. */
+class BulkyService extends CountingService {
+  #reads = 0;
+  constructor(readonly bytes: number) {
+    super('bulky');
+  }
+  view(): unknown {
+    return { n: ++this.#reads, pad: 'x'.repeat(this.bytes) };
+  }
+}
+
+test(
+  'hostile http: event streams that are never read cost only themselves; an honest page keeps its events',
+  { timeout: 45_000 },
+  async (t) => {
+    const EVENT_BYTES = 128 * 1024;
+    const ATTACKERS = 20;
+    const dataDir = mkdtempSync(join(tmpdir(), 'peerway-hostile-sse-'));
+    const node = new PeerwayNode({
+      config: loadConfig({ set: [`dataDir=${dataDir}`, 'http.port=0'] }),
+      services: [new BulkyService(EVENT_BYTES)],
+      eventIntervalMs: 100,
+      eventStallTimeoutMs: 3000,
+    });
+    t.after(async () => {
+      await node.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    await node.start();
+    const port = Number(new URL(node.url!).port);
+
+    // The honest page: reads its stream and counts the bulky events.
+    let honestEvents = 0;
+    let honestOpen = true;
+    const honest = request({ host: '127.0.0.1', port, path: '/api/events', agent: false }, (res) => {
+      res.setEncoding('utf8');
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          if (buffer.startsWith('event: bulky')) honestEvents++;
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on('close', () => (honestOpen = false));
+    });
+    honest.on('error', () => (honestOpen = false));
+    honest.end();
+    t.after(() => honest.destroy());
+
+    // The attackers: open a stream each and never read a byte of it.
+    const attackers: Socket[] = [];
+    for (let i = 0; i < ATTACKERS; i++) {
+      const socket = await openSocket(port);
+      socket.on('error', () => {});
+      socket.pause();
+      socket.write('GET /api/events HTTP/1.1\r\nhost: x\r\n\r\n');
+      attackers.push(socket);
+    }
+    t.after(() => attackers.forEach((s) => s.destroy()));
+
+    const stop = new AbortController();
+    const polled = poll(port, stop.signal);
+    let maxBuffered = 0;
+    const start = Date.now();
+    while (Date.now() - start < 8000) {
+      maxBuffered = Math.max(maxBuffered, node.eventBufferedBytes);
+      await delay(50);
+    }
+    stop.abort();
+    const health = await polled;
+    const stats = node.eventStats!;
+    t.diagnostic(
+      `honest events ${honestEvents}, max buffered ${(maxBuffered / 1e6).toFixed(1)} MB, ${JSON.stringify(stats)}, health p99 ${p99(health.latencies).toFixed(1)} ms`,
+    );
+    // Each stalled stream holds at most the one event it could not write, whatever it does.
+    assert.ok(
+      maxBuffered <= (ATTACKERS + 1) * 2 * EVENT_BYTES,
+      `buffered ${maxBuffered} bytes across ${ATTACKERS + 1} streams`,
+    );
+    assert.ok(stats.stalled >= ATTACKERS, `every silent stream closed (${stats.stalled} stalled)`);
+    assert.ok(stats.skipped > 0, 'updates to backed-up streams were skipped, not queued');
+    assert.ok(honestOpen, 'the honest stream is still open');
+    assert.ok(honestEvents >= 10, `the honest page kept receiving events (${honestEvents})`);
+    assert.equal(health.lost, 0, 'every /health request answered during the attack');
+    assert.ok(health.latencies.length >= 20, `the poller got ${health.latencies.length} answers`);
+  },
+);

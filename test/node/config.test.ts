@@ -55,6 +55,7 @@ test('config: defaults fill every field, services get their own defaults', () =>
     dataDir: 'data',
     http: { enabled: true, maxConnections: 256, host: '127.0.0.1', port: 8480 },
     log: { level: 'info' },
+    demo: { enabled: false, directoryPorts: [0, 0] },
     services: {
       discovery: { enabled: false, tcpPort: 50001, seeds: [] },
       directory: { enabled: true },

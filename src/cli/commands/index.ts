@@ -4,6 +4,7 @@ import { registerDiscoveryCommands } from './discovery.js';
 import { registerNodeCommand } from './node.js';
 import { registerOrderbookCommands } from './orderbook.js';
 import { registerOverlayCommands } from './overlay.js';
+import { registerStatusCommands } from './status.js';
 
 /** Adds one command (or command group) to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -15,6 +16,7 @@ export const commands: readonly RegisterCommand[] = [
   registerDiscoveryCommands,
   registerOverlayCommands,
   registerOrderbookCommands,
+  registerStatusCommands,
 ];
 
 /** Registers every command group on `program`. */

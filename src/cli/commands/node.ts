@@ -1,9 +1,12 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   ENV_CONFIG_FILE,
   packageVersion,
+  presetLayer,
+  PRESET_NAMES,
   type ConfigLayer,
   type LogLevel,
+  type PresetName,
   type PeerwayNode,
 } from '../../node/index.js';
 import { addCommonOptions } from '../common-options.js';
@@ -23,6 +26,9 @@ interface NodeFlags {
   set?: string[];
   statsInterval: number;
   json?: boolean;
+  preset?: PresetName;
+  /** commander's negation of `--no-demo`: false when given. */
+  demo: boolean;
 }
 
 /** `peerway node`: run the daemon until SIGINT/SIGTERM. */
@@ -40,6 +46,13 @@ export function registerNodeCommand(program: Command): void {
         STATS_INTERVAL_SECONDS,
       ),
     )
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'start from a preset: local (every service on loopback, with the demo network) or a real network (mainnet, signet, testnet: its public seeds, Tor for onions)',
+      ).choices(PRESET_NAMES),
+    )
+    .option('--no-demo', 'do not run the demo network (on by default when no config and no preset is given)')
     .option(
       '--set <path=value>',
       'set any config field, e.g. services.directory.enabled=true (repeatable)',
@@ -59,6 +72,7 @@ export function registerNodeCommand(program: Command): void {
           defaults: [flagLayer('default data directory', { dataDir: defaultDataDir() })],
           file: flags.config,
           env: process.env,
+          base: baseLayers(flags),
           layers: flagLayers(flags),
           set: flags.set ?? [],
         },
@@ -75,15 +89,30 @@ function printUrls(node: PeerwayNode, json: boolean): void {
       version: packageVersion(),
       ...httpUrls(node),
       services: url === undefined ? null : `${url}/api/services`,
+      dashboard: url === undefined ? null : `${url}/`,
+      tokenFile: url === undefined ? null : node.tokenFile,
     });
     return;
   }
+  const demo = node.services().some((s) => s.name === 'demo');
   process.stdout.write(
-    `peerway node ${packageVersion()} running\n` +
-      (url === undefined
-        ? '  http      off\n'
-        : `  health    ${url}/health\n  metrics   ${url}/metrics\n  services  ${url}/api/services\n`),
+    url === undefined
+      ? `peerway node ${packageVersion()} running\n  http      off\n`
+      : `  dashboard ${url}/\n` +
+          `peerway node ${packageVersion()} running${demo ? ' with the demo network (--no-demo turns it off)' : ''}\n` +
+          `  health    ${url}/health\n  metrics   ${url}/metrics\n  services  ${url}/api/services\n` +
+          `  api token ${node.tokenFile}\n`,
   );
+}
+
+/**
+ * The preset under the config file: the one named, or `local` (every service on loopback with
+ * the demo network) when neither a config file nor a preset is given.
+ */
+function baseLayers(flags: NodeFlags): ConfigLayer[] {
+  const file = flags.config ?? process.env[ENV_CONFIG_FILE];
+  const preset = flags.preset ?? (file === undefined || file === '' ? 'local' : undefined);
+  return preset === undefined ? [] : [presetLayer(preset)];
 }
 
 function flagLayers(flags: NodeFlags): ConfigLayer[] {
@@ -92,5 +121,6 @@ function flagLayers(flags: NodeFlags): ConfigLayer[] {
   if (flags.httpHost !== undefined) layers.push(flagLayer('--http-host', { http: { host: flags.httpHost } }));
   if (flags.httpPort !== undefined) layers.push(flagLayer('--http-port', { http: { port: flags.httpPort } }));
   if (flags.logLevel !== undefined) layers.push(flagLayer('--log-level', { log: { level: flags.logLevel } }));
+  if (!flags.demo) layers.push(flagLayer('--no-demo', { demo: { enabled: false } }));
   return layers;
 }

@@ -18,3 +18,9 @@ export { loadOrCreateNickIdentity } from './nick-key-file.js';
 export { PeerLinks, type PeerLinksEvents, type PeerLinksInit, type PeerLinksStats } from './peer-links.js';
 export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
 export { VerifiedLineCache } from './verified-lines.js';
+export {
+  DEFAULT_DIRECTORIES,
+  type DefaultDirectory,
+  defaultDirectories,
+  type DirectoryListSource,
+} from './default-directories.js';

@@ -102,3 +102,26 @@ export const MAX_KNOWN_LOCATIONS = 100_000;
 
 /** Most concurrent encryption sessions (one per counterparty of a CoinJoin; ours). */
 export const MAX_ENCRYPTION_SESSIONS = 1_000;
+
+/** `OrderbookWatcher`: pause between the end of one collection and the next (ours). */
+export const DEFAULT_WATCH_REFRESH_INTERVAL_MS = 60_000;
+/** `OrderbookWatcher`: collections an offer may miss in a row before it is removed (ours: one missed answer over Tor is common). */
+export const DEFAULT_WATCH_MISSING_REFRESHES = 2;
+/** `OrderbookWatcher`: how often disconnected directories are redialled (ours). */
+export const DEFAULT_WATCH_RECONNECT_INTERVAL_MS = 30_000;
+/**
+ * Maker side: each taker's `!orderbook` is answered at most once per 10 s (joinmarket-ng's
+ * `DEFAULT_ORDERBOOK_RATE_INTERVAL`, one response per peer per interval).
+ */
+export const DEFAULT_ORDERBOOK_ANSWER_INTERVAL_MS = 10_000;
+
+/** Fidelity bonds: yearly interest rate (reference `[POLICY] interest_rate` default, `_DEFAULT_INTEREST_RATE`). */
+export const BOND_INTEREST_RATE = 0.015;
+/** Fidelity bonds: exponent on the time value (reference `[POLICY] bond_value_exponent` default). */
+export const BOND_VALUE_EXPONENT = 1.3;
+/** Fidelity bonds: the year the formula counts in, 365.2425 days (the reference's `YEAR`). */
+export const GREGORIAN_YEAR_SECONDS = 60 * 60 * 24 * 365.2425;
+/** Fidelity bonds: a certificate expiry counts in retarget periods of this many blocks (reference `RETARGET_INTERVAL`). */
+export const BOND_RETARGET_INTERVAL = 2016;
+/** Bond look-ups a chain view runs at once (ours: keeps one Electrum connection's queue short). */
+export const BOND_LOOKUP_CONCURRENCY = 8;

@@ -59,3 +59,33 @@ export {
 } from './orderbook-collector.js';
 export { type MakerResponse } from './response-collector.js';
 export { type MultiDirectoryClientEvents, type WaitForResponsesOptions } from './taker-options.js';
+export {
+  type AssessedBond,
+  type BondAssessment,
+  type BondInvalidReason,
+  type OrderbookJson,
+  type OrderbookJsonBond,
+  type OrderbookJsonOffer,
+  toOrderbookJson,
+} from './orderbook-json.js';
+export {
+  type BondAssessor,
+  type BondToAssess,
+  type OfferRemovalReason,
+  OrderbookWatcher,
+  type OrderbookWatcherEvents,
+  type OrderbookWatcherInit,
+  type OrderbookWatcherStats,
+  type WatcherRefresh,
+} from './orderbook-watcher.js';
+export { type BondValueInput, fidelityBondValue } from './bond-value.js';
+export { bondOutputScript, bondWitnessScript } from './bond-script.js';
+export {
+  type BondChain,
+  type BondCheckOptions,
+  ChainBondAssessor,
+  type ChainBondAssessorInit,
+  type ChainOutput,
+  type ChainTip,
+  checkBond,
+} from './bond-chain.js';

@@ -10,7 +10,12 @@
  */
 import { DEFAULT_LISTEN_HOST, NOT_SERVING_ONION } from '../wire/index.js';
 import type { DirectoryClient } from '../client/index.js';
-import { MAX_TAKER_CHANNELS, DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX } from './constants.js';
+import {
+  DEFAULT_ORDERBOOK_ANSWER_INTERVAL_MS,
+  MAX_TAKER_CHANNELS,
+  DIRECT_CHANNEL,
+  DIRECTORY_CHANNEL_PREFIX,
+} from './constants.js';
 import type { MessageLine, VerifiedPrivmsg } from '../wire/index.js';
 import {
   bodyToPrivmsg,
@@ -36,6 +41,11 @@ export interface MakerClientInit extends DirectoryClientPoolInit {
   serve?: { host?: string; port?: number };
   /** Window of the request deduplicator, ms. @default 30000 */
   dedupWindow?: number;
+  /**
+   * Each taker's `!orderbook` is answered at most once per this many ms (the copies one request
+   * makes through several directories, and a flood, get nothing). @default 10000
+   */
+  orderbookInterval?: number;
 }
 
 /** A CoinJoin request from a taker, delivered once however many directories carried it. */
@@ -62,6 +72,8 @@ export type MakerClientEvents = {
 export interface MakerClientStats {
   announced: number;
   orderbookAnswers: number;
+  /** `!orderbook` requests within a taker's interval, not answered. */
+  orderbookRateLimited: number;
   duplicates: number;
   requests: number;
   replies: number;
@@ -85,6 +97,7 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
   readonly stats: MakerClientStats = {
     announced: 0,
     orderbookAnswers: 0,
+    orderbookRateLimited: 0,
     duplicates: 0,
     requests: 0,
     replies: 0,
@@ -94,6 +107,7 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
   /** Direct links (accepted when serving). */
   readonly links: PeerLinks;
   readonly #dedup: RequestDeduplicator;
+  readonly #orderbookLimit: RequestDeduplicator;
   readonly #serve: MakerClientInit['serve'];
   readonly #bond: BondCertificate | undefined;
   readonly #channels = new Map<string, string>();
@@ -109,6 +123,9 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
     this.#dedup = new RequestDeduplicator(
       init.dedupWindow === undefined ? {} : { windowMs: init.dedupWindow },
     );
+    this.#orderbookLimit = new RequestDeduplicator({
+      windowMs: init.orderbookInterval ?? DEFAULT_ORDERBOOK_ANSWER_INTERVAL_MS,
+    });
     this.links = new PeerLinks({
       identity: init.identity,
       network: this.network,
@@ -225,8 +242,8 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
       return;
     }
     if (!request || this.#offers.length === 0) return;
-    if (this.#dedup.isDuplicate(m.from, 'orderbook')) {
-      this.stats.duplicates += 1;
+    if (this.#orderbookLimit.isDuplicate(m.from, 'orderbook')) {
+      this.stats.orderbookRateLimited += 1;
       return;
     }
     this.#remember(m.from, channel);
