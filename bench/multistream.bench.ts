@@ -11,7 +11,10 @@ import * as js from '@libp2p/multistream-select';
 import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-socket.js';
 import { memoryPair } from '../test/multistream/memory-pair.js';
 import { handle, select, PROTOCOL_ID } from '../src/multistream/index.js';
-import { encodeMessage } from '../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../src/multistream/frames.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);

@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import { ErrorCodes, toPeerwayError } from '../core/index.js';
 import { multistreamError } from './errors.js';
 import { Multiselect, type ProtocolHandler } from './handler-registry.js';
-import { ListenerNegotiation, type ListenOptions } from './listener.js';
+import { ListenerExchange } from './listener-exchange.js';
+import type { ListenOptions } from './listener.js';
+import { negotiate } from './negotiation.js';
 import { ProtocolTable, type TableEntry } from './protocol-table.js';
 
 function pickProtocol(entry: TableEntry<undefined>): string {
@@ -77,14 +79,11 @@ export function handle(
     } catch (err) {
       return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
     }
-    return new ListenerNegotiation(
+    return negotiate(
+      new ListenerExchange(table, NO_COUNTERS, options.eagerHeader ?? false, pickProtocol),
       stream,
-      table,
-      NO_COUNTERS,
-      options.eagerHeader ?? false,
-      pickProtocol,
       options,
-    ).run();
+    );
   }
   return new Multiselect({ handlers: protocols as Record<string, ProtocolHandler> }).handle(stream, options);
 }

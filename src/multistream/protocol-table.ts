@@ -1,8 +1,10 @@
 /**
  * The protocols a listener offers, indexed by their exact bytes, with the frames it answers with.
+ * Portable.
  *
  * @module
  */
+import { latin1 } from './bytes.js';
 import { protocolFrames, type ProtocolFrames } from './frames.js';
 import { encodeLsReply } from './ls-list.js';
 
@@ -19,7 +21,7 @@ export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
 /** The protocols a listener offers, indexed by their exact bytes. */
 export class ProtocolTable<H> {
   private readonly byKey = new Map<string, TableEntry<H>>();
-  private lsReply: Buffer | undefined;
+  private lsReply: Uint8Array | undefined;
 
   /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
   set(protocol: string, handler: H): void {
@@ -36,8 +38,8 @@ export class ProtocolTable<H> {
   }
 
   /** The entry whose id and newline equal `line` (a message as received), if any. */
-  lookup(line: Buffer): TableEntry<H> | undefined {
-    return this.byKey.get(line.toString('latin1'));
+  lookup(line: Uint8Array): TableEntry<H> | undefined {
+    return this.byKey.get(latin1(line));
   }
 
   /** The offered ids in insertion order. */
@@ -46,7 +48,7 @@ export class ProtocolTable<H> {
   }
 
   /** The cached `ls` reply. */
-  ls(): Buffer {
+  ls(): Uint8Array {
     this.lsReply ??= encodeLsReply(this.protocols());
     return this.lsReply;
   }
