@@ -11,10 +11,24 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { ping } from '@libp2p/ping';
 import { echo } from '@libp2p/echo';
 
-/** Starts a listening node; stop it with `node.stop()`. */
-export async function startNode() {
+/**
+ * Starts a listening node; stop it with `node.stop()`. `unthrottled` lifts the connection
+ * manager's per-host inbound rate limit for loopback, so a benchmark measures the upgrade rather
+ * than the limiter.
+ */
+export async function startNode(options: { unthrottled?: boolean } = {}) {
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    ...(options.unthrottled === true
+      ? {
+          connectionManager: {
+            allow: ['/ip4/127.0.0.1'],
+            inboundConnectionThreshold: 1_000_000,
+            maxIncomingPendingConnections: 1_000,
+            maxConnections: 10_000,
+          },
+        }
+      : {}),
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
