@@ -38,13 +38,19 @@ import {
   negotiateMessageStream,
   type Libp2pMessageEvent,
   type Libp2pMessageStream,
+  type Libp2pStreamListener,
   type MessageStreamNegotiateOptions,
 } from './message-stream.js';
 import { NO_COUNTERS, tableFor, type TableEntry } from './protocol-table.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
 
 export { PROTOCOL_ID };
-export type { Libp2pMessageStream, Libp2pMessageEvent } from './message-stream.js';
+export type {
+  Libp2pMessageStream,
+  Libp2pMessageEvent,
+  Libp2pStreamListener,
+  MessageStreamNegotiateOptions,
+} from './message-stream.js';
 export { isValidHandshake, multiselectErrorKind, type MultiselectErrorKind } from './errors.js';
 export {
   MultiselectCommunicator,
@@ -177,8 +183,6 @@ export async function handle(
   );
 }
 
-type AnyListener = (evt: never) => void;
-
 /**
  * Optimistic select: header and proposal leave at once and the protocol is returned; the
  * caller's 'message' listeners are registered only once the listener's header and echo were
@@ -191,7 +195,7 @@ function optimisticSelect(
   options: MultistreamSelectInit,
 ): string {
   const reader = new MessageReader();
-  const held: Array<[AnyListener, unknown]> = [];
+  const held: Array<[Libp2pStreamListener, unknown]> = [];
   const target = stream as Libp2pMessageStream & {
     addEventListener: Libp2pMessageStream['addEventListener'];
     removeEventListener: Libp2pMessageStream['removeEventListener'];
@@ -228,6 +232,7 @@ function optimisticSelect(
   const onMessage = (evt: Libp2pMessageEvent): void => {
     if (done) return;
     const { data } = evt;
+    if (data === undefined) return;
     if (data instanceof Uint8Array) reader.push(data);
     else for (const chunk of data) reader.push(chunk);
     try {
@@ -273,11 +278,11 @@ function optimisticSelect(
     fail(new PeerwayError(ErrorCodes.ABORTED, 'multistream negotiation aborted'));
   };
 
-  target.addEventListener = function (type: string, listener: AnyListener, opts?: unknown): void {
+  target.addEventListener = function (type: string, listener: Libp2pStreamListener, opts?: unknown): void {
     if (type === 'message' && !done) held.push([listener, opts]);
     else add.call(stream, type, listener, opts);
   };
-  target.removeEventListener = function (type: string, listener: AnyListener, opts?: unknown): void {
+  target.removeEventListener = function (type: string, listener: Libp2pStreamListener, opts?: unknown): void {
     const at = type === 'message' && !done ? held.findIndex(([l]) => l === listener) : -1;
     if (at >= 0) held.splice(at, 1);
     else remove.call(stream, type, listener, opts);

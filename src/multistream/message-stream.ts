@@ -15,11 +15,21 @@ import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
 import { multistreamError, withContext } from './errors.js';
 import { STEP_DONE, STEP_IDLE, type Exchange } from './exchange.js';
 
-/** What a js-libp2p stream hands to a 'message' listener: bytes, as one array or a list of them. */
+/**
+ * What a js-libp2p stream hands to its listeners: bytes for 'message' (one array, or a
+ * `Uint8ArrayList`, iterable over its arrays), an error for a 'close' that was an abort.
+ */
 export interface Libp2pMessageEvent {
-  /** A `Uint8Array`, or a `Uint8ArrayList` (iterable over its arrays). */
-  readonly data: Uint8Array | Iterable<Uint8Array>;
+  /** The event's name ('message', 'close', ...). */
+  readonly type?: string;
+  /** A 'message' event's bytes. */
+  readonly data?: Uint8Array | Iterable<Uint8Array>;
+  /** A 'close' event's error, when the stream was aborted or reset. */
+  readonly error?: Error | undefined;
 }
+
+/** A listener of a {@link Libp2pMessageStream}. */
+export type Libp2pStreamListener = (evt: Libp2pMessageEvent) => void;
 
 /**
  * The part of js-libp2p's `MessageStream` (@libp2p/interface 3) that negotiation uses: its
@@ -34,9 +44,9 @@ export interface Libp2pMessageStream {
   /** Bytes received and not yet dispatched as 'message' events. */
   readonly readBufferLength?: number;
   /** Listens for 'message', 'close', 'remoteCloseWrite' or 'drain'. */
-  addEventListener(type: string, listener: (evt: never) => void, options?: unknown): void;
+  addEventListener(type: string, listener: Libp2pStreamListener, options?: unknown): void;
   /** Removes a listener added with `addEventListener`. */
-  removeEventListener(type: string, listener: (evt: never) => void, options?: unknown): void;
+  removeEventListener(type: string, listener: Libp2pStreamListener, options?: unknown): void;
   /** Queues bytes to send; false when the caller should wait for 'drain'. */
   send(data: Uint8Array): boolean;
   /** Puts bytes back at the front of the read buffer, to be dispatched before newer ones. */
@@ -147,6 +157,7 @@ class StreamNegotiation<T> implements Expiring {
   private readonly onMessage = (evt: Libp2pMessageEvent): void => {
     if (this.done) return;
     const { data } = evt;
+    if (data === undefined) return;
     const { reader } = this.exchange;
     if (data instanceof Uint8Array) reader.push(data);
     else for (const chunk of data) reader.push(chunk);
@@ -217,7 +228,7 @@ class StreamNegotiation<T> implements Expiring {
     }
   }
 
-  private readonly onClose = (evt: { error?: Error }): void => {
+  private readonly onClose = (evt: Libp2pMessageEvent): void => {
     this.fail(
       multistreamError(
         ErrorCodes.MULTISTREAM_EOF,

@@ -6,6 +6,8 @@
 /** Where the test serves the compiled drop-in. */
 const DROP_IN: string = '/src/multistream/libp2p.js';
 
+type Listener = import('../../src/multistream/libp2p.js').Libp2pStreamListener;
+
 /** What the page runs: three negotiations over WebSockets, results returned to the test. */
 export async function run(wsUrl: string): Promise<Record<string, unknown>> {
   const m = (await import(DROP_IN)) as typeof import('../../src/multistream/libp2p.js');
@@ -24,7 +26,7 @@ export async function run(wsUrl: string): Promise<Record<string, unknown>> {
   };
   /** A js-libp2p-shaped message stream over a WebSocket (buffers while nobody listens). */
   const messageStream = (ws: WebSocket) => {
-    const listeners: Record<string, Array<(evt: unknown) => void>> = {};
+    const listeners: Record<string, Array<Listener>> = {};
     let held: Uint8Array[] = [];
     const deliver = (data: Uint8Array): void => {
       const ls = listeners['message'] ?? [];
@@ -39,13 +41,13 @@ export async function run(wsUrl: string): Promise<Record<string, unknown>> {
     };
     const stream = {
       status: 'open',
-      addEventListener(type: string, fn: (evt: never) => void) {
-        (listeners[type] ??= []).push(fn as (evt: unknown) => void);
+      addEventListener(type: string, fn: Listener) {
+        (listeners[type] ??= []).push(fn);
         if (type === 'message') flush();
       },
-      removeEventListener(type: string, fn: (evt: never) => void) {
+      removeEventListener(type: string, fn: Listener) {
         const ls = listeners[type] ?? [];
-        const at = ls.indexOf(fn as (evt: unknown) => void);
+        const at = ls.indexOf(fn);
         if (at >= 0) ls.splice(at, 1);
       },
       send(data: Uint8Array) {
@@ -77,8 +79,8 @@ export async function run(wsUrl: string): Promise<Record<string, unknown>> {
   });
   out['echoed'] = await new Promise<string>((resolve) => {
     let text = '';
-    s1.addEventListener('message', (evt: { data: Uint8Array }) => {
-      text += new TextDecoder().decode(evt.data);
+    s1.addEventListener('message', (evt) => {
+      text += new TextDecoder().decode(evt.data as Uint8Array);
       if (text.length >= 'hello, browser'.length) resolve(text);
     });
     s1.send(new TextEncoder().encode('hello, browser'));
