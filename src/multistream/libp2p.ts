@@ -3,10 +3,11 @@
  * the same exports (`select`, `handle`, `PROTOCOL_ID`, `MultistreamSelectInit`) working on
  * js-libp2p's own streams and connections, so a js-libp2p node negotiates every connection
  * upgrade and every stream with peerway's stricter and faster core. Alias it with npm
- * `overrides` (docs/protocols/multistream.md has the exact lines):
+ * `overrides` pointing `@libp2p/multistream-select` at a two-file shim that re-exports this
+ * module (docs/protocols/multistream.md has the exact lines):
  *
  * ```json
- * "overrides": { "@libp2p/multistream-select": "npm:peerway@<version>/multistream/libp2p" }
+ * "overrides": { "@libp2p/multistream-select": "file:./multistream-select-peerway" }
  * ```
  *
  * Differences from the stock module, all within the spec: the first message must be the header,
