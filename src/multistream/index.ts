@@ -56,11 +56,7 @@ export {
 export { handle } from './handle.js';
 export type { ListenOptions } from './listener.js';
 export type { Negotiated } from './protocol-table.js';
-export {
-  isValidHandshake,
-  multiselectErrorKind,
-  type MultiselectErrorKind,
-} from './errors.js';
+export { isValidHandshake, multiselectErrorKind, type MultiselectErrorKind } from './errors.js';
 export {
   MultiselectCommunicator,
   type ByteChannel,
