@@ -9,7 +9,10 @@
  */
 import net from 'node:net';
 import { Multiselect, type ProtocolHandler } from '../src/multistream/index.js';
-import { encodeMessage } from '../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../src/multistream/frames.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 export type AttackKind = 'ls-flood' | 'na-rounds';
 

@@ -2,16 +2,26 @@
  * multistream-select negotiations per second, ours against js-libp2p's
  * (@libp2p/multistream-select) in the same process and harness, plus the physical limit for the
  * repeated-TCP case: a raw socket ping-pong of the same bytes. The dialer proposes one protocol;
- * the listener offers two and matches the second. Run: node --import tsx bench/multistream.bench.ts
+ * the listener offers two and matches the second. Then the same inside real js-libp2p nodes (TCP,
+ * noise, yamux, echo), stock module against peerway's drop-in, each in its own worker process
+ * (the drop-in's through the same resolve hook as npm `overrides`): connection setup (dial,
+ * noise, yamux, first stream) and new streams per second on one yamux connection.
+ * Run: node --import tsx bench/multistream.bench.ts
  */
 import '../test/helpers/libp2p-polyfill.js';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import * as js from '@libp2p/multistream-select';
 import { SocketConnection, memoryConnectionPair } from '../test/helpers/libp2p-socket.js';
 import { memoryPair } from '../test/multistream/memory-pair.js';
 import { handle, select, PROTOCOL_ID } from '../src/multistream/index.js';
-import { encodeMessage } from '../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../src/multistream/frames.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -179,7 +189,8 @@ async function jsFresh(): Promise<number> {
   }
 }
 
-const fmt = (n: number): string => `${(n / 1000).toFixed(1)} k/s`.padStart(10);
+const fmt = (n: number): string =>
+  (n >= 1000 ? `${(n / 1000).toFixed(1)} k/s` : `${n.toFixed(0)} /s`).padStart(10);
 const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 
 /**
@@ -220,3 +231,74 @@ row('TCP, one connection, repeated', repOurs!, repJs!, 'js-libp2p');
 row('TCP, one connection, repeated', repOurs!, repRaw!, 'raw ping-pong');
 const [freshOurs, freshJs] = await compare([oursFresh, jsFresh]);
 row('TCP, new connection each', freshOurs!, freshJs!, 'js-libp2p');
+
+// ---- inside js-libp2p: stock module vs the drop-in, each worker its own process
+const WORKER = fileURLToPath(new URL('./multistream-libp2p-worker.ts', import.meta.url));
+const ALIAS = fileURLToPath(new URL('../test/helpers/libp2p-alias.ts', import.meta.url));
+const NODE_SECONDS = Number(process.env.BENCH_NODE_SECONDS ?? 1);
+const NODE_ROUNDS = Number(process.env.BENCH_NODE_ROUNDS ?? 5);
+
+interface Worker {
+  ask(cmd: string): Promise<{ rate: number; calls: { select: number; handle: number } | null }>;
+  stop(): void;
+}
+
+function startWorker(aliased: boolean): Worker {
+  const args = ['--import', 'tsx', ...(aliased ? ['--import', ALIAS] : []), WORKER];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async ask(cmd) {
+      child.stdin.write(`${JSON.stringify({ cmd, seconds: NODE_SECONDS })}\n`);
+      const line = await lines.next();
+      if (line.done === true) throw new Error('libp2p worker exited');
+      return JSON.parse(line.value) as Awaited<ReturnType<Worker['ask']>>;
+    },
+    stop() {
+      child.stdin.end(`${JSON.stringify({ cmd: 'stop' })}\n`);
+    },
+  };
+}
+
+const stockWorker = startWorker(false);
+const dropInWorker = startWorker(true);
+const seen: { calls: { select: number; handle: number } | null } = { calls: null };
+const node = (worker: Worker, cmd: string) => async (): Promise<number> => {
+  const answer = await worker.ask(cmd);
+  if (worker === dropInWorker) seen.calls = answer.calls;
+  return answer.rate;
+};
+try {
+  const rounds = ROUNDS;
+  // compare() uses ROUNDS; the node rounds are longer, so fewer of them.
+  const nodeCompare = async (cases: Array<() => Promise<number>>): Promise<number[][]> => {
+    const results: number[][] = cases.map(() => []);
+    for (let r = 0; r < Math.min(rounds, NODE_ROUNDS); r++) {
+      const order = cases.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      for (const i of order) results[i]![r] = await cases[i]!();
+    }
+    return results;
+  };
+  const [setupDropIn, setupStock] = await nodeCompare([
+    node(dropInWorker, 'setup'),
+    node(stockWorker, 'setup'),
+  ]);
+  const [streamsDropIn, streamsStock] = await nodeCompare([
+    node(dropInWorker, 'streams'),
+    node(stockWorker, 'streams'),
+  ]);
+  console.log(
+    `js-libp2p nodes (tcp, noise, yamux, echo), median of ${Math.min(rounds, NODE_ROUNDS)} interleaved rounds of ${NODE_SECONDS} s; "ours" is the node with the drop-in`,
+  );
+  row('libp2p connection setup', setupDropIn!, setupStock!, 'stock mss');
+  row('libp2p new streams, one conn', streamsDropIn!, streamsStock!, 'stock mss');
+  const calls = seen.calls;
+  if (calls === null || calls.select === 0 || calls.handle === 0) {
+    throw new Error('the drop-in worker did not negotiate through the drop-in');
+  }
+  console.log(`drop-in worker negotiations: select ${calls.select}, handle ${calls.handle}`);
+} finally {
+  stockWorker.stop();
+  dropInWorker.stop();
+}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { checkImports, type SourceFile } from './helpers/import-rules.js';
+import { checkImports, checkPortable, importClosure, type SourceFile } from './helpers/import-rules.js';
 
 const SRC = 'src';
 
@@ -75,4 +75,45 @@ test('architecture: the checker refuses each kind of forbidden arrow', () => {
     file('index.ts', "export { select } from './multistream/index.js';"),
   ];
   assert.deepEqual(checkImports(allowed), []);
+});
+
+test('architecture: the portable multistream core imports nothing from Node and uses no Node global', () => {
+  const sources = loadSources();
+  const closure = importClosure(sources, ['multistream/libp2p.ts']);
+  // The drop-in reaches the whole negotiation core; the Node drivers stay outside it.
+  for (const core of [
+    'multistream/exchange.ts',
+    'multistream/dialer-exchange.ts',
+    'multistream/listener-exchange.ts',
+    'multistream/message-reader.ts',
+    'multistream/communicator.ts',
+  ]) {
+    assert.ok(closure.includes(core), `${core} is part of the portable core`);
+  }
+  assert.ok(
+    !closure.includes('multistream/negotiation.ts'),
+    'the Node driver is not part of the portable core',
+  );
+  const violations = checkPortable(sources);
+  assert.deepEqual(violations, [], `portable code depends on Node:\n${violations.join('\n')}`);
+});
+
+test('architecture: the portable check refuses each way of depending on Node', () => {
+  const file = (path: string, text: string): SourceFile => ({ path, text });
+  const base = file('multistream/p.ts', "import { x } from './q.js';");
+  const cases: Array<[SourceFile, string]> = [
+    [file('multistream/q.ts', "import { Duplex } from 'node:stream';"), 'node:'],
+    [file('multistream/q.ts', "import { EventEmitter } from 'events';"), 'builtin'],
+    [file('multistream/q.ts', "import { lpStream } from '@libp2p/utils';"), 'package'],
+    [file('multistream/q.ts', 'export const a = Buffer.from([1]);'), 'Buffer'],
+    [file('multistream/q.ts', 'export function f(): void { process.nextTick(() => {}); }'), 'process'],
+  ];
+  for (const [dep, kind] of cases) {
+    const violations = checkPortable([base, dep], ['multistream/p.ts']);
+    assert.equal(violations.length, 1, `${kind} should be refused, got ${violations.join('; ')}`);
+    assert.ok(violations[0]!.startsWith('multistream/q.ts'), violations[0]);
+  }
+  // Mentions in comments and strings are not uses.
+  const fine = file('multistream/q.ts', "// Buffer\nexport const s = 'process';");
+  assert.deepEqual(checkPortable([base, fine], ['multistream/p.ts']), []);
 });

@@ -15,6 +15,8 @@
  * it never keeps a process alive by itself (the stream being negotiated on does, if it is a
  * socket) and never shows as an open handle.
  *
+ * Portable: in a browser the timer is a plain one (there is no process to keep alive).
+ *
  * @module
  */
 
@@ -31,7 +33,7 @@ export interface Expiring {
 
 /** Head of the watched list; an entry is watched when it is the head or has a predecessor. */
 let head: Expiring | undefined;
-let timer: NodeJS.Timeout | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
 /** The deadline `timer` fires for; Infinity when no timer is armed. */
 let armedFor = Infinity;
 
@@ -63,7 +65,8 @@ function arm(deadline: number): void {
   // Timers count whole milliseconds from the loop's cached clock and may fire a little early by
   // ours; sweep() then re-arms for the remainder.
   timer = setTimeout(sweep, Math.max(1, Math.ceil(deadline - performance.now())));
-  timer.unref();
+  // Node's timers can be unreferenced; a browser's are plain numbers.
+  (timer as { unref?: () => void }).unref?.();
 }
 
 function sweep(): void {

@@ -1,22 +1,15 @@
 /**
- * The dialer: handshake and proposals one at a time. Every negotiation writes the header together
- * with its first message (the spec's pipelining recommendation) and accepts the listener's header
- * whether it arrives before, with, or apart from the answer.
+ * The dialer over a Node Duplex: select, trySelect and the bare handshake (the state machines are
+ * in dialer-exchange.ts).
  *
  * @module
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, toPeerwayError } from '../core/index.js';
-import {
-  HEADER_FRAME,
-  HEADER_LINE,
-  NA_LINE,
-  protocolFrames,
-  sameBytes,
-  type ProtocolFrames,
-} from './frames.js';
-import { badHeader, multistreamError, preview } from './errors.js';
-import { Negotiation, type NegotiateOptions } from './negotiation.js';
+import { HandshakeExchange, SelectExchange } from './dialer-exchange.js';
+import { multistreamError } from './errors.js';
+import { protocolFrames, type ProtocolFrames } from './frames.js';
+import { negotiate, type NegotiateOptions } from './negotiation.js';
 
 /** Options for {@link select}. */
 export interface SelectOptions extends NegotiateOptions {
@@ -25,79 +18,6 @@ export interface SelectOptions extends NegotiateOptions {
    * handshake was already done (what {@link trySelect} does). @default true
    */
   handshake?: boolean;
-}
-
-class SelectNegotiation extends Negotiation<string> {
-  private index = 0;
-  private needHeader: boolean;
-
-  constructor(
-    stream: Duplex,
-    private readonly frames: readonly ProtocolFrames[],
-    private readonly handshake: boolean,
-    options: NegotiateOptions,
-  ) {
-    super(stream, options);
-    this.needHeader = handshake;
-  }
-
-  protected begin(): void {
-    const first = this.frames[0]!;
-    this.send(this.handshake ? first.withHeader : first.frame);
-  }
-
-  protected onMessage(message: Buffer): boolean {
-    if (this.needHeader) {
-      if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
-      this.needHeader = false;
-      return false;
-    }
-    const current = this.frames[this.index]!;
-    if (sameBytes(message, current.line)) {
-      this.result = current.protocol;
-      return true;
-    }
-    if (!sameBytes(message, NA_LINE)) {
-      throw multistreamError(
-        ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE,
-        'listener answered neither the proposal nor na',
-        {
-          proposal: current.protocol,
-          response: preview(message),
-        },
-      );
-    }
-    this.index++;
-    const next = this.frames[this.index];
-    if (next === undefined) {
-      throw multistreamError(ErrorCodes.MULTISTREAM_NA, 'listener supports none of the proposed protocols');
-    }
-    this.send(next.frame);
-    return false;
-  }
-
-  protected context(): Record<string, unknown> {
-    return {
-      role: 'dialer',
-      protocols: this.frames.map((f) => f.protocol),
-      tried: this.frames.slice(0, this.index + 1).map((f) => f.protocol),
-    };
-  }
-}
-
-class HandshakeNegotiation extends Negotiation<void> {
-  protected begin(): void {
-    this.send(HEADER_FRAME);
-  }
-
-  protected onMessage(message: Buffer): boolean {
-    if (!sameBytes(message, HEADER_LINE)) throw badHeader(message);
-    return true;
-  }
-
-  protected context(): Record<string, unknown> {
-    return { role: 'dialer', protocols: [] };
-  }
 }
 
 /**
@@ -127,12 +47,14 @@ export function select(
   } catch (err) {
     return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
   }
-  return new SelectNegotiation(stream, frames, options.handshake ?? true, options).run();
+  return negotiate(new SelectExchange(frames, options.handshake ?? true), stream, options);
 }
 
 /**
  * Proposes one protocol on a stream whose handshake is done (see {@link handshake}). Resolves with
- * the protocol, or rejects with ERR_MULTISTREAM_NA.
+ * the protocol, or rejects with ERR_MULTISTREAM_NA and leaves the stream open and unread beyond
+ * the `na`, so the caller may propose another protocol on it: py-libp2p's loop of `try_select`
+ * calls. Any other failure resets the stream.
  *
  * @example
  * ```ts
@@ -141,7 +63,13 @@ export function select(
  * ```
  */
 export function trySelect(stream: Duplex, protocol: string, options: NegotiateOptions = {}): Promise<string> {
-  return select(stream, [protocol], { ...options, handshake: false });
+  let frames: ProtocolFrames;
+  try {
+    frames = protocolFrames(protocol);
+  } catch (err) {
+    return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
+  }
+  return negotiate(new SelectExchange([frames], false, true), stream, options);
 }
 
 /**
@@ -154,5 +82,5 @@ export function trySelect(stream: Duplex, protocol: string, options: NegotiateOp
  * ```
  */
 export function handshake(stream: Duplex, options: NegotiateOptions = {}): Promise<void> {
-  return new HandshakeNegotiation(stream, options).run();
+  return negotiate(new HandshakeExchange(), stream, options);
 }

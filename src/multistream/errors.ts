@@ -1,4 +1,12 @@
-import { ErrorCodes, PeerwayError, type ErrorCode } from '../core/index.js';
+/**
+ * Multistream's errors: PeerwayErrors with ERR_MULTISTREAM_* codes and the negotiation's context
+ * in their details, and the mapping onto py-libp2p's three exception classes. Portable.
+ *
+ * @module
+ */
+import { ErrorCodes, PeerwayError, type ErrorCode } from '../core/portable.js';
+import { fromUtf8, latin1 } from './bytes.js';
+import { PROTOCOL_ID } from './constants.js';
 
 /** Builds a multistream PeerwayError with structured details and an optional cause. */
 export function multistreamError(
@@ -31,14 +39,72 @@ export function withContext(err: unknown, context: Record<string, unknown>): Pee
 }
 
 /** A short printable view of a received message (its trailing newline left out) for error details. */
-export function preview(message: Buffer): string {
+export function preview(message: Uint8Array): string {
   const end = message[message.length - 1] === 0x0a ? message.length - 1 : message.length;
-  return JSON.stringify(message.subarray(0, Math.min(end, 64)).toString('latin1'));
+  return JSON.stringify(latin1(message.subarray(0, Math.min(end, 64))));
+}
+
+/** The text of a received message, its trailing newline left out. */
+export function messageText(message: Uint8Array): string {
+  const end = message[message.length - 1] === 0x0a ? message.length - 1 : message.length;
+  return fromUtf8(message.subarray(0, end));
 }
 
 /** The error for a first message that is not the multistream header. */
-export function badHeader(message: Buffer): Error {
+export function badHeader(message: Uint8Array): Error {
   return multistreamError(ErrorCodes.MULTISTREAM_BAD_HEADER, 'first message was not /multistream/1.0.0', {
     received: preview(message),
   });
 }
+
+/**
+ * The contents of a handshake message (its text, newline removed) is the one this side speaks,
+ * `/multistream/1.0.0`: py-libp2p's `is_valid_handshake`.
+ *
+ * @example
+ * ```ts
+ * isValidHandshake(await communicator.read()); // true for '/multistream/1.0.0'
+ * ```
+ */
+export function isValidHandshake(handshakeContents: string): boolean {
+  return handshakeContents === PROTOCOL_ID;
+}
+
+/** py-libp2p's three multistream exception classes (`libp2p.protocol_muxer.exceptions`). */
+export type MultiselectErrorKind =
+  'MultiselectError' | 'MultiselectClientError' | 'MultiselectCommunicatorError';
+
+/**
+ * Which of py-libp2p's exception classes a multistream error corresponds to: a failure reading or
+ * writing one message through a {@link MultiselectCommunicator} is a `MultiselectCommunicatorError`,
+ * a dialer's failure (select, trySelect, handshake, ls) a `MultiselectClientError`, and a
+ * listener's failure a `MultiselectError`. Undefined for anything that is not a multistream
+ * PeerwayError (an invalid argument, say).
+ *
+ * @example
+ * ```ts
+ * try { await trySelect(socket, '/a/1.0.0'); }
+ * catch (err) { multiselectErrorKind(err); } // 'MultiselectClientError'
+ * ```
+ */
+export function multiselectErrorKind(err: unknown): MultiselectErrorKind | undefined {
+  if (!(err instanceof PeerwayError)) return undefined;
+  const role = err.details?.['role'];
+  if (role === 'communicator') return 'MultiselectCommunicatorError';
+  if (!MULTISTREAM_CODES.has(err.code)) return undefined;
+  return role === 'listener' ? 'MultiselectError' : role === 'dialer' ? 'MultiselectClientError' : undefined;
+}
+
+const MULTISTREAM_CODES = new Set<string>([
+  ErrorCodes.MULTISTREAM_NA,
+  ErrorCodes.MULTISTREAM_BAD_HEADER,
+  ErrorCodes.MULTISTREAM_TOO_LONG,
+  ErrorCodes.MULTISTREAM_NOT_MINIMAL,
+  ErrorCodes.MULTISTREAM_MALFORMED,
+  ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE,
+  ErrorCodes.MULTISTREAM_EOF,
+  ErrorCodes.MULTISTREAM_BAD_LS,
+  ErrorCodes.MULTISTREAM_TOO_MANY_ROUNDS,
+  ErrorCodes.TIMEOUT,
+  ErrorCodes.ABORTED,
+]);

@@ -8,43 +8,13 @@ import type { Duplex } from 'node:stream';
 import { ErrorCodes, toPeerwayError } from '../core/index.js';
 import { multistreamError } from './errors.js';
 import { Multiselect, type ProtocolHandler } from './handler-registry.js';
-import { ListenerNegotiation, type ListenOptions } from './listener.js';
-import { ProtocolTable, type TableEntry } from './protocol-table.js';
+import { ListenerExchange } from './listener-exchange.js';
+import type { ListenOptions } from './listener.js';
+import { negotiate } from './negotiation.js';
+import { NO_COUNTERS, tableFor, type TableEntry } from './protocol-table.js';
 
 function pickProtocol(entry: TableEntry<undefined>): string {
   return entry.frames.protocol;
-}
-
-const tables = new Map<string, ProtocolTable<undefined>>();
-/**
- * Most distinct protocol lists whose tables are cached: 256, far more than one process passes
- * (a server passes the same list every time); past it the cache starts over.
- */
-const TABLE_CACHE_LIMIT = 256;
-// handle() with a plain list keeps no counters: a Multiselect is the listener with stats.
-const NO_COUNTERS = { na: 0, ls: 0 };
-
-function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
-  // A server passes the same list every time: check it element by element before joining a key.
-  if (last !== undefined && sameList(last.list, protocols)) return last.table;
-  const key = protocols.join('\n');
-  let table = tables.get(key);
-  if (table === undefined) {
-    table = new ProtocolTable<undefined>();
-    for (const p of protocols) table.set(p, undefined);
-    if (tables.size >= TABLE_CACHE_LIMIT) tables.clear();
-    tables.set(key, table);
-  }
-  last = { list: [...protocols], table };
-  return table;
-}
-
-let last: { list: readonly string[]; table: ProtocolTable<undefined> } | undefined;
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -77,14 +47,11 @@ export function handle(
     } catch (err) {
       return Promise.reject(toPeerwayError(err, ErrorCodes.INVALID_ARGUMENT));
     }
-    return new ListenerNegotiation(
+    return negotiate(
+      new ListenerExchange(table, NO_COUNTERS, options.eagerHeader ?? false, pickProtocol),
       stream,
-      table,
-      NO_COUNTERS,
-      options.eagerHeader ?? false,
-      pickProtocol,
       options,
-    ).run();
+    );
   }
   return new Multiselect({ handlers: protocols as Record<string, ProtocolHandler> }).handle(stream, options);
 }

@@ -6,7 +6,9 @@
  */
 import type { Duplex } from 'node:stream';
 import { bump, isPeerwayError, silentLogger, type Logger } from '../core/index.js';
-import { ListenerNegotiation, type ListenOptions } from './listener.js';
+import { ListenerExchange } from './listener-exchange.js';
+import type { ListenOptions } from './listener.js';
+import { negotiate } from './negotiation.js';
 import { ProtocolTable, type Negotiated, type TableEntry } from './protocol-table.js';
 
 /**
@@ -89,19 +91,17 @@ export class Multiselect {
    * with a PeerwayError listing the proposals refused.
    */
   async negotiate(stream: Duplex, options: ListenOptions = {}): Promise<Negotiated<ProtocolHandler>> {
-    const exchange = new ListenerNegotiation(
-      stream,
+    const exchange = new ListenerExchange(
       this.table,
       this.stats,
       options.eagerHeader ?? this.eagerHeader,
       pickNegotiated,
-      {
-        signal: options.signal,
-        timeout: options.timeout ?? this.timeout,
-      },
     );
     try {
-      const result = await exchange.run();
+      const result = await negotiate(exchange, stream, {
+        signal: options.signal,
+        timeout: options.timeout ?? this.timeout,
+      });
       this.stats.negotiated++;
       return result;
     } catch (err) {

@@ -21,7 +21,8 @@
  * ```
  *
  * Works on any Node `Duplex` (TCP, TLS, SOCKS sockets) that has no other reader while it
- * negotiates. After a negotiation the caller keeps the same stream; bytes that arrived behind the
+ * negotiates; `peerway/multistream/libp2p` runs the same core on js-libp2p's streams and in a
+ * browser. After a negotiation the caller keeps the same stream; bytes that arrived behind the
  * last negotiation message are put back at the front of its read buffer and are read first,
  * exactly once.
  *
@@ -55,3 +56,9 @@ export {
 export { handle } from './handle.js';
 export type { ListenOptions } from './listener.js';
 export type { Negotiated } from './protocol-table.js';
+export { isValidHandshake, multiselectErrorKind, type MultiselectErrorKind } from './errors.js';
+export {
+  MultiselectCommunicator,
+  type ByteChannel,
+  type MultiselectCommunicatorInit,
+} from './communicator.js';

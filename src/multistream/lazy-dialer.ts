@@ -140,7 +140,7 @@ class LazyStream extends Duplex {
   };
 
   /** Checks one message; true once the echo arrived. */
-  private check(message: Buffer): boolean {
+  private check(message: Uint8Array): boolean {
     if (!this.gotHeader) {
       if (!sameBytes(message, HEADER_LINE)) {
         throw badHeader(message);

@@ -1,10 +1,12 @@
 /**
  * The `ls` reply's list: one message whose body is the inner messages `uvarint(len) proto '\n'`
  * followed by a lone `'\n'` (multiformats/multistream-select README, "ls example in detail").
+ * Portable.
  *
  * @module
  */
-import { ErrorCodes, encodeVarintInto, varintLength, type PeerwayError } from '../core/index.js';
+import { ErrorCodes, type PeerwayError } from '../core/portable.js';
+import { concatBytes, fromUtf8, varintSize, writeVarint } from './bytes.js';
 import { MAX_LS_PROTOCOLS } from './constants.js';
 import { multistreamError } from './errors.js';
 import { encodeMessage } from './frames.js';
@@ -13,14 +15,14 @@ import { encodeMessage } from './frames.js';
  * The `ls` reply in the spec format: one message whose body is the inner messages
  * `uvarint(len) proto '\n'` followed by a lone `'\n'`.
  */
-export function encodeLsReply(protocols: readonly string[]): Buffer {
+export function encodeLsReply(protocols: readonly string[]): Uint8Array {
   const inner = protocols.map((p) => encodeMessage(p));
-  inner.push(Buffer.from([0x0a]));
-  const body = Buffer.concat(inner);
-  const n = varintLength(body.length);
-  const out = Buffer.allocUnsafe(n + body.length);
-  encodeVarintInto(body.length, out, 0);
-  body.copy(out, n);
+  inner.push(Uint8Array.of(0x0a));
+  const body = concatBytes(inner);
+  const n = varintSize(body.length);
+  const out = new Uint8Array(n + body.length);
+  writeVarint(body.length, out, 0);
+  out.set(body, n);
   return out;
 }
 
@@ -28,7 +30,7 @@ export function encodeLsReply(protocols: readonly string[]): Buffer {
  * Parses an `ls` reply body (its final newline already removed). Accepts the spec format and,
  * as a fallback, py-libp2p's newline-separated names. Throws ERR_MULTISTREAM_BAD_LS.
  */
-export function decodeLsReply(body: Buffer): string[] {
+export function decodeLsReply(body: Uint8Array): string[] {
   try {
     return decodeSpecList(body);
   } catch (err) {
@@ -37,7 +39,7 @@ export function decodeLsReply(body: Buffer): string[] {
   }
 }
 
-function decodeSpecList(body: Buffer): string[] {
+function decodeSpecList(body: Uint8Array): string[] {
   const out: string[] = [];
   let pos = 0;
   while (pos < body.length) {
@@ -57,14 +59,14 @@ function decodeSpecList(body: Buffer): string[] {
     if (out.length >= MAX_LS_PROTOCOLS) throw badLs(`more than ${MAX_LS_PROTOCOLS} protocols`);
     const text = body.subarray(start, end - 1);
     if (text.includes(0x0a)) throw badLs('newline inside a protocol id');
-    out.push(text.toString('utf8'));
+    out.push(fromUtf8(text));
     pos = end;
   }
   return out;
 }
 
-function decodeLineList(body: Buffer): string[] {
-  const names = body.toString('utf8').split('\n');
+function decodeLineList(body: Uint8Array): string[] {
+  const names = fromUtf8(body).split('\n');
   if (names.length > MAX_LS_PROTOCOLS) throw badLs(`more than ${MAX_LS_PROTOCOLS} protocols`);
   if (names.some((n) => n.length === 0)) throw badLs('empty protocol id');
   return names;

@@ -1,7 +1,8 @@
 /**
- * One negotiation over a Node Duplex, driven synchronously from its 'data' events. Subclasses
- * (dialer, listener, ls) decide what to write and how to answer each message; this class owns
- * the stream while they run: listeners, deadline, abort, errors, and the hand-back.
+ * The Node driver of a negotiation: runs an {@link Exchange} over a Node Duplex, driven
+ * synchronously from its 'readable' events. The exchange decides what to write and how to answer
+ * each message; this class owns the stream while it runs: listeners, deadline, abort, errors,
+ * backpressure and the hand-back.
  *
  * Reading: in paused mode ('readable' + `read(n)` of exactly what is buffered), so Node never
  * emits an 'end' nobody is listening to yet, and leaving needs no internal state: removing the
@@ -18,7 +19,7 @@ import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
 import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
 import { multistreamError, withContext } from './errors.js';
-import { MessageReader } from './message-reader.js';
+import { STEP_DONE, STEP_IDLE, type Exchange } from './exchange.js';
 import { resetStream } from './reset-stream.js';
 
 /** Options shared by every negotiation call. */
@@ -32,32 +33,30 @@ export interface NegotiateOptions extends AbortOptions {
 
 function noop(): void {}
 
-/** Base of every negotiation state machine. */
-export abstract class Negotiation<T> implements Expiring {
+/** Runs `exchange` on `stream`; resolves with its result once the stream has been handed back. */
+export function negotiate<T>(exchange: Exchange<T>, stream: Duplex, options: NegotiateOptions): Promise<T> {
+  return new Negotiation(exchange, stream, options).run();
+}
+
+/** One negotiation over a Node Duplex. */
+class Negotiation<T> implements Expiring {
   // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
   deadline = 0;
   prevDue: Expiring | undefined = undefined;
   nextDue: Expiring | undefined = undefined;
-  /** The received messages; a subclass raises its limits for an `ls` reply. */
-  protected readonly reader = new MessageReader();
-  /** Set by the subclass before `onMessage` returns true. */
-  protected result: T | undefined;
-  // Bytes to write: usually one cached frame, an array only when a chunk needs several answers.
-  private out: Buffer | Buffer[] | undefined;
   private resolve: (value: T) => void = noop;
   private reject: (reason: unknown) => void = noop;
-  private outBytes = 0;
   private prevFlowing: boolean | null = null;
   private done = false;
   /** True while a write is backed up: no reading until the stream drains. */
   private blocked = false;
 
   constructor(
-    protected readonly stream: Duplex,
+    private readonly exchange: Exchange<T>,
+    private readonly stream: Duplex,
     private readonly options: NegotiateOptions,
   ) {}
 
-  /** Starts the negotiation; resolves with the result once the stream has been handed back. */
   run(): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.resolve = resolve;
@@ -93,48 +92,20 @@ export abstract class Negotiation<T> implements Expiring {
       const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
       if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
       try {
-        this.begin();
-        this.flush();
+        this.exchange.begin();
+        this.write();
       } catch (err) {
         this.fail(err);
       }
     });
   }
 
-  /** Writes the opening messages (queue them with `send`). */
-  protected abstract begin(): void;
-
-  /** Handles one message; returns true when the negotiation is complete. */
-  protected abstract onMessage(message: Buffer): boolean;
-
-  /** Facts about the negotiation for error details (role, protocols tried). */
-  protected abstract context(): Record<string, unknown>;
-
-  /** Queues bytes; everything queued while handling one chunk goes out in one write. */
-  protected send(frame: Buffer): void {
-    this.outBytes += frame.length;
-    const out = this.out;
-    if (out === undefined) this.out = frame;
-    else if (Array.isArray(out)) out.push(frame);
-    else this.out = [out, frame];
-  }
-
-  /** Replaces the queue when it holds exactly `only` (to send header + answer as one cached buffer). */
-  protected replaceQueued(only: Buffer, replacement: Buffer): boolean {
-    if (this.out !== only) return false;
-    this.out = replacement;
-    return true;
-  }
-
-  /** Writes what is queued; false when the stream's write side is backed up. */
-  private flush(): boolean {
-    const out = this.out;
-    if (out === undefined) return true;
-    this.out = undefined;
-    this.outBytes = 0;
+  /** Writes what the exchange queued; false when the stream's write side is backed up. */
+  private write(): boolean {
+    const out = this.exchange.takeOutput();
     // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
     // synchronously, so a dialer that writes and closes at once (lazy) is still served.
-    return this.stream.write(Array.isArray(out) ? Buffer.concat(out) : out);
+    return out === undefined || this.stream.write(out);
   }
 
   // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
@@ -155,21 +126,20 @@ export abstract class Negotiation<T> implements Expiring {
         return;
       }
       // Reading exactly what is buffered never schedules 'end' behind our back.
-      const chunk = stream.read(n) as Buffer | string | null;
+      const chunk = stream.read(n) as Uint8Array | string | null;
       if (chunk === null) return;
-      this.handleData(chunk);
+      if (typeof chunk === 'string') {
+        this.fail(
+          new PeerwayError(
+            ErrorCodes.INVALID_ARGUMENT,
+            'stream has an encoding set; multistream needs bytes',
+          ),
+        );
+        return;
+      }
+      this.exchange.reader.push(chunk);
+      this.answer();
     }
-  }
-
-  private handleData(chunk: Buffer | string): void {
-    if (typeof chunk === 'string') {
-      this.fail(
-        new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'stream has an encoding set; multistream needs bytes'),
-      );
-      return;
-    }
-    this.reader.push(chunk);
-    this.answer();
   }
 
   /**
@@ -178,21 +148,21 @@ export abstract class Negotiation<T> implements Expiring {
    * near the stream's write buffer, not what it sends times what each answer weighs.
    */
   private answer(): void {
+    const { exchange } = this;
     try {
       for (;;) {
-        const message = this.reader.next();
-        if (message === null) break;
-        if (this.onMessage(message)) {
-          this.flush();
+        const outcome = exchange.step(this.stream.writableHighWaterMark);
+        const flowing = this.write();
+        if (outcome === STEP_DONE) {
           this.finish();
           return;
         }
-        if (this.outBytes >= this.stream.writableHighWaterMark && !this.flush()) {
+        if (!flowing) {
           this.waitForDrain();
           return;
         }
+        if (outcome === STEP_IDLE) return;
       }
-      if (!this.flush()) this.waitForDrain();
     } catch (err) {
       this.fail(err);
     }
@@ -237,27 +207,38 @@ export abstract class Negotiation<T> implements Expiring {
     unwatchDeadline(this);
   }
 
-  private finish(): void {
+  /** Hands the stream back: unread bytes go back to the front of its buffer. */
+  private handBack(): void {
     this.done = true;
     this.detach();
     const { stream } = this;
-    const rest = this.reader.takeRemainder();
+    const rest = this.exchange.reader.takeRemainder();
     if (rest.length > 0) stream.unshift(rest);
     // Removing our 'readable' listener hands the stream back unread (Node resets readableFlowing
     // to null on the next tick, or resumes it for 'data' listeners that were there before); a
     // stream the caller had paused is paused again right after that, before its code runs.
     if (this.prevFlowing === false) process.nextTick(pauseStream, stream);
-    this.resolve(this.result as T);
+  }
+
+  private finish(): void {
+    this.handBack();
+    this.resolve(this.exchange.result as T);
   }
 
   private fail(err: unknown): void {
     if (this.done) return;
+    const error = withContext(err, this.exchange.context());
+    if (this.exchange.keepsStream(err)) {
+      this.handBack();
+      this.reject(error);
+      return;
+    }
     this.done = true;
     this.detach();
     // Keep a late socket error from becoming an uncaught exception once our listener is gone.
     this.stream.on('error', noop);
     resetStream(this.stream);
-    this.reject(withContext(err, this.context()));
+    this.reject(error);
   }
 }
 

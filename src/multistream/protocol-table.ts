@@ -1,8 +1,10 @@
 /**
  * The protocols a listener offers, indexed by their exact bytes, with the frames it answers with.
+ * Portable.
  *
  * @module
  */
+import { latin1 } from './bytes.js';
 import { protocolFrames, type ProtocolFrames } from './frames.js';
 import { encodeLsReply } from './ls-list.js';
 
@@ -19,7 +21,7 @@ export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
 /** The protocols a listener offers, indexed by their exact bytes. */
 export class ProtocolTable<H> {
   private readonly byKey = new Map<string, TableEntry<H>>();
-  private lsReply: Buffer | undefined;
+  private lsReply: Uint8Array | undefined;
 
   /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
   set(protocol: string, handler: H): void {
@@ -36,8 +38,8 @@ export class ProtocolTable<H> {
   }
 
   /** The entry whose id and newline equal `line` (a message as received), if any. */
-  lookup(line: Buffer): TableEntry<H> | undefined {
-    return this.byKey.get(line.toString('latin1'));
+  lookup(line: Uint8Array): TableEntry<H> | undefined {
+    return this.byKey.get(latin1(line));
   }
 
   /** The offered ids in insertion order. */
@@ -46,7 +48,7 @@ export class ProtocolTable<H> {
   }
 
   /** The cached `ls` reply. */
-  ls(): Buffer {
+  ls(): Uint8Array {
     this.lsReply ??= encodeLsReply(this.protocols());
     return this.lsReply;
   }
@@ -59,3 +61,37 @@ export interface Negotiated<H> {
   /** What was registered for it. */
   handler: H;
 }
+
+const tables = new Map<string, ProtocolTable<undefined>>();
+/**
+ * Most distinct protocol lists whose tables are cached: 256, far more than one process passes
+ * (a server passes the same list every time); past it the cache starts over.
+ */
+const TABLE_CACHE_LIMIT = 256;
+
+/** The table offering `protocols`, from a small cache keyed by the list (for one-call listeners). */
+export function tableFor(protocols: readonly string[]): ProtocolTable<undefined> {
+  // A server passes the same list every time: check it element by element before joining a key.
+  if (last !== undefined && sameList(last.list, protocols)) return last.table;
+  const key = protocols.join('\n');
+  let table = tables.get(key);
+  if (table === undefined) {
+    table = new ProtocolTable<undefined>();
+    for (const p of protocols) table.set(p, undefined);
+    if (tables.size >= TABLE_CACHE_LIMIT) tables.clear();
+    tables.set(key, table);
+  }
+  last = { list: [...protocols], table };
+  return table;
+}
+
+let last: { list: readonly string[]; table: ProtocolTable<undefined> } | undefined;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Counters for a listener that keeps none (a one-call `handle()`). */
+export const NO_COUNTERS = { na: 0, ls: 0 };

@@ -10,8 +10,11 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes } from '../../src/core/index.js';
 import { Multiselect, select, type ProtocolHandler } from '../../src/multistream/index.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { connect, testServer } from '../multistream/tcp-pair.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const ECHO = '/echo/1.0.0';

@@ -38,6 +38,18 @@ const PART_ARROWS: Record<string, Record<string, readonly string[]>> = {
   directory: { wire: [], client: ['wire'], server: ['wire'], market: ['client', 'wire'] },
 };
 
+/**
+ * Second front doors: files outside a folder may import besides its index.ts. core/portable.ts is
+ * core's node-free subset, for code that must also run in a browser.
+ */
+const EXTRA_FRONT_DOORS = new Set(['core/portable.ts']);
+
+/**
+ * Entry points that must run in a browser: they and everything they import (transitively) may
+ * import nothing from Node or npm, nor use Node's globals.
+ */
+export const PORTABLE_ROOTS: readonly string[] = ['multistream/libp2p.ts'];
+
 /** Folders cli may not import at all. */
 const CLI_FORBIDDEN = new Set(['store']);
 
@@ -98,7 +110,8 @@ function checkLocal(from: string, target: string): string | undefined {
         : `imports a sibling floor (${fromTop} -> ${toTop})`;
     }
     if (fromTop === 'cli' && CLI_FORBIDDEN.has(toTop)) return `cli imports ${toTop}`;
-    if (target !== `${toTop}/index.ts`) return `reaches into ${toTop}'s internals (${target})`;
+    if (target !== `${toTop}/index.ts` && !EXTRA_FRONT_DOORS.has(target))
+      return `reaches into ${toTop}'s internals (${target})`;
     return undefined;
   }
   // Same top folder: below the folders the two share, the target's side is entered by its index.
@@ -146,6 +159,52 @@ export function checkImports(files: readonly SourceFile[]): string[] {
         : checkPackage(file.path, spec);
       if (problem !== undefined) violations.push(`${file.path}: ${problem} [${spec}]`);
     }
+  }
+  return violations;
+}
+
+/** Node's globals that a browser lacks, as identifiers in code (comments left out). */
+const NODE_GLOBALS = /\b(?:Buffer|process|NodeJS|require|__dirname|setImmediate)\b/;
+
+/**
+ * The files `roots` import inside `files`, transitively (roots included), by path relative to src/.
+ * Throws when an import names a file that is not there.
+ */
+export function importClosure(files: readonly SourceFile[], roots: readonly string[]): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const path = queue.pop()!;
+    if (seen.has(path)) continue;
+    const file = byPath.get(path);
+    if (file === undefined) throw new Error(`import of a missing file: ${path}`);
+    seen.add(path);
+    for (const spec of specifiers(file.text)) {
+      if (spec.startsWith('.')) queue.push(resolveSpecifier(path, spec));
+    }
+  }
+  return [...seen].sort();
+}
+
+/**
+ * What keeps the portable entry points (and what they import) from running in a browser: an
+ * import from Node (`node:` or a Node builtin) or from any npm package, or a Node global.
+ */
+export function checkPortable(
+  files: readonly SourceFile[],
+  roots: readonly string[] = PORTABLE_ROOTS,
+): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const violations: string[] = [];
+  for (const path of importClosure(files, roots)) {
+    const file = byPath.get(path)!;
+    for (const spec of specifiers(file.text)) {
+      if (!spec.startsWith('.')) violations.push(`${path}: portable code imports ${spec}`);
+    }
+    const code = stripComments(file.text).replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`[^`]*`/g, "''");
+    const global = NODE_GLOBALS.exec(code);
+    if (global !== null) violations.push(`${path}: portable code uses Node's ${global[0]}`);
   }
   return violations;
 }

@@ -9,8 +9,11 @@ import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { isPeerwayError } from '../../src/core/index.js';
 import { handle, select } from '../../src/multistream/index.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { memoryPair } from './memory-pair.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const NA = encodeMessage('na');

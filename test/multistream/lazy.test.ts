@@ -4,8 +4,11 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
 import { Multiselect, lazySelect } from '../../src/multistream/index.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { collect, connect, tcpPair } from './tcp-pair.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const ECHO = encodeMessage('/echo/1.0.0');

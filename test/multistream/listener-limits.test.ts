@@ -9,9 +9,12 @@ import { Duplex } from 'node:stream';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
 import { Multiselect } from '../../src/multistream/index.js';
 import { MAX_LS_PER_NEGOTIATION, MAX_NA_PER_NEGOTIATION } from '../../src/multistream/constants.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { encodeLsReply } from '../../src/multistream/ls-list.js';
 import { tcpPair } from './tcp-pair.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const LS = encodeMessage('ls');

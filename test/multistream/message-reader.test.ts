@@ -2,9 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { MessageReader } from '../../src/multistream/message-reader.js';
 import { splitAt } from '../helpers/chunks.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const MAX = 1024;
 
@@ -19,7 +22,7 @@ function readAll(chunks: Buffer[], max = MAX): string[] {
   const out: string[] = [];
   for (const c of chunks) {
     reader.push(c);
-    for (let m; (m = reader.next()) !== null;) out.push(text(m));
+    for (let m; (m = reader.next()) !== null;) out.push(text(Buffer.from(m)));
   }
   return out;
 }
@@ -82,11 +85,11 @@ test('message reader: any chunking yields the same messages and the same remaind
           while (out.length < ids.length) {
             const m = reader.next();
             if (m === null) break;
-            out.push(text(m));
+            out.push(text(Buffer.from(m)));
           }
         }
         assert.deepEqual(out, ids);
-        assert.deepEqual(reader.takeRemainder(), Buffer.from(tail));
+        assert.deepEqual(Buffer.from(reader.takeRemainder()), Buffer.from(tail));
       },
     ),
   );

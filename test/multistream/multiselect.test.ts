@@ -113,7 +113,7 @@ test('handle: a handler map and a Multiselect both work in the one-call form', a
   assert.deepEqual(ran, ['/m', '/m']);
 });
 
-test('MultiselectClient: handshake, trySelect and lazySelect on one connection', async () => {
+test('MultiselectClient: handshake, a trySelect loop past na on one stream, and lazySelect', async () => {
   await using pair = await tcpPair();
   const mss = new Multiselect({
     handlers: {
@@ -125,13 +125,25 @@ test('MultiselectClient: handshake, trySelect and lazySelect on one connection',
   const listening = mss.handle(pair.listener);
   const client = new MultiselectClient();
   await client.handshake(pair.dialer);
-  await assert.rejects(client.trySelect(pair.dialer, '/nope'), (err) =>
-    isPeerwayError(err, ErrorCodes.MULTISTREAM_NA),
-  );
-  assert.equal(
-    await listening.catch((err: unknown) => (isPeerwayError(err) ? err.code : 'other')),
-    ErrorCodes.MULTISTREAM_EOF,
-  );
+  // py-libp2p's loop: each na leaves the stream open for the next proposal.
+  let chosen: string | undefined;
+  const refused: string[] = [];
+  for (const protocol of ['/nope', '/nope/2', '/x']) {
+    try {
+      chosen = await client.trySelect(pair.dialer, protocol);
+      break;
+    } catch (err) {
+      assert.ok(isPeerwayError(err, ErrorCodes.MULTISTREAM_NA), `na expected, got ${String(err)}`);
+      refused.push(protocol);
+    }
+  }
+  assert.equal(chosen, '/x');
+  assert.deepEqual(refused, ['/nope', '/nope/2']);
+  assert.equal(await listening, '/x');
+  assert.equal(mss.stats.na, 2);
+  let reply = '';
+  for await (const chunk of pair.dialer) reply += String(chunk);
+  assert.equal(reply, 'bye');
 
   await using pair2 = await tcpPair();
   void mss.handle(pair2.listener).catch(() => {});
@@ -139,4 +151,16 @@ test('MultiselectClient: handshake, trySelect and lazySelect on one connection',
   let text = '';
   for await (const chunk of lazy) text += String(chunk);
   assert.equal(text, 'bye');
+});
+
+test('trySelect: a protocol error still resets the stream', async () => {
+  await using pair = await tcpPair();
+  const client = new MultiselectClient();
+  pair.listener.write(Buffer.concat([Buffer.from('132f6d756c746973747265616d2f312e302e300a', 'hex')]));
+  pair.listener.on('data', () => {});
+  await client.handshake(pair.dialer);
+  const answered = client.trySelect(pair.dialer, '/a');
+  pair.listener.write(Buffer.from('052f6f74680a', 'hex')); // "/oth": neither the proposal nor na
+  await assert.rejects(answered, (err) => isPeerwayError(err, ErrorCodes.MULTISTREAM_UNEXPECTED_RESPONSE));
+  assert.ok(pair.dialer.destroyed, 'the dialer stream is reset after a protocol error');
 });

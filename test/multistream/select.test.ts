@@ -4,8 +4,11 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { ErrorCodes, isPeerwayError, type ErrorCode } from '../../src/core/index.js';
 import { handle, handshake, ls, select, trySelect } from '../../src/multistream/index.js';
-import { encodeMessage } from '../../src/multistream/frames.js';
+import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
 import { readBytes, tcpPair } from './tcp-pair.js';
+
+/** One multistream message as a Buffer. */
+const encodeMessage = (text: string | Uint8Array): Buffer => Buffer.from(encodeBytes(text));
 
 const HEADER = encodeMessage('/multistream/1.0.0');
 const NA = encodeMessage('na');
