@@ -89,6 +89,12 @@ export interface CommunityInit {
   bootstrappers?: readonly Bootstrapper[];
   /** Where known addresses are loaded from and saved to. @default none */
   addressBook?: AddressBook;
+  /**
+   * A verified peer's "last seen" in the address book is refreshed at most this often (ms); a
+   * peer that moved is saved at its new address at once.
+   * @default 60000
+   */
+  addressBookRefreshMs?: number;
   /** Strategy tick in ms (py-ipv8 `walker_interval`); 0 runs no strategy. @default 500 */
   tickMs?: number;
   /**

@@ -55,6 +55,8 @@ import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js
 import { VerifyBudget } from './verify-budget.js';
 
 const EMPTY = new Uint8Array(0);
+/** A verified peer's "last seen" in the address book is refreshed at most this often (ms). */
+const ADDRESS_SEEN_SAVE_MS = 60_000;
 
 /**
  * An IPv8 community (py-ipv8 3.2's `Community`, wire-compatible): walks the overlay with signed
@@ -98,6 +100,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private readonly initialized = new Set<Bootstrapper>();
   private readonly addressBook: AddressBook | undefined;
   private readonly tickMs: number;
+  private readonly seenSaveMs: number;
   private readonly life = new Lifecycle(
     () => this.join(),
     () => this.leave(),
@@ -105,6 +108,8 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private timer: NodeJS.Timeout | undefined;
   private registered = false;
   private globalTime = 0n;
+  /** When each verified peer's address was last written to the address book. */
+  private readonly lastSaved = new WeakMap<Peer, number>();
 
   constructor(init: CommunityInit) {
     super();
@@ -126,6 +131,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.bootstrappers = init.bootstrappers ?? [];
     this.addressBook = init.addressBook;
     this.tickMs = init.tickMs ?? DEFAULT_TICK_MS;
+    this.seenSaveMs = init.addressBookRefreshMs ?? ADDRESS_SEEN_SAVE_MS;
     this.dispatcher = new MessageDispatcher(this.stats, this.logger);
     this.estimates = new AddressEstimates(this.myPeer);
     if (init.lanAddress !== undefined) this.estimates.lan = init.lanAddress;
@@ -240,8 +246,41 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
    */
   onPacket(data: Uint8Array, source: UdpAddress): void {
     const known = this.network.getVerifiedByAddress(source);
-    if (known !== undefined) known.lastResponse = Date.now();
+    if (known !== undefined) {
+      known.lastResponse = Date.now();
+      if (this.addressBook !== undefined) this.refreshSaved(known);
+    }
     this.dispatcher.dispatch(source, data);
+  }
+
+  /**
+   * A verified peer's signed packet came from `source`: when it moved, the network and the
+   * address book follow it (the old address is forgotten, the new one saved).
+   */
+  private peerSeenAt(peer: Peer, source: UdpAddress): void {
+    const before = peer.address;
+    if (addressKey(before) === addressKey(source)) return;
+    this.network.moveAddress(peer, source);
+    if (this.addressBook === undefined || peer.address !== source) return;
+    if (!this.network.hasService(peer, this.serviceId)) return;
+    this.addressBook.forget?.(this.serviceId, before);
+    this.addressBook.save(this.serviceId, source);
+    this.lastSaved.set(peer, Date.now());
+  }
+
+  /** Records in the address book that a verified peer was seen (at most once a minute by default). */
+  private refreshSaved(peer: Peer): void {
+    const now = Date.now();
+    const last = this.lastSaved.get(peer);
+    if (last !== undefined && now - last < this.seenSaveMs) return;
+    if (last === undefined) {
+      // Saved when it was verified (peerAdded); start the clock from now.
+      this.lastSaved.set(peer, now);
+      return;
+    }
+    if (!this.network.hasService(peer, this.serviceId)) return;
+    this.lastSaved.set(peer, now);
+    this.addressBook!.save(this.serviceId, peer.address);
   }
 
   /**
@@ -270,7 +309,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     }
     let peer = this.network.getVerifiedById(m.key!.id);
     if (peer === undefined) peer = new Peer(m.key!, source);
-    else this.network.moveAddress(peer, source);
+    else this.peerSeenAt(peer, source);
     return { peer, payload: m.payload, globalTime: m.globalTime };
   }
 
@@ -398,6 +437,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   peerAdded(peer: Peer): void {
     // Committed before anyone hears of it.
     this.addressBook?.save(this.serviceId, peer.address);
+    this.lastSaved.set(peer, Date.now());
     this.emit('peer', peer);
   }
 
