@@ -1,6 +1,7 @@
 import {
   bump,
   ErrorCodes,
+  isPeerwayError,
   Lifecycle,
   PeerwayError,
   silentLogger,
@@ -18,6 +19,8 @@ import type {
   CommunityInit,
   CommunityStats,
   MessageHandler,
+  SignedHandler,
+  UnsignedHandler,
   WhenFull,
 } from './community-init.js';
 import {
@@ -241,6 +244,85 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   }
 
   /**
+   * Handles a signed message of `payload`'s id the way py-ipv8's `lazy_wrapper` does: the packet's
+   * signature is checked (within the sender's verification budget), the payload decoded with no
+   * trailing bytes allowed, and `handler` called with the sending peer (the verified peer when its
+   * key is known, its address refreshed) and the payload. A packet that fails any of this reaches
+   * no handler and is counted in `stats.dropped` under its error code; what the handler throws or
+   * rejects with is counted too.
+   *
+   * With `globalTime: true` the message carries a GlobalTime field before the payload (py-ipv8's
+   * `lazy_wrapper(GlobalTimeDistributionPayload, P)`), passed to the handler as `globalTime`.
+   *
+   * @example
+   * ```ts
+   * const Chat = dataclassPayload('Chat', 1, { text: 'str', n: 'int' });
+   * community.addHandler(Chat, (peer, chat) => console.log(peer.toString(), chat.text));
+   * ```
+   */
+  addHandler<V extends object>(
+    payload: PayloadClass<V>,
+    handler: SignedHandler<V>,
+    options: { globalTime?: boolean } = {},
+  ): void {
+    const globalTime = options.globalTime ?? false;
+    this.dispatcher.add(payload, (source, data) => {
+      const m = this.decodeSigned(source, data, payload, { globalTime });
+      this.runHandler(handler(m.peer, m.payload, { source, globalTime: m.globalTime, data }));
+    });
+  }
+
+  /**
+   * Handles an unsigned message of `payload`'s id (py-ipv8's `lazy_wrapper_unsigned`): `handler`
+   * gets the UDP source address and the decoded payload. Anyone can forge these; answer only
+   * what is safe to answer to anyone.
+   */
+  addUnsignedHandler<V extends object>(
+    payload: PayloadClass<V>,
+    handler: UnsignedHandler<V>,
+    options: { globalTime?: boolean } = {},
+  ): void {
+    const globalTime = options.globalTime ?? false;
+    this.dispatcher.add(payload, (source, data) => {
+      const m = this.decodeUnsigned(data, payload, { globalTime });
+      this.runHandler(handler(source, m.payload, { source, globalTime: m.globalTime, data }));
+    });
+  }
+
+  /** Counts a rejected async handler instead of leaving it unhandled. */
+  private runHandler(result: void | Promise<void>): void {
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        bump(this.stats.dropped, isPeerwayError(err) ? err.code : 'handlerError');
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handler rejected');
+      });
+    }
+  }
+
+  /**
+   * Encodes and sends a message to a peer (or address), py-ipv8's `ez_send`: signed with our key
+   * unless `signed: false`; with `globalTime: true` a freshly claimed global time goes before the
+   * payload (pair it with the same option on the receiving handler).
+   *
+   * @example
+   * ```ts
+   * community.ezSend(peer, Chat, { text: 'hallo', n: 1n });
+   * ```
+   */
+  ezSend<V extends object>(
+    to: Peer | UdpAddress,
+    payload: PayloadClass<V>,
+    value: V,
+    options: { signed?: boolean; globalTime?: boolean } = {},
+  ): void {
+    const packet = this.ezPack(payload, value, {
+      signed: options.signed ?? true,
+      globalTime: options.globalTime === true ? this.claimGlobalTime() : undefined,
+    });
+    this.send(to instanceof Peer ? to.address : to, packet);
+  }
+
+  /**
    * The endpoint's entry point for our prefix (it has checked the prefix and the size): refreshes
    * the sender's liveness and hands the datagram to the handler of its message id.
    */
@@ -327,7 +409,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   ezPack<V extends object>(
     payload: PayloadClass<V>,
     value: V,
-    options: { signed?: boolean; globalTime?: bigint } = {},
+    options: { signed?: boolean | undefined; globalTime?: bigint | undefined } = {},
   ): Uint8Array {
     return encodeMessage(this.prefix, payload, value, {
       key: (options.signed ?? true) ? this.key : undefined,

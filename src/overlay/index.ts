@@ -42,6 +42,22 @@ export {
   type ValueOf,
 } from './payload.js';
 export { type Bits, type FormatName, bitsOf } from './formats.js';
+export {
+  dataclassPayload,
+  withHooks,
+  type DataclassType,
+  type DataclassFormat,
+  type DataclassValue,
+  type PayloadHooks,
+} from './dataclass.js';
+export {
+  RequestCache,
+  NumberCache,
+  DEFAULT_CACHE_TIMEOUT_MS,
+  DEFAULT_MAX_CACHES,
+  type CacheClass,
+  type RequestCacheInit,
+} from './request-cache.js';
 export { Endpoint, type EndpointInit, type EndpointStats, type PrefixListener } from './endpoint.js';
 export { Network, type WalkableAddress } from './network.js';
 export { Peer } from './peer.js';
@@ -51,6 +67,9 @@ export {
   type CommunityEvents,
   type CommunityStats,
   type MessageHandler,
+  type HandlerContext,
+  type SignedHandler,
+  type UnsignedHandler,
   type RateLimit,
   type WalkerDefinition,
   type WhenFull,
