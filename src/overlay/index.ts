@@ -63,6 +63,17 @@ export { Network, type WalkableAddress } from './network.js';
 export { Peer } from './peer.js';
 export { Community } from './community.js';
 export {
+  DiscoveryCommunity,
+  PeriodicSimilarity,
+  DISCOVERY_COMMUNITY_ID,
+  SimilarityRequestPayload,
+  SimilarityResponsePayload,
+  PingPayload,
+  PongPayload,
+  type DiscoveryCommunityInit,
+  type PeriodicSimilarityInit,
+} from './discovery-community.js';
+export {
   type CommunityInit,
   type CommunityEvents,
   type CommunityStats,

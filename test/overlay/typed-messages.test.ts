@@ -274,3 +274,12 @@ test('RequestCache: numbered caches are found once, time out, are bounded, and r
     'closed after shutdown',
   );
 });
+
+test('a message larger than the encoder first buffer encodes and decodes (the writer grows mid-write)', () => {
+  const Blob = dataclassPayload('Blob', 9, { head: 'str', body: 'bytes' });
+  const body = Uint8Array.from(randomBytes(5000));
+  const value = { head: 'x'.repeat(700), body };
+  const bytes = Blob.encode(value);
+  assert.equal(bytes.length, 2 + 700 + 2 + 5000);
+  assert.deepEqual(Blob.decode(bytes), value);
+});
