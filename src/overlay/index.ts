@@ -106,8 +106,10 @@ export {
   type AddressBootstrapperInit,
   type BootstrapTarget,
 } from './bootstrapper.js';
+export { DnsBootstrapper, type DnsBootstrapperInit, type HostResolver } from './dns-bootstrapper.js';
 export { UdpBroadcastBootstrapper, type UdpBroadcastBootstrapperInit } from './broadcast-bootstrapper.js';
 export { type AddressBook } from './address-book.js';
+export { Tracker, type TrackerInit, type TrackerStats } from './tracker.js';
 export { SqliteAddressBook, type SqliteAddressBookInit } from './sqlite-address-book.js';
 export {
   DEFAULT_CHURN,
