@@ -231,7 +231,7 @@ export class Tracker implements Startable {
       return;
     }
     const now = this.now();
-    if (peers === undefined) this.communities.set(community, (peers = new Map()));
+    if (peers === undefined) this.communities.set(community, (peers = new Map<string, Entry>()));
     const others = [...peers.values()].filter(
       (e) => e.id !== requester && (newStyle || isIPv4Address(e.address)),
     );

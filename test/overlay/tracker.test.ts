@@ -99,7 +99,7 @@ test('a DnsBootstrapper resolves a name, blacklists what it found and walks to i
   const asked: string[] = [];
   const resolve = async (host: string): Promise<string[]> => {
     asked.push(host);
-    return host === 'tracker.test' ? ['127.0.0.1', 'not-an-ip'] : [];
+    return Promise.resolve(host === 'tracker.test' ? ['127.0.0.1', 'not-an-ip'] : []);
   };
   const nodes: Node[] = [];
   try {
