@@ -1,4 +1,6 @@
+import { bump, RateLimiter } from '../core/index.js';
 import { addressKey, type UdpAddress } from './address.js';
+import { RATE_PER_SOURCE } from './constants.js';
 import type { CommunityInit, HandlerContext } from './community-init.js';
 import { Community } from './community.js';
 import type { IntroResponse } from './introduction-exchange.js';
@@ -100,6 +102,8 @@ export class DiscoveryCommunity extends Community {
   /** Round-trip times (ms) measured by ping, newest last, per peer id. */
   readonly pings = new Map<string, number[]>();
   private readonly overlays: Community[];
+  /** Similarity requests and pings answered per source address (each answer goes back to it). */
+  private readonly answers = new RateLimiter(RATE_PER_SOURCE);
 
   constructor(init: DiscoveryCommunityInit) {
     const { overlays, ...rest } = init;
@@ -181,6 +185,10 @@ export class DiscoveryCommunity extends Community {
     payload: ValueOf<typeof SimilarityRequestPayload>,
     _context: HandlerContext,
   ): void {
+    if (!this.answers.take(addressKey(peer.address))) {
+      bump(this.stats.dropped, 'rateLimited');
+      return;
+    }
     const known = this.network.getVerifiedById(peer.id);
     if (known !== undefined) this.network.discoverServices(known, splitIds(payload.preferenceList));
     for (const key of this.keys())
@@ -215,6 +223,10 @@ export class DiscoveryCommunity extends Community {
 
   /** Anyone may ping: answer with a pong of the same identifier. */
   onPing(source: UdpAddress, payload: ValueOf<typeof PingPayload>): void {
+    if (!this.answers.take(addressKey(source))) {
+      bump(this.stats.dropped, 'rateLimited');
+      return;
+    }
     const packet = this.ezPack(
       PongPayload,
       { identifier: payload.identifier },

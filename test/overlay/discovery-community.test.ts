@@ -10,6 +10,7 @@ import {
   DISCOVERY_COMMUNITY_ID,
   Endpoint,
   Network,
+  PingPayload,
   PongPayload,
   PrivateKey,
   SimilarityResponsePayload,
@@ -135,6 +136,37 @@ test('a similarity response with a huge preference list is bounded; an unsolicit
     assert.equal(discovery.getPeers().length, 1, 'maxPeers holds');
   } finally {
     sock.close();
+    await discovery.unload();
+    await endpoint.stop();
+  }
+});
+
+test('pings from one source are answered only up to the per-source rate; another source is still answered', async () => {
+  const endpoint = new Endpoint({ host: '127.0.0.1' });
+  await endpoint.start();
+  const discovery = new DiscoveryCommunity({ endpoint, key: PrivateKey.generate(), tickMs: 0 });
+  await discovery.start();
+  const attacker = dgram.createSocket('udp4');
+  const honest = dgram.createSocket('udp4');
+  for (const s of [attacker, honest]) {
+    s.bind(0, '127.0.0.1');
+    await once(s, 'listening');
+  }
+  const pongs = { attacker: 0, honest: 0 };
+  attacker.on('message', () => pongs.attacker++);
+  honest.on('message', () => pongs.honest++);
+  try {
+    const ping = discovery.ezPack(PingPayload, { identifier: 7 }, { signed: false, globalTime: 1n });
+    for (let i = 0; i < 200; i++) attacker.send(ping, endpoint.address.port, '127.0.0.1');
+    await until(() => endpoint.stats.received >= 200);
+    honest.send(ping, endpoint.address.port, '127.0.0.1');
+    await until(() => pongs.honest === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(pongs.attacker >= 1 && pongs.attacker <= 80, `${pongs.attacker} pongs to the flooder`);
+    assert.ok((discovery.stats.dropped.rateLimited ?? 0) >= 120, 'the rest were counted');
+  } finally {
+    attacker.close();
+    honest.close();
     await discovery.unload();
     await endpoint.stop();
   }
