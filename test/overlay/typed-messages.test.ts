@@ -108,7 +108,15 @@ interface Node {
 async function node(cid: Uint8Array): Promise<Node> {
   const endpoint = new Endpoint({ host: '127.0.0.1' });
   await endpoint.start();
-  const community = new Community({ communityId: cid, endpoint, key: PrivateKey.generate(), tickMs: 0 });
+  // The verification budget charges wall-clock time: on a loaded machine a descheduled verify can
+  // use it up and drop a first packet, which this test (about handlers) must not depend on.
+  const community = new Community({
+    communityId: cid,
+    endpoint,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+    rateLimits: { verify: { packetsPerSecond: 1e6, cpuMsPerSecond: 1e6 } },
+  });
   await community.start();
   return { endpoint, community };
 }
