@@ -170,6 +170,8 @@ export const ErrorCodes = {
   OVERLAY_PREFIX_IN_USE: 'ERR_OVERLAY_PREFIX_IN_USE',
   /** A source used up its signature-verification budget; its signed packets are dropped unread. */
   OVERLAY_OVER_BUDGET: 'ERR_OVERLAY_OVER_BUDGET',
+  /** A request cache refused a cache: its number is in use, the cache is full, or it is shut down. */
+  OVERLAY_REQUEST_CACHE: 'ERR_OVERLAY_REQUEST_CACHE',
 } as const;
 
 /** One of the stable error code strings in {@link ErrorCodes}. */

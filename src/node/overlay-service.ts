@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { bump, type Stats } from '../core/index.js';
@@ -5,6 +6,7 @@ import { loadOrCreateSecret } from '../transport/index.js';
 import {
   addressKey,
   AddressBootstrapper,
+  DnsBootstrapper,
   Community,
   DEFAULT_CHURN,
   DEFAULT_MAX_PEERS,
@@ -57,8 +59,13 @@ export const overlayConfigSchema = z.object({
   listen: hostPort.default('0.0.0.0:8090'),
   /** Communities to join. */
   communities: z.array(communitySchema).default([]),
-  /** Bootstrap servers (host:port, IP literals). */
+  /**
+   * Bootstrap servers (host:port; an IP literal or a DNS name). Tracker semantics, as py-ipv8:
+   * they are blacklisted and never become peers.
+   */
   bootstrap: z.array(hostPort).default([]),
+  /** Known peers walked to at start and whenever a community has no peers (py-ipv8's `walk_to`): they become peers. */
+  peers: z.array(hostPort).default([]),
   /** Also use py-ipv8's public bootstrap servers. */
   publicBootstrap: z.boolean().default(false),
   /** Opt in to py-ipv8's LAN broadcast bootstrapper (a datagram to every port of 255.255.255.255). */
@@ -213,8 +220,17 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
           'overlay endpoint open',
         );
         for (const c of config.communities) {
-          const bootstrappers: Bootstrapper[] =
-            servers.length > 0 ? [new AddressBootstrapper({ addresses: servers.map(parseUdpAddress) })] : [];
+          const parsed = servers.map(parseUdpAddress);
+          const literals = parsed.filter((a) => isIP(a.host) !== 0);
+          const names = parsed.filter((a) => isIP(a.host) === 0);
+          const bootstrappers: Bootstrapper[] = [];
+          if (literals.length > 0) bootstrappers.push(new AddressBootstrapper({ addresses: literals }));
+          if (names.length > 0) bootstrappers.push(new DnsBootstrapper({ names }));
+          if (config.peers.length > 0) {
+            bootstrappers.push(
+              new AddressBootstrapper({ addresses: config.peers.map(parseUdpAddress), blacklist: false }),
+            );
+          }
           if (config.broadcastBootstrap) bootstrappers.push(new UdpBroadcastBootstrapper({ optIn: true }));
           const community = new Community({
             communityId: Buffer.from(c.id, 'hex'),
@@ -232,6 +248,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
           community.on('peer', (peer) => ctx.logger.debug({ peer: peer.toString() }, 'overlay peer'));
           communities.push(community);
           await community.start();
+          for (const peer of config.peers) community.walkTo(parseUdpAddress(peer));
         }
       },
       stop() {

@@ -9,4 +9,6 @@ export interface AddressBook {
   load(community: string): UdpAddress[];
   /** Records that a verified peer of `community` was at `address` just now. */
   save(community: string, address: UdpAddress): void;
+  /** Forgets an address of `community` (a verified peer moved away from it). Optional. */
+  forget?(community: string, address: UdpAddress): void;
 }

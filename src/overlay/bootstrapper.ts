@@ -27,6 +27,11 @@ export interface AddressBootstrapperInit {
   bootstrapTimeoutMs?: number;
   /** Clock in ms. @default Date.now */
   now?: () => number;
+  /**
+   * Blacklist the addresses (bootstrap servers: they introduce, never become peers). `false` for
+   * known peers that are walked to and taken on, as py-ipv8's `walk_to`. @default true
+   */
+  blacklist?: boolean;
 }
 
 /**
@@ -47,6 +52,7 @@ export class AddressBootstrapper implements Bootstrapper {
   }
 
   initialize(community: BootstrapTarget): void {
+    if (this.init.blacklist === false) return;
     for (const address of this.init.addresses) community.ensureBlacklisted(address);
   }
 

@@ -101,6 +101,7 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Reserves n bytes; it may replace `buf` and `view`, so call it before reading either. */
   private room(n: number): number {
     if (this.length + n > this.buf.length) {
       const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
@@ -121,36 +122,46 @@ export class ByteWriter {
 
   u8(v: number): void {
     this.checkInt(v, 0, 0xff, 'u8');
-    this.view.setUint8(this.room(1), v);
+    const at = this.room(1);
+    this.view.setUint8(at, v);
   }
   u16(v: number): void {
     this.checkInt(v, 0, 0xffff, 'u16');
-    this.view.setUint16(this.room(2), v);
+    const at = this.room(2);
+    this.view.setUint16(at, v);
   }
   u32(v: number): void {
     this.checkInt(v, 0, 0xffff_ffff, 'u32');
-    this.view.setUint32(this.room(4), v);
+    const at = this.room(4);
+    this.view.setUint32(at, v);
   }
   i32(v: number): void {
     this.checkInt(v, -0x8000_0000, 0x7fff_ffff, 'i32');
-    this.view.setInt32(this.room(4), v);
+    const at = this.room(4);
+    this.view.setInt32(at, v);
   }
   u64(v: bigint): void {
     if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw encodeError(`u64 out of range: ${v}`);
-    this.view.setBigUint64(this.room(8), v);
+    const at = this.room(8);
+    this.view.setBigUint64(at, v);
   }
   i64(v: bigint): void {
     if (v < -(2n ** 63n) || v >= 2n ** 63n) throw encodeError(`i64 out of range: ${v}`);
-    this.view.setBigInt64(this.room(8), v);
+    const at = this.room(8);
+    this.view.setBigInt64(at, v);
   }
   f32(v: number): void {
-    this.view.setFloat32(this.room(4), v);
+    const at = this.room(4);
+    this.view.setFloat32(at, v);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.room(8), v);
+    const at = this.room(8);
+    this.view.setFloat64(at, v);
   }
   bytes(v: Uint8Array): void {
-    this.buf.set(v, this.room(v.length));
+    // room() may replace the buffer, so it must run before this.buf is read.
+    const at = this.room(v.length);
+    this.buf.set(v, at);
   }
   /** The written bytes (a copy). */
   finish(): Uint8Array {

@@ -13,6 +13,26 @@ import type { VerifyBudgetInit } from './verify-budget.js';
 /** A raw message handler: the datagram (prefix included) and its UDP source. */
 export type MessageHandler = (source: UdpAddress, data: Uint8Array) => void;
 
+/** What a typed handler learns beside the payload. */
+export interface HandlerContext {
+  /** The UDP source of the datagram. */
+  readonly source: UdpAddress;
+  /** The GlobalTime field, for handlers registered with `globalTime: true`. */
+  readonly globalTime: bigint | undefined;
+  /** The whole datagram (py-ipv8's `lazy_wrapper_wd`). */
+  readonly data: Uint8Array;
+}
+
+/** A handler of a signed message: the verified sender and the decoded payload. */
+export type SignedHandler<V> = (peer: Peer, payload: V, context: HandlerContext) => void | Promise<void>;
+
+/** A handler of an unsigned message: the UDP source and the decoded payload. */
+export type UnsignedHandler<V> = (
+  source: UdpAddress,
+  payload: V,
+  context: HandlerContext,
+) => void | Promise<void>;
+
 /** Events of a community. */
 // A type alias (not an interface) so it satisfies the EventMap index signature.
 export type CommunityEvents = {
@@ -89,6 +109,12 @@ export interface CommunityInit {
   bootstrappers?: readonly Bootstrapper[];
   /** Where known addresses are loaded from and saved to. @default none */
   addressBook?: AddressBook;
+  /**
+   * A verified peer's "last seen" in the address book is refreshed at most this often (ms); a
+   * peer that moved is saved at its new address at once.
+   * @default 60000
+   */
+  addressBookRefreshMs?: number;
   /** Strategy tick in ms (py-ipv8 `walker_interval`); 0 runs no strategy. @default 500 */
   tickMs?: number;
   /**

@@ -1,6 +1,7 @@
 import {
   bump,
   ErrorCodes,
+  isPeerwayError,
   Lifecycle,
   PeerwayError,
   silentLogger,
@@ -18,6 +19,8 @@ import type {
   CommunityInit,
   CommunityStats,
   MessageHandler,
+  SignedHandler,
+  UnsignedHandler,
   WhenFull,
 } from './community-init.js';
 import {
@@ -55,6 +58,8 @@ import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js
 import { VerifyBudget } from './verify-budget.js';
 
 const EMPTY = new Uint8Array(0);
+/** A verified peer's "last seen" in the address book is refreshed at most this often (ms). */
+const ADDRESS_SEEN_SAVE_MS = 60_000;
 
 /**
  * An IPv8 community (py-ipv8 3.2's `Community`, wire-compatible): walks the overlay with signed
@@ -98,6 +103,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private readonly initialized = new Set<Bootstrapper>();
   private readonly addressBook: AddressBook | undefined;
   private readonly tickMs: number;
+  private readonly seenSaveMs: number;
   private readonly life = new Lifecycle(
     () => this.join(),
     () => this.leave(),
@@ -105,6 +111,8 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private timer: NodeJS.Timeout | undefined;
   private registered = false;
   private globalTime = 0n;
+  /** When each verified peer's address was last written to the address book. */
+  private readonly lastSaved = new WeakMap<Peer, number>();
 
   constructor(init: CommunityInit) {
     super();
@@ -126,6 +134,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.bootstrappers = init.bootstrappers ?? [];
     this.addressBook = init.addressBook;
     this.tickMs = init.tickMs ?? DEFAULT_TICK_MS;
+    this.seenSaveMs = init.addressBookRefreshMs ?? ADDRESS_SEEN_SAVE_MS;
     this.dispatcher = new MessageDispatcher(this.stats, this.logger);
     this.estimates = new AddressEstimates(this.myPeer);
     if (init.lanAddress !== undefined) this.estimates.lan = init.lanAddress;
@@ -235,13 +244,125 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   }
 
   /**
+   * Handles a signed message of `payload`'s id the way py-ipv8's `lazy_wrapper` does: the packet's
+   * signature is checked (within the sender's verification budget), the payload decoded with no
+   * trailing bytes allowed, and `handler` called with the sending peer (the verified peer when its
+   * key is known, its address refreshed) and the payload. A packet that fails any of this reaches
+   * no handler and is counted in `stats.dropped` under its error code; what the handler throws or
+   * rejects with is counted too.
+   *
+   * With `globalTime: true` the message carries a GlobalTime field before the payload (py-ipv8's
+   * `lazy_wrapper(GlobalTimeDistributionPayload, P)`), passed to the handler as `globalTime`.
+   *
+   * @example
+   * ```ts
+   * const Chat = dataclassPayload('Chat', 1, { text: 'str', n: 'int' });
+   * community.addHandler(Chat, (peer, chat) => console.log(peer.toString(), chat.text));
+   * ```
+   */
+  addHandler<V extends object>(
+    payload: PayloadClass<V>,
+    handler: SignedHandler<V>,
+    options: { globalTime?: boolean } = {},
+  ): void {
+    const globalTime = options.globalTime ?? false;
+    this.dispatcher.add(payload, (source, data) => {
+      const m = this.decodeSigned(source, data, payload, { globalTime });
+      this.runHandler(handler(m.peer, m.payload, { source, globalTime: m.globalTime, data }));
+    });
+  }
+
+  /**
+   * Handles an unsigned message of `payload`'s id (py-ipv8's `lazy_wrapper_unsigned`): `handler`
+   * gets the UDP source address and the decoded payload. Anyone can forge these; answer only
+   * what is safe to answer to anyone.
+   */
+  addUnsignedHandler<V extends object>(
+    payload: PayloadClass<V>,
+    handler: UnsignedHandler<V>,
+    options: { globalTime?: boolean } = {},
+  ): void {
+    const globalTime = options.globalTime ?? false;
+    this.dispatcher.add(payload, (source, data) => {
+      const m = this.decodeUnsigned(data, payload, { globalTime });
+      this.runHandler(handler(source, m.payload, { source, globalTime: m.globalTime, data }));
+    });
+  }
+
+  /** Counts a rejected async handler instead of leaving it unhandled. */
+  private runHandler(result: void | Promise<void>): void {
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        bump(this.stats.dropped, isPeerwayError(err) ? err.code : 'handlerError');
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'handler rejected');
+      });
+    }
+  }
+
+  /**
+   * Encodes and sends a message to a peer (or address), py-ipv8's `ez_send`: signed with our key
+   * unless `signed: false`; with `globalTime: true` a freshly claimed global time goes before the
+   * payload (pair it with the same option on the receiving handler).
+   *
+   * @example
+   * ```ts
+   * community.ezSend(peer, Chat, { text: 'hallo', n: 1n });
+   * ```
+   */
+  ezSend<V extends object>(
+    to: Peer | UdpAddress,
+    payload: PayloadClass<V>,
+    value: V,
+    options: { signed?: boolean; globalTime?: boolean } = {},
+  ): void {
+    const packet = this.ezPack(payload, value, {
+      signed: options.signed ?? true,
+      globalTime: options.globalTime === true ? this.claimGlobalTime() : undefined,
+    });
+    this.send(to instanceof Peer ? to.address : to, packet);
+  }
+
+  /**
    * The endpoint's entry point for our prefix (it has checked the prefix and the size): refreshes
    * the sender's liveness and hands the datagram to the handler of its message id.
    */
   onPacket(data: Uint8Array, source: UdpAddress): void {
     const known = this.network.getVerifiedByAddress(source);
-    if (known !== undefined) known.lastResponse = Date.now();
+    if (known !== undefined) {
+      known.lastResponse = Date.now();
+      if (this.addressBook !== undefined) this.refreshSaved(known);
+    }
     this.dispatcher.dispatch(source, data);
+  }
+
+  /**
+   * A verified peer's signed packet came from `source`: when it moved, the network and the
+   * address book follow it (the old address is forgotten, the new one saved).
+   */
+  private peerSeenAt(peer: Peer, source: UdpAddress): void {
+    const before = peer.address;
+    if (addressKey(before) === addressKey(source)) return;
+    this.network.moveAddress(peer, source);
+    if (this.addressBook === undefined || peer.address !== source) return;
+    if (!this.network.hasService(peer, this.serviceId)) return;
+    this.addressBook.forget?.(this.serviceId, before);
+    this.addressBook.save(this.serviceId, source);
+    this.lastSaved.set(peer, Date.now());
+  }
+
+  /** Records in the address book that a verified peer was seen (at most once a minute by default). */
+  private refreshSaved(peer: Peer): void {
+    const now = Date.now();
+    const last = this.lastSaved.get(peer);
+    if (last !== undefined && now - last < this.seenSaveMs) return;
+    if (last === undefined) {
+      // Saved when it was verified (peerAdded); start the clock from now.
+      this.lastSaved.set(peer, now);
+      return;
+    }
+    if (!this.network.hasService(peer, this.serviceId)) return;
+    this.lastSaved.set(peer, now);
+    this.addressBook!.save(this.serviceId, peer.address);
   }
 
   /**
@@ -270,7 +391,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     }
     let peer = this.network.getVerifiedById(m.key!.id);
     if (peer === undefined) peer = new Peer(m.key!, source);
-    else this.network.moveAddress(peer, source);
+    else this.peerSeenAt(peer, source);
     return { peer, payload: m.payload, globalTime: m.globalTime };
   }
 
@@ -288,7 +409,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   ezPack<V extends object>(
     payload: PayloadClass<V>,
     value: V,
-    options: { signed?: boolean; globalTime?: bigint } = {},
+    options: { signed?: boolean | undefined; globalTime?: bigint | undefined } = {},
   ): Uint8Array {
     return encodeMessage(this.prefix, payload, value, {
       key: (options.signed ?? true) ? this.key : undefined,
@@ -398,6 +519,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   peerAdded(peer: Peer): void {
     // Committed before anyone hears of it.
     this.addressBook?.save(this.serviceId, peer.address);
+    this.lastSaved.set(peer, Date.now());
     this.emit('peer', peer);
   }
 

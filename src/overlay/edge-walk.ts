@@ -31,6 +31,8 @@ export class EdgeWalk implements DiscoveryStrategy {
   private readonly now: () => number;
   private edges: Edge[] = [];
   private done = 0;
+  /** How often an edge grew by one peer, and the longest edge (root included) built so far. */
+  readonly stats = { grown: 0, longestEdge: 0 };
 
   constructor(
     private readonly overlay: Walkable,
@@ -74,6 +76,8 @@ export class EdgeWalk implements DiscoveryStrategy {
       if (peer !== undefined && !inEdge.has(peer.id)) {
         edge.peers.push(peer);
         edge.grownAt = now;
+        this.stats.grown++;
+        this.stats.longestEdge = Math.max(this.stats.longestEdge, edge.peers.length);
         return;
       }
     }

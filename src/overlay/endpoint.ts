@@ -75,6 +75,7 @@ export class Endpoint implements Startable {
   };
   private readonly logger: Logger;
   private readonly listeners = new Map<string, PrefixListener>();
+  private fallback: PrefixListener | undefined;
   private readonly udp: UdpEndpoint;
   private readonly reach: SocketReach;
   private readonly life = new Lifecycle(
@@ -132,6 +133,14 @@ export class Endpoint implements Startable {
     this.listeners.set(key, listener);
   }
 
+  /**
+   * Receives datagrams whose prefix no community registered (a tracker answers for every
+   * community this way); `undefined` removes it.
+   */
+  setFallbackListener(listener: PrefixListener | undefined): void {
+    this.fallback = listener;
+  }
+
   /** Removes the listener for a prefix. */
   removePrefixListener(prefix: Uint8Array): void {
     this.listeners.delete(prefixKey(prefix));
@@ -178,6 +187,10 @@ export class Endpoint implements Startable {
     }
     const listener = this.listeners.get(prefixKey(data));
     if (listener === undefined) {
+      if (this.fallback !== undefined) {
+        this.fallback(data, from);
+        return;
+      }
       bump(this.counters.dropped, 'unknownPrefix');
       return;
     }

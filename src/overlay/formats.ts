@@ -188,22 +188,55 @@ function units(countBytes: 1 | 2, unit: number): FormatCodec<Uint8Array[]> {
   };
 }
 
+/**
+ * py-ipv8's `arrayH-*` formats: `struct.pack("H", n)` (no `>`, so native order) and
+ * `array.tobytes()`, both little-endian on every platform py-ipv8 runs on.
+ */
 function arrayH<T>(item: FormatCodec<T>): FormatCodec<T[]> {
   return {
     write(w, list) {
-      w.u16(list.length);
+      if (list.length > 0xffff) throw encodeError(`array too long: ${list.length}`);
+      w.u8(list.length & 0xff);
+      w.u8(list.length >> 8);
       for (const v of list) item.write(w, v);
     },
     read(r) {
-      const n = r.u16();
+      const n = r.u8() | (r.u8() << 8);
       return Array.from({ length: n }, () => item.read(r));
     },
   };
 }
 
 const bool: FormatCodec<boolean> = { write: (w, v) => w.u8(v ? 1 : 0), read: (r) => r.u8() !== 0 };
-const i64: FormatCodec<bigint> = { write: (w, v) => w.i64(v), read: (r) => r.i64() };
 const f64: FormatCodec<number> = { write: (w, v) => w.f64(v), read: (r) => r.f64() };
+
+/** Items of py-ipv8's `arrayH-q` and `arrayH-d`, little-endian (see {@link arrayH}). */
+function littleEndian8<T>(set: (v: DataView, x: T) => void, get: (v: DataView) => T): FormatCodec<T> {
+  return {
+    write(w, x) {
+      const b = new Uint8Array(8);
+      set(new DataView(b.buffer), x);
+      w.bytes(b);
+    },
+    read(r) {
+      const b = r.take(8);
+      return get(new DataView(b.buffer, b.byteOffset, 8));
+    },
+  };
+}
+
+const i64le = littleEndian8<bigint>(
+  (v, x) => {
+    if (typeof x !== 'bigint' || x < -(2n ** 63n) || x >= 2n ** 63n)
+      throw encodeError(`i64 out of range: ${String(x)}`);
+    v.setBigInt64(0, x, true);
+  },
+  (v) => v.getBigInt64(0, true),
+);
+const f64le = littleEndian8<number>(
+  (v, x) => v.setFloat64(0, x, true),
+  (v) => v.getFloat64(0, true),
+);
 
 /** Every format of py-ipv8's `Serializer` that peerway uses, big-endian like the original. */
 export const FORMATS: { readonly [K in FormatName]: FormatCodec<FormatValues[K]> } = {
@@ -215,7 +248,7 @@ export const FORMATS: { readonly [K in FormatName]: FormatCodec<FormatValues[K]>
   f: { write: (w, v) => w.f32(v), read: (r) => r.f32() },
   d: f64,
   Q: { write: (w, v) => w.u64(v), read: (r) => r.u64() },
-  q: i64,
+  q: { write: (w, v) => w.i64(v), read: (r) => r.i64() },
   '4SH': ipv4,
   ipv4,
   ip_address: typedAddress(false),
@@ -249,8 +282,8 @@ export const FORMATS: { readonly [K in FormatName]: FormatCodec<FormatValues[K]>
   varlenBx2: units(1, 2),
   varlenHx20: units(2, 20),
   'arrayH-?': arrayH(bool),
-  'arrayH-q': arrayH(i64),
-  'arrayH-d': arrayH(f64),
+  'arrayH-q': arrayH(i64le),
+  'arrayH-d': arrayH(f64le),
 };
 
 /** Builds a {@link Bits} value from up to 8 flags (missing ones are false). */

@@ -42,15 +42,45 @@ export {
   type ValueOf,
 } from './payload.js';
 export { type Bits, type FormatName, bitsOf } from './formats.js';
+export {
+  dataclassPayload,
+  withHooks,
+  type DataclassType,
+  type DataclassFormat,
+  type DataclassValue,
+  type PayloadHooks,
+} from './dataclass.js';
+export {
+  RequestCache,
+  NumberCache,
+  DEFAULT_CACHE_TIMEOUT_MS,
+  DEFAULT_MAX_CACHES,
+  type CacheClass,
+  type RequestCacheInit,
+} from './request-cache.js';
 export { Endpoint, type EndpointInit, type EndpointStats, type PrefixListener } from './endpoint.js';
 export { Network, type WalkableAddress } from './network.js';
 export { Peer } from './peer.js';
 export { Community } from './community.js';
 export {
+  DiscoveryCommunity,
+  PeriodicSimilarity,
+  DISCOVERY_COMMUNITY_ID,
+  SimilarityRequestPayload,
+  SimilarityResponsePayload,
+  PingPayload,
+  PongPayload,
+  type DiscoveryCommunityInit,
+  type PeriodicSimilarityInit,
+} from './discovery-community.js';
+export {
   type CommunityInit,
   type CommunityEvents,
   type CommunityStats,
   type MessageHandler,
+  type HandlerContext,
+  type SignedHandler,
+  type UnsignedHandler,
   type RateLimit,
   type WalkerDefinition,
   type WhenFull,
@@ -76,8 +106,10 @@ export {
   type AddressBootstrapperInit,
   type BootstrapTarget,
 } from './bootstrapper.js';
+export { DnsBootstrapper, type DnsBootstrapperInit, type HostResolver } from './dns-bootstrapper.js';
 export { UdpBroadcastBootstrapper, type UdpBroadcastBootstrapperInit } from './broadcast-bootstrapper.js';
 export { type AddressBook } from './address-book.js';
+export { Tracker, type TrackerInit, type TrackerStats } from './tracker.js';
 export { SqliteAddressBook, type SqliteAddressBookInit } from './sqlite-address-book.js';
 export {
   DEFAULT_CHURN,

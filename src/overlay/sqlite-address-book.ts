@@ -44,6 +44,8 @@ export class SqliteAddressBook implements AddressBook {
   private readonly upsert;
   private readonly select;
   private readonly prune;
+  private readonly remove;
+  private readonly entriesQuery;
   private saves = 0;
 
   constructor(init: SqliteAddressBookInit) {
@@ -58,6 +60,12 @@ export class SqliteAddressBook implements AddressBook {
     this.select = db.prepare<[string, number], { host: string; port: number }>(
       'SELECT host, port FROM overlay_addresses WHERE community = ? ORDER BY last_seen DESC LIMIT ?',
     );
+    this.remove = db.prepare<[string, string, number]>(
+      'DELETE FROM overlay_addresses WHERE community = ? AND host = ? AND port = ?',
+    );
+    this.entriesQuery = db.prepare<[string, number], { host: string; port: number; last_seen: number }>(
+      'SELECT host, port, last_seen FROM overlay_addresses WHERE community = ? ORDER BY last_seen DESC LIMIT ?',
+    );
     this.prune = db.prepare<[string, string, number]>(
       `DELETE FROM overlay_addresses WHERE community = ? AND (host, port) NOT IN
        (SELECT host, port FROM overlay_addresses WHERE community = ? ORDER BY last_seen DESC LIMIT ?)`,
@@ -66,6 +74,17 @@ export class SqliteAddressBook implements AddressBook {
 
   load(community: string): UdpAddress[] {
     return this.select.all(community, this.max).map((r) => ({ host: r.host, port: r.port }));
+  }
+
+  /** Saved addresses of a community with when each was last seen (ms), most recent first. */
+  entries(community: string): Array<{ address: UdpAddress; lastSeen: number }> {
+    return this.entriesQuery
+      .all(community, this.max)
+      .map((r) => ({ address: { host: r.host, port: r.port }, lastSeen: r.last_seen }));
+  }
+
+  forget(community: string, address: UdpAddress): void {
+    this.remove.run(community, address.host, address.port);
   }
 
   save(community: string, address: UdpAddress): void {

@@ -74,3 +74,59 @@ test('a restarted node rejoins through saved addresses, with no bootstrapper', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the address book follows a peer that moved and records when each peer was last seen', async () => {
+  const store = openStore(':memory:');
+  const book = new SqliteAddressBook({ store });
+  const a = new Endpoint({ host: '127.0.0.1' });
+  const b1 = new Endpoint({ host: '127.0.0.1' });
+  const b2 = new Endpoint({ host: '127.0.0.1' });
+  await Promise.all([a.start(), b1.start(), b2.start()]);
+  const communityId = new Uint8Array(20).fill(7);
+  const keyB = PrivateKey.generate();
+  const ca = new Community({
+    communityId,
+    endpoint: a,
+    key: PrivateKey.generate(),
+    tickMs: 0,
+    addressBook: book,
+    addressBookRefreshMs: 1,
+  });
+  const cb1 = new Community({ communityId, endpoint: b1, key: keyB, tickMs: 0 });
+  const cb2 = new Community({ communityId, endpoint: b2, key: keyB, tickMs: 0 });
+  const until = async (cond: () => boolean): Promise<void> => {
+    const end = Date.now() + 10_000;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  try {
+    await Promise.all([ca.start(), cb1.start(), cb2.start()]);
+    cb1.walkTo(a.address);
+    await until(() => ca.getPeers().length === 1);
+    const first = book.entries(ca.serviceId);
+    assert.deepEqual(
+      first.map((e) => e.address.port),
+      [b1.address.port],
+      'saved when first verified',
+    );
+    // Seen again later: last_seen moves forward.
+    await new Promise((r) => setTimeout(r, 20));
+    cb1.walkTo(a.address);
+    await until(() => (book.entries(ca.serviceId)[0]?.lastSeen ?? 0) > first[0]!.lastSeen);
+    // The same key now speaks from another port: the book follows it.
+    cb2.walkTo(a.address);
+    await until(() => book.entries(ca.serviceId)[0]?.address.port === b2.address.port);
+    assert.equal(ca.getPeers()[0]!.address.port, b2.address.port, 'the peer moved');
+    assert.deepEqual(
+      book.load(ca.serviceId).map((x) => x.port),
+      [b2.address.port],
+      'the old address is forgotten',
+    );
+  } finally {
+    await Promise.all([ca.unload(), cb1.unload(), cb2.unload()]);
+    await Promise.all([a.stop(), b1.stop(), b2.stop()]);
+    store.close();
+  }
+});

@@ -195,13 +195,50 @@ test('puncture-requests are rate limited per target, and a puncture never exceed
     await until(() => a.endpoint.stats.received === 100);
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(victim.packets.length <= 21, `victim got ${victim.packets.length}`);
-    assert.ok(victim.packets.length >= 1);
-    for (const p of victim.packets) assert.ok(p.length <= 5 * req.length);
+    assert.ok(victim.packets.length >= 1, 'the first puncture-request was answered');
+    // An old-style puncture is 185 bytes against a 45-byte request (4.11x); anything that grows
+    // the answer (a longer payload, a second packet per request) crosses this bound.
+    for (const p of victim.packets) {
+      assert.equal(p.length, 185, 'an old-style puncture is 185 bytes');
+      assert.ok(p.length / req.length < 4.2, `amplification ${p.length}/${req.length}`);
+    }
+    assert.equal(victim.packets.length, victim.packets.filter((p) => p[22] === 249).length, 'only punctures');
     assert.equal(decodeMessage(victim.packets[0]!, PuncturePayload).payload.identifier, 1);
     assert.ok((a.community.stats.dropped.punctureRateLimited ?? 0) >= 79);
   } finally {
     await victim.close();
     await close(a);
+  }
+});
+
+test('introduction requests are answered at most at the per-source rate; another source is still served', async () => {
+  const a = await node({ rateLimits: { perSource: { perSecond: 1, burst: 5 } } });
+  const attacker = await sniffer();
+  const b = await node();
+  try {
+    const probe = new Community({
+      communityId: cid,
+      endpoint: b.endpoint,
+      key: PrivateKey.generate(),
+      tickMs: 0,
+    });
+    const req = probe.createIntroductionRequest(a.endpoint.address);
+    const started = Date.now();
+    for (let i = 0; i < 60; i++) attacker.send(a.endpoint.address, req);
+    await until(() => a.endpoint.stats.received >= 60, 10_000);
+    const seconds = (Date.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 100));
+    const answers = attacker.packets.filter((p) => p[22] === 245).length;
+    assert.ok(answers >= 1, 'the first requests were answered');
+    assert.ok(answers <= 5 + Math.ceil(seconds) + 1, `${answers} answers in ${seconds}s`);
+    const limited = a.community.stats.dropped.rateLimited ?? 0;
+    assert.ok(limited >= 60 - (5 + Math.ceil(seconds) + 1), `only ${limited} counted as rate limited`);
+    // A healthy peer at another address walks in while the attacker's bucket is empty.
+    b.community.walkTo(a.endpoint.address);
+    await until(() => b.community.getPeers().length === 1, 10_000);
+  } finally {
+    await attacker.close();
+    await close(a, b);
   }
 });
 

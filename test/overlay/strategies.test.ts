@@ -147,11 +147,29 @@ test('RateLimiter: a burst, then the refill rate, and a bounded key map', () => 
   );
 });
 
-test('EdgeWalk on a loopback testnet: every peer reaches its neighbourhood', async () => {
+test('EdgeWalk on a loopback testnet: every peer reaches its neighbourhood and edges grow', async () => {
+  const walks: EdgeWalk[] = [];
   await using net = await testnet(20, {
-    community: { tickMs: 100, walkers: [{ strategy: (c) => new EdgeWalk(c), targetPeers: 20 }] },
+    community: {
+      tickMs: 100,
+      walkers: [
+        {
+          strategy: (c) => {
+            const w = new EdgeWalk(c);
+            walks.push(w);
+            return w;
+          },
+          targetPeers: 20,
+        },
+      ],
+    },
   });
   await net.waitFor(() => net.nodes.slice(1).every((n) => n.community.getPeers().length >= 6), 20_000);
+  // Reaching 6 peers needs only the root phase; an edge grows past its root only through
+  // introductions from the edge's last peer.
+  await net.waitFor(() => walks.filter((w) => w.stats.longestEdge >= 2).length >= walks.length / 2, 20_000);
+  const grown = walks.reduce((n, w) => n + w.stats.grown, 0);
+  assert.ok(grown > 0, `edges grew ${grown} times`);
 });
 
 test('churn on a loopback testnet: a peer that vanished is dropped by those who knew it', async () => {
