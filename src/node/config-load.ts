@@ -7,10 +7,10 @@ import {
   isPlainObject,
   mergeLayers,
   parseAssignment,
-  scalarFromString,
   type ConfigObject,
 } from './config-override.js';
-import { ENV_CONFIG_FILE, ENV_OVERRIDES, MAX_CONFIG_FILE_BYTES } from './constants.js';
+import { environmentLayers } from './config-env.js';
+import { ENV_CONFIG_FILE, MAX_CONFIG_FILE_BYTES } from './constants.js';
 import type { ServiceDefinition } from './service.js';
 import { serviceDefinitions } from './services.js';
 
@@ -33,7 +33,10 @@ export interface LoadConfigOptions {
   file?: string | undefined;
   /** Layers under the config file, lowest first (a preset such as `--preset signet`). @default [] */
   base?: readonly ConfigLayer[];
-  /** Environment to read PEERWAY_* overrides from. @default {} (the CLI passes process.env) */
+  /**
+   * Environment to read PEERWAY_* overrides from: every field has one, `PEERWAY_` and its path in
+   * capitals (see {@link configFields}). @default {} (the CLI passes process.env)
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** Layers above the environment, lowest first (the CLI's flags). @default [] */
   layers?: readonly ConfigLayer[];
@@ -61,12 +64,13 @@ export function loadConfig(options: LoadConfigOptions = {}): NodeConfig {
   const layers: ConfigLayer[] = [...(options.defaults ?? []), ...(options.base ?? [])];
   const file = options.file ?? env[ENV_CONFIG_FILE];
   if (file !== undefined && file !== '') layers.push({ source: file, values: readConfigFile(file) });
-  layers.push(...environmentLayers(env), ...(options.layers ?? []));
+  const definitions = options.definitions ?? serviceDefinitions;
+  layers.push(...environmentLayers(env, definitions), ...(options.layers ?? []));
   for (const text of options.set ?? []) {
     const { path, value } = parseAssignment(text);
     layers.push({ source: `--set ${path.join('.')}`, values: layerFromPath(path, value) });
   }
-  return validateLayers(layers, options.definitions ?? serviceDefinitions);
+  return validateLayers(layers, definitions);
 }
 
 /** Validates merged layers; on failure names each bad field and the layer that set it. */
@@ -114,14 +118,4 @@ export function readConfigFile(file: string): ConfigObject {
     });
   }
   return parsed;
-}
-
-function environmentLayers(env: Readonly<Record<string, string | undefined>>): ConfigLayer[] {
-  const layers: ConfigLayer[] = [];
-  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
-    layers.push({ source: name, values: layerFromPath(path, scalarFromString(value)) });
-  }
-  return layers;
 }

@@ -48,6 +48,13 @@ export {
   type ConfigProblem,
 } from './config.js';
 export { loadConfig, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
+export {
+  configJsonSchema,
+  configFields,
+  envName,
+  type ConfigField,
+  type JsonSchema,
+} from './config-schema.js';
 export { createPinoLogger, fromPino, type PinoLoggerOptions } from './pino-logger.js';
 export { packageVersion } from './version.js';
 export {

@@ -54,3 +54,28 @@ export function finished(child: CliChild): Promise<CliResult> {
 export function runCli(args: readonly string[], options?: StartCliOptions): Promise<CliResult> {
   return finished(startCli(args, options));
 }
+
+/**
+ * Runs a command line in this process (no child start-up cost), capturing what it writes through
+ * process.stdout and process.stderr. For commands that fail or finish quickly: the logger writes
+ * to file descriptor 2 directly and is not captured.
+ */
+export async function runInProcess(args: readonly string[]): Promise<CliResult> {
+  const { runCommandLine } = await import('../../src/cli/run.js');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = (chunk: string | Uint8Array): boolean => ((stdout += String(chunk)), true);
+  process.stderr.write = (chunk: string | Uint8Array): boolean => ((stderr += String(chunk)), true);
+  const exitCode = process.exitCode;
+  let code: number;
+  try {
+    code = await runCommandLine(args);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = exitCode;
+  }
+  return { code, signal: null, stdout, stderr };
+}

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { MakerClient, NickIdentity, parseOffer } from '../../src/directory/index.js';
+import { MakerClient, NickIdentity, parseOffer, type BitcoinNetwork } from '../../src/directory/index.js';
 import { Community, Endpoint, PrivateKey, RandomWalk } from '../../src/overlay/index.js';
 import { DEMO_COMMUNITY_ID, loadConfig, PeerwayNode } from '../../src/node/index.js';
 import { getJson, httpGet } from './http-get.js';
@@ -136,7 +136,10 @@ test('api: peer tables, token-guarded add, communities, events and the dashboard
   assert.equal(statSync(node.tokenFile).mode & 0o077, 0, 'the token file is private');
 
   // A real maker on the node's directory shows in /api/directory/peers.
-  const dirInfo = services.find((s) => s.name === 'directory')!.info as { listen: string; network: string };
+  const dirInfo = services.find((s) => s.name === 'directory')!.info as {
+    listen: string;
+    network: BitcoinNetwork;
+  };
   const maker = new MakerClient({
     directoryServers: [dirInfo.listen],
     identity: NickIdentity.generate(),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerConfigCommand } from './config.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerNodeCommand } from './node.js';
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command) => void;
 /** Every command group, in help order. Protocol modules add theirs here. */
 export const commands: readonly RegisterCommand[] = [
   registerNodeCommand,
+  registerConfigCommand,
   registerDirectoryCommands,
   registerDiscoveryCommands,
   registerOverlayCommands,

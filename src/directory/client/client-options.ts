@@ -5,7 +5,14 @@
  */
 import type { Logger } from '../../core/index.js';
 import type { Dialer } from './dialer.js';
-import type { Features, MessageLine, VerifiedPrivmsg, NickIdentity, PeerlistEntry } from '../wire/index.js';
+import type {
+  BitcoinNetwork,
+  Features,
+  MessageLine,
+  VerifiedPrivmsg,
+  NickIdentity,
+  PeerlistEntry,
+} from '../wire/index.js';
 import type { VerifiedLineCache } from './verified-lines.js';
 
 /** Options for {@link DirectoryClient}. */
@@ -17,7 +24,7 @@ export interface DirectoryClientInit {
   /** Our nick identity. */
   identity: NickIdentity;
   /** Bitcoin network named in the handshake. @default 'mainnet' */
-  network?: string;
+  network?: BitcoinNetwork;
   /** Our location string. @default 'NOT-SERVING-ONION' */
   location?: string;
   /**

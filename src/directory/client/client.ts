@@ -40,7 +40,7 @@ import type {
   DirectoryMessage,
 } from './client-options.js';
 import { ClientPeerlist } from './client-peerlist.js';
-import type { Envelope, NickIdentity, PeerlistEntry } from '../wire/index.js';
+import type { BitcoinNetwork, Envelope, NickIdentity, PeerlistEntry } from '../wire/index.js';
 import { waitForHandshake } from './client-handshake.js';
 import { decodePrivmsg, decodePubmsg, type Inbound } from './client-inbound.js';
 import { MessageQueue } from './message-queue.js';
@@ -64,7 +64,7 @@ export class DirectoryClient extends TypedEmitter<DirectoryClientEvents> impleme
   readonly host: string;
   readonly port: number;
   readonly identity: NickIdentity;
-  readonly network: string;
+  readonly network: BitcoinNetwork;
   readonly location: string;
   readonly features: Features;
   /** The directory's handshake reply, once connected. */

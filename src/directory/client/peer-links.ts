@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import { deadline, silentLogger, TypedEmitter, type Logger, type Startable } from '../../core/index.js';
 import { listenTcp, type TcpListener } from '../../transport/index.js';
 import { tcpDialer, type Dialer } from './dialer.js';
-import type { VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
+import type { BitcoinNetwork, VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
 import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import { PeerLink } from './peer-link.js';
 
@@ -26,7 +26,7 @@ export interface PeerLinksInit {
   /** Our nick identity. */
   identity: NickIdentity;
   /** Network named in handshakes. @default 'mainnet' */
-  network?: string;
+  network?: BitcoinNetwork;
   /** Our location in peer handshakes. @default 'NOT-SERVING-ONION' */
   location?: string;
   /** How to dial a peer. @default plain TCP */

@@ -29,14 +29,14 @@ import { DirectoryClient } from './client.js';
 import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import type { DirectoryClientInit } from './client-options.js';
 import type { Dialer } from './dialer.js';
-import type { NickIdentity } from '../wire/index.js';
+import type { BitcoinNetwork, NickIdentity } from '../wire/index.js';
 
 /** Options for {@link DirectoryClientPool}. */
 export interface DirectoryClientPoolInit {
   /** Directories as `host` or `host:port` (port defaults to 5222). */
   directoryServers: readonly string[];
   /** Bitcoin network. @default 'mainnet' */
-  network?: string;
+  network?: BitcoinNetwork;
   /** Our long-lived nick identity, used for every handshake. */
   identity: NickIdentity;
   /** How to reach a directory (`socksDialer(...)` for Tor). @default plain TCP */
@@ -90,7 +90,7 @@ export class DirectoryClientPool<Events extends EventMap = Record<never, never>>
   /** Connected clients by canonical `host:port`. Read it; change it only through the methods. */
   readonly clients = new Map<string, DirectoryClient>();
   readonly directoryServers: readonly string[];
-  readonly network: string;
+  readonly network: BitcoinNetwork;
   readonly identity: NickIdentity;
   readonly connectionTimeout: number;
   readonly streamIsolation: boolean;

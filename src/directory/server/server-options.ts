@@ -33,7 +33,7 @@ import {
   PARTIAL_LINE_TIMEOUT_MS,
 } from '../wire/index.js';
 import type { Logger } from '../../core/index.js';
-import type { NickIdentity } from '../wire/index.js';
+import type { BitcoinNetwork, NickIdentity } from '../wire/index.js';
 import type { OnionPublisher } from './onion-publisher.js';
 
 /** Options for {@link DirectoryServer}. */
@@ -43,7 +43,7 @@ export interface DirectoryServerInit {
   /** TCP port to listen on; 0 picks a free one. @default 5222 */
   port?: number;
   /** Bitcoin network clients must name in their handshake. @default 'mainnet' */
-  network?: string;
+  network?: BitcoinNetwork;
   /** The directory's nick identity. @default a fresh random one */
   identity?: NickIdentity;
   /** Message of the day sent in every 795. @default 'peerway directory' */

@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { type Logger, type Stats } from '../../core/index.js';
 import {
+  BITCOIN_NETWORKS,
   DirectoryServer,
   MakerClient,
   NickIdentity,
   OFFER_TYPES,
   signBondCertificate,
+  type BitcoinNetwork,
   type BondCertificate,
   type Offer,
 } from '../../directory/index.js';
@@ -137,7 +139,7 @@ export function createDemoService(init: DemoInit): Service {
   const timers = new Set<NodeJS.Timeout>();
   const stats = { makersJoined: 0, makersLeft: 0, dials: 0, dialFailures: 0 };
   let directoryAddresses: string[] = [];
-  let network = 'mainnet';
+  let network: BitcoinNetwork = 'mainnet';
   let stopped = false;
 
   const later = (ms: number, fn: () => void | Promise<void>): void => {
@@ -194,7 +196,8 @@ export function createDemoService(init: DemoInit): Service {
 
   const startDirectories = async (own: ServiceStatus | undefined): Promise<void> => {
     const info = own?.info as { listen?: string; network?: string } | undefined;
-    network = info?.network ?? 'mainnet';
+    const named = BITCOIN_NETWORKS.find((n) => n === info?.network);
+    network = named ?? 'mainnet';
     for (let i = 0; i < sizes.directories; i++) {
       const server = new DirectoryServer({
         host: '127.0.0.1',
