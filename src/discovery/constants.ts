@@ -152,3 +152,14 @@ export const MAX_HEIGHT_DIFFERENCE = 5;
 export const HEADER_CHECK_DEPTH = 10;
 /** How often a node with a backend verifies itself by its advertised host; ours (like a good peer's recheck). */
 export const SELF_CHECK_MS = 30 * 60_000;
+
+/** The IRC channel ElectrumX servers announced themselves in. */
+export const IRC_CHANNEL = '#electrum';
+/** How often the optional IRC visit runs; ours ("occasionally": every few hours). */
+export const IRC_INTERVAL_MS = 4 * 3600_000;
+/** Longest IRC line accepted: RFC 2812's 512 bytes, with room for IRCv3 message tags. */
+export const IRC_MAX_LINE = 8_704;
+/** One IRC visit (connect, register, join, list, leave) must finish within this; ours. */
+export const IRC_VISIT_TIMEOUT_MS = 60_000;
+/** Claims taken from one visit, at most; ours (a hostile channel cannot flood the table). */
+export const IRC_MAX_CLAIMS = 100;

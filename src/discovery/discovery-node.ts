@@ -20,6 +20,7 @@ import { Blacklist, guardStore, purgeBanned } from './blacklist.js';
 import { defaultPeersFor } from './default-peers.js';
 import { formatPeerEntry, type PeerTuple } from './peer-entry.js';
 import { sybilConflict } from './sybil.js';
+import { IrcStragglers, type IrcClaim, type IrcOptions } from './irc.js';
 import type { DialTarget } from './electrum-client.js';
 import {
   ADD_PEER_PAUSE_MS,
@@ -80,6 +81,11 @@ export interface DiscoveryNodeInit {
   blacklist?: string | undefined;
   /** Blacklist reload interval. @default 600000 */
   blacklistReloadMs?: number;
+  /**
+   * Visit IRC now and then for stragglers advertised only there (`E_` nicks); their claims are
+   * verified like any other. @default off
+   */
+  irc?: IrcOptions | undefined;
   /** Tor SOCKS5 proxy: an address to probe, 'auto' to probe 127.0.0.1:9050/9150/1080, or none. @default undefined */
   proxy?: SocksProxy | 'auto' | undefined;
   /**
@@ -147,6 +153,7 @@ export class DiscoveryNode extends StartableBase {
   private readonly backend: BackendMonitor | undefined;
   private readonly backendTarget: DialTarget | undefined;
   private readonly blacklist: Blacklist | undefined;
+  private readonly irc: IrcStragglers | undefined;
   private readonly fallbackOnions: PeerTuple[];
   private selfVerifiedAt = 0;
   private selfTimer: NodeJS.Timeout | undefined;
@@ -200,6 +207,15 @@ export class DiscoveryNode extends StartableBase {
       );
     }
     this.defaultSeeds = defaults?.seeds ?? [];
+    this.irc =
+      init.irc === undefined
+        ? undefined
+        : new IrcStragglers({
+            ...init.irc,
+            privateNetwork: init.privateNetwork,
+            logger: this.logger,
+            onClaims: (claims) => this.takeIrcClaims(claims),
+          });
     this.ownHosts = [...(init.reportedHosts ?? [init.host ?? DEFAULT_HOST])].map((h) => h.toLowerCase());
     const privateNetwork = init.privateNetwork ?? false;
     this.tlsIdentity = init.tls;
@@ -308,6 +324,7 @@ export class DiscoveryNode extends StartableBase {
       methods: { ...this.methodStats },
       addPeer: { ...this.addPeerPolicy.stats },
       blacklist: { ...this.blacklist?.stats },
+      irc: { ...this.irc?.stats },
       backend: { height: this.backend?.height ?? -1, selfVerified: this.selfVerifiedAt > 0 ? 1 : 0 },
       maintenance: { ...this.maintenance.stats },
       seeds: { ...this.seedStats },
@@ -386,6 +403,7 @@ export class DiscoveryNode extends StartableBase {
     this.seedTimer = setInterval(() => this.topUp(), SEED_TOP_UP_MS);
     await this.tor?.start();
     await this.maintenance.start();
+    await this.irc?.start();
     if (this.backend !== undefined) {
       this.runSelfCheck();
       this.selfTimer = setInterval(() => this.runSelfCheck(), SELF_CHECK_MS);
@@ -472,6 +490,22 @@ export class DiscoveryNode extends StartableBase {
     });
   }
 
+  private takeIrcClaims(claims: IrcClaim[]): void {
+    const now = Date.now();
+    let added = 0;
+    for (const c of claims) {
+      if (this.ownHosts.includes(c.host)) continue;
+      const record = newPeerRecord(c.host, 'irc', now, {
+        tcpPort: c.tcpPort,
+        sslPort: c.sslPort,
+        protocolMax: c.version,
+        pruning: c.pruning,
+      });
+      if (this.store.insertIfAbsent(record)) added++;
+    }
+    if (added > 0) this.maintenance.poke();
+  }
+
   private onBlacklistChange(): void {
     const list = this.blacklist;
     if (list === undefined) return;
@@ -519,6 +553,7 @@ export class DiscoveryNode extends StartableBase {
     clearInterval(this.selfTimer);
     this.selfAbort.abort();
     await this.selfCheck;
+    await this.irc?.stop();
     await this.blacklist?.stop();
     await this.backend?.stop();
     await this.maintenance.stop();
