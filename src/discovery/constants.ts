@@ -130,3 +130,36 @@ export const TOR_REPROBE_MS = 900_000;
 
 /** Mainnet default ports for bare `t`/`s` tokens. */
 export const DEFAULT_PORTS = { t: 50001, s: 50002 } as const;
+
+/** How often a blacklist file or URL is read again: ElectrumX refreshes BLACKLIST_URL every 600 s. */
+export const BLACKLIST_RELOAD_MS = 600_000;
+/** Largest blacklist accepted (bytes); ours: ElectrumX's list is a few kB. */
+export const MAX_BLACKLIST_BYTES = 1_000_000;
+/** Timeout of one blacklist download; ours. */
+export const BLACKLIST_FETCH_TIMEOUT_MS = 30_000;
+/**
+ * Onion peers served to a client when we have no Tor proxy to verify them: the seed document's
+ * "random limited number", ElectrumX 1.0's three.
+ */
+export const ONION_WITHOUT_TOR = 3;
+
+/** A peer's tip may differ from our backend's by this many blocks: ElectrumX's check (5). */
+export const MAX_HEIGHT_DIFFERENCE = 5;
+/**
+ * The header compared with a peer is this many blocks below the lower tip, so a short chain split
+ * at the tip does not fail a good peer (spesmilo ElectrumX compares 10 blocks down).
+ */
+export const HEADER_CHECK_DEPTH = 10;
+/** How often a node with a backend verifies itself by its advertised host; ours (like a good peer's recheck). */
+export const SELF_CHECK_MS = 30 * 60_000;
+
+/** The IRC channel ElectrumX servers announced themselves in. */
+export const IRC_CHANNEL = '#electrum';
+/** How often the optional IRC visit runs; ours ("occasionally": every few hours). */
+export const IRC_INTERVAL_MS = 4 * 3600_000;
+/** Longest IRC line accepted: RFC 2812's 512 bytes, with room for IRCv3 message tags. */
+export const IRC_MAX_LINE = 8_704;
+/** One IRC visit (connect, register, join, list, leave) must finish within this; ours. */
+export const IRC_VISIT_TIMEOUT_MS = 60_000;
+/** Claims taken from one visit, at most; ours (a hostile channel cannot flood the table). */
+export const IRC_MAX_CLAIMS = 100;

@@ -36,6 +36,11 @@ export interface ElectrumMethodsInit {
   softwareVersion?: string | undefined;
   /** More methods (test-only `blockchain.*` answers, a banner...). @default {} */
   extraMethods?: Record<string, ExtraMethod> | undefined;
+  /**
+   * Answers every method not handled here or in `extraMethods` (backend mode: forwards it).
+   * @default undefined (such methods get -32601)
+   */
+  forward?: ((method: string, params: RpcParams, connection: RpcConnection) => Promise<unknown>) | undefined;
   /** Counts refusals. */
   stats: Record<string, number>;
 }
@@ -87,6 +92,7 @@ export function electrumMethods(init: ElectrumMethodsInit): RpcHandler {
         return init.addPeer === undefined ? false : await init.addPeer(params, connection.remoteAddress);
       default: {
         const fn = Object.hasOwn(extra, method) ? extra[method] : undefined;
+        if (fn === undefined && init.forward !== undefined) return init.forward(method, params, connection);
         if (fn === undefined)
           throw new RpcError(RpcErrorCodes.METHOD_NOT_FOUND, `unknown method "${method.slice(0, 100)}"`);
         return fn(params, connection);

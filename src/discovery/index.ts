@@ -34,6 +34,9 @@ export { DiscoveryNode, type DiscoveryNodeInit } from './discovery-node.js';
 export type { MaintenanceSchedule } from './maintenance.js';
 export type { PeerCheck, PeerCheckContext } from './verify-peer.js';
 export type { ExtraMethod } from './electrum-methods.js';
+export type { IrcOptions, IrcClaim } from './irc.js';
+export { parseBackendUrl } from './backend.js';
+export { DEFAULT_PEERS, defaultPeersFor, type DefaultPeers } from './default-peers.js';
 export type { Resolver } from './add-peer.js';
 export type { ParsedFeatures, HostPorts } from './features.js';
 export {

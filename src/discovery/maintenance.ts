@@ -188,13 +188,27 @@ export class Maintenance extends StartableBase {
         const twin = store.get(outcome.ipAddr);
         if (twin !== undefined) store.delete(twin.host);
       }
+      this.logger.info(
+        { host, tcpPort: record.tcpPort, sslPort: record.sslPort, ip: record.ipAddr },
+        `verified ${host} ${portsText(record.tcpPort, record.sslPort)}`,
+      );
       this.learn(host, outcome.peers);
+      return;
+    }
+    if (outcome.status === 'bad' && outcome.drop === true) {
+      this.logger.info({ host, reason: outcome.reason }, `failed ${host}: ${outcome.reason} (dropped)`);
+      store.delete(host);
+      bump(this.stats, 'dropped');
       return;
     }
     record.tryCount++;
     const limit = record.lastGood === 0 ? this.s.forgetNeverGoodTries : this.s.forgetOnceGoodTries;
     const age = now - (record.lastGood === 0 ? record.addedAt : record.lastGood);
     if (record.tryCount >= limit || age > this.s.forgetAfterMs) {
+      this.logger.info(
+        { host, status: outcome.status, reason: outcome.reason },
+        `failed ${host}: ${outcome.reason} (forgotten)`,
+      );
       store.delete(host);
       bump(this.stats, 'forgotten');
       return;
@@ -205,7 +219,10 @@ export class Maintenance extends StartableBase {
     } else {
       record.nextCheck = now + this.s.retryBaseMs * 2 ** record.tryCount;
     }
-    this.logger.debug({ host, status: outcome.status, reason: outcome.reason }, 'peer check failed');
+    this.logger.info(
+      { host, status: outcome.status, reason: outcome.reason },
+      `failed ${host}: ${outcome.reason}`,
+    );
     store.put(record);
   }
 
@@ -241,4 +258,9 @@ export class Maintenance extends StartableBase {
       if (this.init.store.insertIfAbsent(record)) bump(this.stats, 'learned');
     }
   }
+}
+
+/** `t50001 s50002`, as ElectrumX writes ports. */
+function portsText(tcp: number | null, ssl: number | null): string {
+  return [tcp === null ? '' : `t${tcp}`, ssl === null ? '' : `s${ssl}`].filter((x) => x !== '').join(' ');
 }

@@ -39,3 +39,15 @@ export function bucketOf(host: string, ipAddr: string | null): string {
   if (ipAddr === null || isIP(ipAddr) === 0) return '';
   return addressBucket(ipAddr);
 }
+
+/** `address` without an IPv4-mapped IPv6 prefix (`::ffff:127.0.0.1` → `127.0.0.1`), lower-cased. */
+export function unmapAddress(address: string): string {
+  const a = address.toLowerCase();
+  const m = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+  return m === null ? a : m[1]!;
+}
+
+/** True when two addresses name the same host, reading IPv4-mapped IPv6 as the IPv4 address. */
+export function sameAddress(a: string, b: string): boolean {
+  return unmapAddress(a) === unmapAddress(b);
+}

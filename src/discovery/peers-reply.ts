@@ -1,7 +1,8 @@
 /**
  * Chooses what `server.peers.subscribe` reports: peers good within the freshness window and not
  * bad; public ones only (unless the node runs a private network); at most `perBucket` per IPv4 /16
- * or IPv6 /56; onions only when we have a Tor proxy; and, unlike ElectrumX, an overall cap.
+ * or IPv6 /56; verified onions when we have a Tor proxy, else a random three from the network's
+ * default onion list; onions never more than half of a reply; and, unlike ElectrumX, an overall cap.
  * Candidates are cached as ready-made tuples and rebuilt when the store changed, at most once per
  * `cacheMs`, so a request costs O(cap), not O(peers).
  *
@@ -14,6 +15,7 @@ import {
   MAX_PEERS_REPLY,
   ONION_FOR_TOR_CLIENT,
   ONION_MIN,
+  ONION_WITHOUT_TOR,
   PER_BUCKET,
 } from './constants.js';
 import { isPublicHost } from './net-address.js';
@@ -33,6 +35,14 @@ export interface PeersReplyInit {
   privateNetwork?: boolean;
   /** Whether we can reach onions (a Tor proxy was found). @default () => false */
   hasTorProxy?: () => boolean;
+  /**
+   * Onion servers handed out, a random {@link ONION_WITHOUT_TOR} at a time, when we have no Tor
+   * proxy and so cannot verify onions ourselves (the seed document's "random limited number").
+   * @default []
+   */
+  fallbackOnions?: readonly PeerTuple[];
+  /** Our own entry once we verified ourselves (backend mode), put first in every reply. @default none */
+  selfEntry?: () => PeerTuple | undefined;
   /** Hosts never reported (our own names). @default [] */
   exclude?: readonly string[];
   /** Rebuild the candidate cache at most this often (when the store changed). @default 10000 */
@@ -85,13 +95,21 @@ export class PeersReply {
     const cap = this.init.maxPeers ?? MAX_PEERS_REPLY;
     const perBucket = this.init.perBucket ?? PER_BUCKET;
     const out: PeerTuple[] = [];
+    const self = this.init.selfEntry?.();
+    if (self !== undefined) out.push(self);
     for (const bucket of this.shuffled(cache.buckets)) {
       if (out.length >= cap) break;
       for (const peer of this.sample(bucket, Math.min(perBucket, cap - out.length))) out.push(peer);
     }
-    if (this.init.hasTorProxy?.() === true && out.length < cap) {
-      const onionCap = torClient ? ONION_FOR_TOR_CLIENT : Math.max(ONION_MIN, Math.floor(out.length / 4));
-      for (const peer of this.sample(cache.onions, Math.min(onionCap, cap - out.length))) out.push(peer);
+    // Onions are cheap to make up, so they never outnumber the clearnet peers of a reply.
+    const clearnet = out.length;
+    if (this.init.hasTorProxy?.() === true) {
+      const onionCap = torClient ? ONION_FOR_TOR_CLIENT : Math.max(ONION_MIN, Math.floor(clearnet / 4));
+      const n = Math.min(onionCap, cap - clearnet, clearnet);
+      for (const peer of this.sample(cache.onions, n)) out.push(peer);
+    } else {
+      const n = Math.min(ONION_WITHOUT_TOR, cap - clearnet, clearnet);
+      for (const peer of this.sample(this.init.fallbackOnions ?? [], n)) out.push(peer);
     }
     return out;
   }

@@ -20,7 +20,10 @@ export function seedRecords(
   for (const text of texts) {
     try {
       const seed = parseSeed(text);
-      if (ownHosts.includes(seed.host)) continue;
+      if (ownHosts.includes(seed.host)) {
+        logger.warn({ seed: text }, 'skipping a seed on our own host: we do not verify ourselves as a peer');
+        continue;
+      }
       out.push(newPeerRecord(seed.host, 'seed', now, { tcpPort: seed.tcpPort, sslPort: seed.sslPort }));
     } catch (err) {
       logger.warn({ err, seed: text }, 'ignoring bad seed');

@@ -39,7 +39,12 @@ export type VerifyOutcome =
       readonly features: ParsedFeatures;
       readonly peers: PeerEntry[];
     }
-  | { readonly status: 'bad'; readonly reason: string }
+  | {
+      readonly status: 'bad';
+      readonly reason: string;
+      /** Forget the peer at once (refused before dialling: blacklisted, or the sybil rule). */
+      readonly drop?: boolean;
+    }
   | { readonly status: 'unreachable'; readonly reason: string };
 
 /** Options for {@link verifyPeer}. */

@@ -43,6 +43,25 @@ export const discoveryConfigSchema = z.object({
     .default(BITCOIN_MAINNET_GENESIS),
   /** Default peers, loaded when the database has none: `host:port` or `host s50002 t50001`. */
   seeds: z.array(z.string()).default([]),
+  /** Use the network's default peers (Electrum's server lists) when `seeds` is empty. */
+  defaultPeers: z.boolean().default(true),
+  /**
+   * A real Electrum server to stand in front of (`tcp://host:port` or `ssl://host:port`): every
+   * method peerway does not answer is forwarded there, one backend session per client.
+   */
+  backend: z.string().optional(),
+  /** Banned hosts: a file path or http(s) URL of a JSON list (ElectrumX BLACKLIST_URL), reloaded every 10 minutes. */
+  blacklist: z.string().optional(),
+  /** Optional IRC visits for stragglers (off unless given). */
+  irc: z
+    .object({
+      host: z.string().min(1),
+      port: port.optional(),
+      tls: z.boolean().default(true),
+      channel: z.string().default('#electrum'),
+      intervalMinutes: z.number().min(1).default(240),
+    })
+    .optional(),
   /** Tor SOCKS5 proxy `host:port`, or `auto` to probe 9050/9150/1080 on 127.0.0.1. */
   proxy: z.string().optional(),
   /** Admit private addresses (test networks only). */
@@ -98,7 +117,20 @@ export function createDiscoveryNode(config: DiscoveryConfig, ctx: ServiceContext
     sslPort: config.sslPort,
     tls,
     reportedHosts,
-    seeds: config.seeds,
+    ...(config.seeds.length > 0 ? { seeds: config.seeds } : {}),
+    defaultPeers: config.defaultPeers,
+    backend: config.backend,
+    blacklist: config.blacklist,
+    irc:
+      config.irc === undefined
+        ? undefined
+        : {
+            host: config.irc.host,
+            port: config.irc.port,
+            tls: config.irc.tls,
+            channel: config.irc.channel,
+            intervalMs: config.irc.intervalMinutes * 60_000,
+          },
     proxy: parseProxy(config.proxy),
     privateNetwork: config.privateNetwork,
     announce: config.announce,
@@ -275,6 +307,7 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
           sslPort: node?.sslPort ?? null,
           genesisHash: config.genesisHash,
           peers: node?.store.count() ?? 0,
+          selfVerified: node?.selfVerified ?? false,
         };
       },
     };

@@ -137,3 +137,49 @@ test('the crawl table lists unverified servers with their reason', () => {
   ]);
   assert.match(table, /a\.example\s+s2 t1\s+-\s+-\s+-\s+no \(refused\)/);
 });
+
+test(
+  'peerway discovery serve --backend forwards to a real Electrum server',
+  { timeout: 60_000 },
+  async () => {
+    const { startElectrumRegtest, REGTEST_GENESIS_HASH } =
+      await import('../helpers/electrum-regtest/index.js');
+    const backend = await startElectrumRegtest({ blocks: 12 });
+    const dir = mkdtempSync(join(tmpdir(), 'peerway-cli-'));
+    const serve = runCli([
+      'discovery',
+      'serve',
+      '--data-dir',
+      dir,
+      '--listen',
+      '127.0.0.1:0',
+      '--no-ssl',
+      '--private',
+      '--genesis',
+      REGTEST_GENESIS_HASH,
+      '--backend',
+      backend.tcpUrl,
+    ]);
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let text = '';
+        serve.child.stdout!.on('data', (c: Buffer) => {
+          text += c.toString();
+          const m = /tcp (\d+)/.exec(text);
+          if (m !== null) resolve(Number(m[1]));
+        });
+        serve.child.once('close', () => reject(new Error('serve exited')));
+      });
+      const client = await ElectrumClient.connect({ host: '127.0.0.1', port, transport: 'tcp' });
+      await client.version();
+      const tip = (await client.rpc.request('blockchain.headers.subscribe')) as { height: number };
+      assert.equal(tip.height, 12, 'the backend tip, through the CLI-started node');
+      await client.close();
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.output;
+      rmSync(dir, { recursive: true, force: true });
+      await backend.stop();
+    }
+  },
+);

@@ -79,17 +79,60 @@ test('only fresh, not bad, public peers with a port; at most 2 per /16', () => {
   assert.deepEqual(entry, ['9.9.9.9', 'b.example', ['v1.4.2', 's50002', 't50001']]);
 });
 
-test('onion peers only with a Tor proxy: 50 for a Tor client, else max(10, n/4)', () => {
+test('onion peers only with a Tor proxy: 50 for a Tor client, else max(10, n/4), never over half', () => {
   const store = storeWith((s) => {
+    for (let i = 0; i < 60; i++) good(s, `o${String(i).padStart(2, '0')}${'a'.repeat(53)}.onion`, null);
+    for (let i = 0; i < 30; i++) good(s, `c${i}.example`, `${30 + i}.9.9.9`);
+  });
+  const onions = (r: [string, string, string[]][]): number => r.filter((e) => e[1].endsWith('.onion')).length;
+  assert.equal(new PeersReply({ store, now: () => NOW }).select().length, 30);
+  const tor = new PeersReply({ store, now: () => NOW, hasTorProxy: () => true });
+  assert.equal(tor.select(false).length, 30 + 10);
+  assert.equal(
+    onions(tor.select(true)),
+    30,
+    'a Tor client gets up to 50, but no more onions than clearnet peers',
+  );
+  const onion = tor.select(true).find((e) => e[1].endsWith('.onion'))!;
+  assert.equal(onion[0], onion[1], 'element 0 is the host itself for onions');
+  const few = storeWith((s) => {
     for (let i = 0; i < 60; i++) good(s, `o${String(i).padStart(2, '0')}${'a'.repeat(53)}.onion`, null);
     good(s, 'c.example', '9.9.9.9');
   });
-  assert.equal(new PeersReply({ store, now: () => NOW }).select().length, 1);
-  const tor = new PeersReply({ store, now: () => NOW, hasTorProxy: () => true });
-  assert.equal(tor.select(false).length, 1 + 10);
-  assert.equal(tor.select(true).length, 1 + 50);
-  const onion = tor.select(true).find((e) => e[1].endsWith('.onion'))!;
-  assert.equal(onion[0], onion[1], 'element 0 is the host itself for onions');
+  const half = new PeersReply({ store: few, now: () => NOW, hasTorProxy: () => true }).select(true);
+  assert.equal(onions(half), 1, 'one clearnet peer: one onion');
+});
+
+test('without Tor a random three of the default onions are served, at most half of the reply', () => {
+  const fallback = Array.from({ length: 6 }, (_, i): [string, string, string[]] => {
+    const h = `f${i}${'b'.repeat(54)}.onion`;
+    return [h, h, ['v1.4', 's50002']];
+  });
+  const store = storeWith((s) => {
+    for (let i = 0; i < 10; i++) good(s, `c${i}.example`, `${30 + i}.9.9.9`);
+  });
+  const seen = new Set<string>();
+  for (let k = 0; k < 20; k++) {
+    const reply = new PeersReply({ store, now: () => NOW, fallbackOnions: fallback }).select();
+    const onions = reply.filter((e) => e[1].endsWith('.onion'));
+    assert.equal(onions.length, 3, 'three onions');
+    for (const o of onions) seen.add(o[1]);
+  }
+  assert.ok(seen.size > 3, `a random three each time (saw ${seen.size})`);
+  const one = storeWith((s) => good(s, 'c.example', '9.9.9.9'));
+  const small = new PeersReply({ store: one, now: () => NOW, fallbackOnions: fallback }).select();
+  assert.equal(small.length, 2, 'one clearnet peer, one onion');
+  const torProxy = new PeersReply({
+    store,
+    now: () => NOW,
+    fallbackOnions: fallback,
+    hasTorProxy: () => true,
+  });
+  assert.equal(
+    torProxy.select().filter((e) => e[1].endsWith('.onion')).length,
+    0,
+    'with Tor only verified onions',
+  );
 });
 
 test('an overall cap; a private network admits loopback with a bucket per host', () => {

@@ -105,21 +105,35 @@ test('a node with a proxy reports onion peers and refuses them without one', asy
         nextCheck: now + 3_600_000,
       }),
     );
+    // Onions are at most half of a reply, so each reply needs a clearnet peer beside them.
+    n.store.put(
+      newPeerRecord('clear.example', 'peer', now, {
+        ipAddr: '9.9.9.9',
+        tcpPort: 50001,
+        protocolMax: '1.4.2',
+        lastGood: now,
+        nextCheck: now + 3_600_000,
+      }),
+    );
   }
   await withTor.start();
   await without.start();
   try {
     const { ElectrumClient } = await import('../../src/discovery/electrum-client.js');
     for (const [n, expected] of [
-      [withTor, 1],
-      [without, 0],
+      [withTor, 2],
+      [without, 1],
     ] as const) {
       const c = await ElectrumClient.connect({ host: '127.0.0.1', port: n.tcpPort!, transport: 'tcp' });
       await c.version();
       const peers = (await c.peers()) as unknown[];
       await c.close();
-      assert.equal(peers.length, expected);
+      assert.equal(peers.length, expected, 'onions only with a proxy');
     }
+    assert.ok(withTor.isTorClient('127.0.0.1'), 'the proxy address is a Tor client');
+    assert.ok(withTor.isTorClient('::ffff:127.0.0.1'), 'so is its IPv4-mapped form on a dual-stack listener');
+    assert.ok(!withTor.isTorClient('::ffff:127.0.0.2'), 'another address is not');
+    assert.ok(!without.isTorClient('127.0.0.1'), 'without a proxy nobody is');
   } finally {
     await withTor.stop();
     await without.stop();

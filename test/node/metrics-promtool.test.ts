@@ -45,6 +45,7 @@ test(
           'services.discovery.enabled=true',
           'services.discovery.tcpPort=0',
           'services.discovery.sslPort=null',
+          'services.discovery.defaultPeers=false',
           'services.overlay.enabled=true',
           'services.overlay.listen=127.0.0.1:0',
         ],

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ErrorCodes, PeerwayError, stopOnSignals } from '../../core/index.js';
-import { crawl, parseSeed, type CrawlResult } from '../../discovery/index.js';
+import { crawl, parseBackendUrl, parseSeed, type CrawlResult } from '../../discovery/index.js';
 import type { ConfigLayer, PeerwayNode } from '../../node/index.js';
 import { isOnion, parseAddress, type SocksProxy } from '../../transport/index.js';
 import { addCommonOptions, type CommonFlags } from '../common-options.js';
@@ -56,6 +56,22 @@ export interface DiscoveryServeFlags extends ServeFlags {
   proxy?: string;
   private?: boolean;
   announce?: boolean;
+  backend?: string;
+  blacklist?: string;
+  defaultPeers: boolean;
+  irc?: string;
+  ircChannel?: string;
+  ircTls: boolean;
+}
+
+/** `--backend`: checked here so a typo fails before the node starts. */
+function backendFlag(value: string): string {
+  try {
+    parseBackendUrl(value);
+  } catch {
+    throw new InvalidArgumentError('want tcp://host:port or ssl://host:port');
+  }
+  return value;
 }
 
 /** `host:port` of a SOCKS5 proxy; `auto` is tor's default port on loopback. */
@@ -171,7 +187,20 @@ export function registerDiscoveryCommands(program: Command): void {
     .option('--seed <peer>', 'default peer for an empty database (repeatable)', collect, [])
     .option('--proxy <host:port|auto>', 'Tor SOCKS5 proxy', proxyFlag)
     .option('--private', 'admit private addresses (test networks)')
-    .option('--announce', 'announce ourselves to verified peers with server.add_peer');
+    .option('--announce', 'announce ourselves to verified peers with server.add_peer')
+    .option(
+      '--backend <url>',
+      'a real Electrum server (tcp://host:port or ssl://host:port) to forward blockchain.* and the rest to',
+      backendFlag,
+    )
+    .option(
+      '--blacklist <file|url>',
+      'banned hosts (JSON list, ElectrumX BLACKLIST_URL), reloaded every 10 minutes',
+    )
+    .option('--no-default-peers', "do not seed an empty database from Electrum's server lists")
+    .option('--irc <host:port>', 'visit this IRC server every few hours for stragglers', hostPort)
+    .option('--irc-channel <name>', 'IRC channel', '#electrum')
+    .option('--no-irc-tls', 'IRC without TLS');
   addServeOptions(serve, 'where the database and TLS certificate live').action(
     (flags: DiscoveryServeFlags, command: Command) => {
       checkSeeds(flags.seed, flags.proxy);
@@ -250,6 +279,20 @@ export function discoveryLayers(flags: DiscoveryServeFlags): ConfigLayer[] {
   if (flags.announce !== undefined) layers.push(set('--announce', 'announce', flags.announce));
   if (flags.genesis !== undefined) layers.push(set('--genesis', 'genesisHash', flags.genesis));
   if (flags.proxy !== undefined) layers.push(set('--proxy', 'proxy', flags.proxy));
+  if (flags.backend !== undefined) layers.push(set('--backend', 'backend', flags.backend));
+  if (flags.blacklist !== undefined) layers.push(set('--blacklist', 'blacklist', flags.blacklist));
+  if (!flags.defaultPeers) layers.push(set('--no-default-peers', 'defaultPeers', false));
+  if (flags.irc !== undefined) {
+    const irc = parseAddress(flags.irc);
+    layers.push(
+      set('--irc', 'irc', {
+        host: irc.host,
+        port: irc.port,
+        tls: flags.ircTls,
+        channel: flags.ircChannel ?? '#electrum',
+      }),
+    );
+  }
   return layers;
 }
 

@@ -92,6 +92,8 @@ export interface RegtestChainEvents {
 export interface RegtestChainInit {
   /** Blocks mined on top of genesis at construction. @default 101 (one coinbase mature) */
   blocks?: number;
+  /** Text in every coinbase: two chains mined in the same second differ only by it. @default 'peerway regtest' */
+  tag?: string;
 }
 
 /** The 256-bit target of a compact `bits`, big-endian. */
@@ -125,12 +127,14 @@ export class RegtestChain extends EventEmitter<RegtestChainEvents> {
   private readonly history = new Map<string, string[]>();
   private mempool: string[] = [];
   private lastTime: number;
+  private readonly tag: string;
 
   constructor(init: RegtestChainInit = {}) {
     super();
     const genesis = Buffer.from(REGTEST_GENESIS_HEADER, 'hex');
     this.blocks.push({ height: 0, header: genesis, hash: REGTEST_GENESIS_HASH, txids: [] });
     this.lastTime = genesis.readUInt32LE(68);
+    this.tag = init.tag ?? 'peerway regtest';
     this.mine(init.blocks ?? 101);
   }
 
@@ -178,10 +182,7 @@ export class RegtestChain extends EventEmitter<RegtestChainEvents> {
         {
           prevTxid: Buffer.alloc(32),
           prevVout: 0xffffffff,
-          scriptSig: Buffer.concat([
-            pushData(scriptNumber(height)),
-            pushData(Buffer.from('peerway regtest')),
-          ]),
+          scriptSig: Buffer.concat([pushData(scriptNumber(height)), pushData(Buffer.from(this.tag))]),
           sequence: 0xffffffff,
           witness: withWitness ? [Buffer.alloc(32)] : [],
         },
