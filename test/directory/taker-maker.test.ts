@@ -78,9 +78,6 @@ test('taker: channel pinned per maker, forced-channel errors are typed', async (
     await assert.rejects(taker.sendPrivmsg(maker.nick, 'tx', 'x', { forceChannel: 'somewhere' }), {
       code: 'ERR_ORDERBOOK_CHANNEL_INVALID',
     });
-    await assert.rejects(taker.sendPrivmsg('J5nobodyOOOOOOOO', 'fill', 'x'), {
-      code: 'ERR_ORDERBOOK_NO_ROUTE',
-    });
     assert.equal(await taker.sendPrivmsg(maker.nick, 'tx', 'y', { forceChannel: channel }), channel);
     await until(() => requests.length === 3, 3000, 'requests at the maker');
     assert.deepEqual(requests, [`fill@${channel}`, `auth@${channel}`, `tx@${channel}`]);
@@ -187,6 +184,14 @@ test('maker: announces its offers when it joins a directory, withdraws them with
       book.offers.map((o) => [o.counterparty, o.oid]),
       [[late.nick, 0]],
     );
+    // Known only from its public offers, the maker is still reachable: through the directory
+    // that relayed them.
+    assert.equal(taker.isNickActive(late.nick), false, 'no signed message from it yet');
+    const requests: string[] = [];
+    late.on('request', (r) => requests.push(`${r.command} ${r.data}`));
+    assert.equal(await taker.sendPrivmsg(late.nick, 'fill', '0 100000 aa bb'), `directory:${addr(d1!)}`);
+    await until(() => requests.length === 1, 3000, 'fill at the maker');
+    assert.deepEqual(requests, ['fill 0 100000 aa bb']);
   } finally {
     await taker.stop();
     await late?.stop();
