@@ -213,6 +213,8 @@ export class TakerRouter {
     data: string,
     options: SendPrivmsgOptions = {},
   ): Promise<Channel> {
+    // A !fill opens a new session with the maker: replies kept from an earlier one are void.
+    if (command === 'fill') this.#inbox.startSession(recipient);
     const attempts = options.forceChannel === undefined ? 2 : 1;
     const failed = new Set<Channel>();
     // The retry must not pick the channel that just failed, even if its owner still calls it up.
