@@ -198,3 +198,27 @@ test('maker: announces its offers when it joins a directory, withdraws them with
     await d1!.stop();
   }
 });
+
+test('maker: every !orderbook is answered, at most once per interval per taker', async () => {
+  const [d1] = await startDirectories(1);
+  const maker = await startMaker([d1!], 0, { orderbookInterval: 1_500 });
+  const taker = await startTaker([d1!]);
+  try {
+    const first = await taker.fetchOrderbook(QUICK_BOOK);
+    assert.equal(first.offers.length, 2);
+    assert.equal(maker.stats.orderbookAnswers, 1);
+    // Asked again at once: inside the interval, not answered (a flood costs the maker nothing).
+    await taker.fetchOrderbook(QUICK_BOOK);
+    await until(() => maker.stats.orderbookRateLimited === 1, 3000, 'second request seen');
+    assert.equal(maker.stats.orderbookAnswers, 1);
+    // After the interval the same taker is answered again (the old 30 s dedup answered nothing).
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const third = await taker.fetchOrderbook(QUICK_BOOK);
+    assert.equal(third.offers.length, 2, 'answered again');
+    assert.equal(maker.stats.orderbookAnswers, 2);
+  } finally {
+    await taker.stop();
+    await maker.stop();
+    await d1!.stop();
+  }
+});
