@@ -222,3 +222,49 @@ test('maker: every !orderbook is answered, at most once per interval per taker',
     await d1!.stop();
   }
 });
+
+test("features: a maker's features are learnt from the peerlist, its direct link and its !pubkey, and decide neutrino_compat", async () => {
+  const [d1] = await startDirectories(1);
+  const features = { peerlist_features: true, ping: true, neutrino_compat: true };
+  const maker = await startMaker([d1!], 0, {
+    serve: { host: '127.0.0.1' },
+    clientOptions: { features },
+  });
+  const plain = await startMaker([d1!], 1);
+  const taker = await startTaker([d1!], { neutrinoCompat: true, preferDirectConnections: true });
+  const older = await startTaker([d1!]);
+  const seenByMaker: Array<Record<string, unknown>> = [];
+  maker.links.on('up', (_nick, advertised) => seenByMaker.push(advertised));
+  try {
+    await taker.fetchOrderbook(QUICK_BOOK);
+    // The getpeerlist answer carries F:neutrino_compat+... for the maker.
+    await until(
+      () => taker.featuresOf(maker.nick).has('neutrino_compat'),
+      3000,
+      'features from the peerlist',
+    );
+    assert.equal(taker.neutrinoCompatWith(maker.nick), true);
+    assert.equal(taker.neutrinoCompatWith(plain.nick), false, 'the plain maker did not advertise it');
+    await older.fetchOrderbook(QUICK_BOOK);
+    await until(() => older.featuresOf(maker.nick).size > 0, 3000, 'older taker learnt them too');
+    assert.equal(older.neutrinoCompatWith(maker.nick), false, 'we do not support it on this taker');
+
+    // The direct link's handshake carries the taker's real features (not {}).
+    await taker.sendPrivmsg(maker.nick, 'fill', '0 100000 aa bb');
+    await until(() => taker.links.isConnected(maker.nick), 5000, 'direct link dialled');
+    // The maker routes over an inbound link once a signed privmsg proved it.
+    assert.equal(await taker.sendPrivmsg(maker.nick, 'auth', 'x'), 'direct');
+    await until(() => seenByMaker.length === 1, 5000, 'direct link up at the maker');
+    assert.deepEqual(seenByMaker[0], { peerlist_features: true, ping: true, neutrino_compat: true });
+
+    // A joinmarket-ng maker appends features= to !pubkey.
+    assert.ok(maker.reply(taker.nick, 'pubkey', `${'ab'.repeat(32)} features=push_encrypted`) !== undefined);
+    await until(() => taker.featuresOf(maker.nick).has('push_encrypted'), 3000, 'features from !pubkey');
+  } finally {
+    await taker.stop();
+    await older.stop();
+    await maker.stop();
+    await plain.stop();
+    await d1!.stop();
+  }
+});

@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import { deadline, silentLogger, TypedEmitter, type Logger, type Startable } from '../../core/index.js';
 import { listenTcp, type TcpListener } from '../../transport/index.js';
 import { tcpDialer, type Dialer } from './dialer.js';
-import type { VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
+import type { Features, VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
 import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import { PeerLink } from './peer-link.js';
 
@@ -29,6 +29,8 @@ export interface PeerLinksInit {
   network?: string;
   /** Our location in peer handshakes. @default 'NOT-SERVING-ONION' */
   location?: string;
+  /** Features our peer handshakes advertise. @default {} */
+  features?: Features;
   /** How to dial a peer. @default plain TCP */
   dialer?: Dialer;
   /** Isolation category of peer dials (a SOCKS dialer maps it to credentials). @default 'peer' */
@@ -47,8 +49,8 @@ export interface PeerLinksInit {
 export type PeerLinksEvents = {
   /** A verified privmsg arrived over a link. */
   privmsg: [message: VerifiedPrivmsg];
-  /** A link to `nick` completed its handshake. */
-  up: [nick: string];
+  /** A link to `nick` completed its handshake; `features` are the ones its handshake advertised. */
+  up: [nick: string, features: Features];
   /** The link to `nick` closed. */
   down: [nick: string];
 };
@@ -247,11 +249,12 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
     );
   }
 
-  #linkInit(): { identity: NickIdentity; network: string; location: string } {
+  #linkInit(): { identity: NickIdentity; network: string; location: string; features: Features } {
     return {
       identity: this.#init.identity,
       network: this.#init.network ?? DEFAULT_NETWORK,
       location: this.#location,
+      features: this.#init.features ?? {},
     };
   }
 
@@ -304,6 +307,6 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
         this.emit('down', nick);
       }
     });
-    this.emit('up', nick);
+    this.emit('up', nick, link.remote?.features ?? {});
   }
 }
