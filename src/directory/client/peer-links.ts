@@ -20,6 +20,16 @@ import { tcpDialer, type Dialer } from './dialer.js';
 import type { Features, VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
 import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import { PeerLink } from './peer-link.js';
+import { checkOnion } from '../wire/index.js';
+
+function validOnion(host: string): boolean {
+  try {
+    checkOnion(host, host.toLowerCase());
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Options for {@link PeerLinks}. */
 export interface PeerLinksInit {
@@ -151,6 +161,12 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
     if (pending !== undefined) return pending;
     const target = location === NOT_SERVING_ONION ? undefined : parseLocation(location);
     if (target === undefined || target === NOT_SERVING_ONION || this.#life.stopping) {
+      return Promise.resolve(false);
+    }
+    // A peer-announced onion must pass its v3 checksum before we spend a Tor dial on it.
+    if (target.host.toLowerCase().endsWith('.onion') && !validOnion(target.host)) {
+      this.stats.badLocations = (this.stats.badLocations ?? 0) + 1;
+      this.#logger.debug({ nick, location }, 'invalid onion location');
       return Promise.resolve(false);
     }
     if (this.#all.size >= (this.#init.maxLinks ?? MAX_PEER_LINKS)) return Promise.resolve(false);

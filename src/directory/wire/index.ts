@@ -48,6 +48,7 @@ export {
   type HostPort,
   parseDirectoryAddress,
   parseLocation,
+  checkOnion,
 } from './location.js';
 export {
   formatPubmsg,
