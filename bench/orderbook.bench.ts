@@ -194,10 +194,15 @@ async function valueBook(offers: readonly OrderbookEntry[]): Promise<{ ms: numbe
   const assessments = await new ChainBondAssessor({ chain: memoryChainFor(offers) }).assess(bonds);
   const assessed: AssessedBond[] = bonds.map((b, i) => ({ ...b, assessment: assessments[i]! }));
   const json = toOrderbookJson(offers, assessed);
+  // Serialised as the HTTP API would send it.
   const text = JSON.stringify(json);
   const ms = performance.now() - t;
   const valid = assessed.filter((b) => b.assessment.status === 'valid').length;
-  if (valid !== bonds.length || json.offers.filter((o) => o.fidelity_bond_value > 0).length !== valid * 2) {
+  if (
+    text.length === 0 ||
+    valid !== bonds.length ||
+    json.offers.filter((o) => o.fidelity_bond_value > 0).length !== valid * 2
+  ) {
     throw new Error('bond values missing from the JSON');
   }
   return { ms, valid };
