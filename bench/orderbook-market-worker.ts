@@ -4,7 +4,8 @@
  * the parent over IPC.
  *
  *   { cmd: 'start', makers, takerNick }  -> { ready, directories }
- *     every maker answers !orderbook; after the last answer -> { lastSent } (epoch ms)
+ *     every maker answers !orderbook (every fifth with a bond proof); after the last answer ->
+ *     { lastSent } (epoch ms)
  *   { cmd: 'sigs', perMaker }             -> on each maker's first !fill, it sends `perMaker`
  *     signed !sig lines through every directory (as joinmarket-ng makers do) -> { lastSent }
  *   { cmd: 'stop' }                       -> { stopped }
@@ -14,6 +15,7 @@ import { type Offer } from '../src/directory/market/offer.js';
 import { DirectoryServer } from '../src/directory/server/server.js';
 import { formatSignedPrivmsg } from '../src/directory/wire/message-line.js';
 import { NickIdentity } from '../src/directory/wire/nick.js';
+import { bondCertificate } from '../test/directory/market.js';
 
 type Command =
   { cmd: 'start'; makers: number; takerNick: string } | { cmd: 'sigs'; perMaker: number } | { cmd: 'stop' };
@@ -56,7 +58,14 @@ async function start(count: number, nick: string): Promise<void> {
   let sigSenders = 0;
   for (let i = 0; i < count; i++) {
     const identity = NickIdentity.generate();
-    const maker = new MakerClient({ directoryServers, identity, network: 'signet', offers: offers(i) });
+    // Every fifth maker holds a fidelity bond (its own outpoint), as in the bench without sockets.
+    const maker = new MakerClient({
+      directoryServers,
+      identity,
+      network: 'signet',
+      offers: offers(i),
+      ...(i % 5 === 0 ? { bond: bondCertificate() } : {}),
+    });
     maker.on('orderbookServed', () => {
       served += 1;
       if (served === count) process.send!({ lastSent: now() });

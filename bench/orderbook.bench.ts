@@ -33,6 +33,11 @@ import {
   verifyBitcoinMessageBytes,
 } from '../src/directory/wire/bitcoin-message.js';
 import { bondCertificate, offersFor } from '../test/directory/market.js';
+import { ChainBondAssessor, type BondChain, type ChainOutput } from '../src/directory/market/bond-chain.js';
+import { bondOutputScript } from '../src/directory/market/bond-script.js';
+import { toOrderbookJson, type AssessedBond } from '../src/directory/market/orderbook-json.js';
+import type { OrderbookEntry } from '../src/directory/market/orderbook-collector.js';
+import type { FidelityBondProof } from '../src/directory/market/fidelity-bond.js';
 
 const HOSTID = 'onion-network';
 const DIRECTORIES = ['dir-a:5222', 'dir-b:5222', 'dir-c:5222'];
@@ -80,11 +85,13 @@ function row(name: string, value: string): void {
 
 async function orderbookBench(): Promise<void> {
   const makers = makeMakers(500);
-  const bondCert = bondCertificate();
   const answers = makers.map((maker, i) => {
     const offers = offersFor(i);
+    // Every fifth maker holds a bond of its own (one outpoint each).
     const bond =
-      i % 5 === 0 ? createBondProof(bondCert, { takerNick: TAKER, makerNick: maker.nick }) : undefined;
+      i % 5 === 0
+        ? createBondProof(bondCertificate(), { takerNick: TAKER, makerNick: maker.nick })
+        : undefined;
     const body = formatOfferMessage(offers, bond);
     // The signed data of a chained answer is everything after the first command word.
     const { command, data } = bodyToPrivmsg(body);
@@ -147,6 +154,58 @@ async function orderbookBench(): Promise<void> {
   );
   row('orderbook: CPU per 1,000 offers processed', `${((cpuUsed / processed) * 1000).toFixed(1)} ms`);
   if (result.offers.length !== 1000) throw new Error('merge lost or duplicated offers');
+  const valued = await valueBook(result.offers);
+  row(
+    'orderbook: bonds checked + valued, JSON of the book built',
+    `${valued.ms.toFixed(1)} ms (${valued.valid} valid bonds)`,
+  );
+}
+
+/**
+ * A chain held in memory that knows every bond outpoint of the book as a confirmed output with
+ * the right script (as a healthy Electrum server would answer): what the bench measures is the
+ * taker's own work, checks, the formula and the JSON, not a server's round trips.
+ */
+function memoryChainFor(offers: readonly OrderbookEntry[]): BondChain {
+  const outputs = new Map<string, ChainOutput>();
+  for (const o of offers) {
+    const b: FidelityBondProof | undefined = o.bond;
+    if (b === undefined) continue;
+    const script = bondOutputScript(b.utxoPubkey, b.locktime).toString('hex');
+    outputs.set(`${b.txid}:${b.vout}`, { state: 'unspent', value: 100_000_000, script, height: 90_000 });
+  }
+  return {
+    // Below the certificates' expiry (52 periods of 2016 blocks) and before their locktime.
+    tip: () => Promise.resolve({ height: 100_000, medianTime: 1_760_000_000 }),
+    lookupOutput: (outpoint) =>
+      Promise.resolve(outputs.get(`${outpoint.txid}:${outpoint.vout}`) ?? { state: 'missing' }),
+    blockTime: (height) => Promise.resolve(1_700_000_000 + (height - 90_000) * 600),
+  };
+}
+
+/** Checks and values every bond of a book (one per maker), then builds ob-watcher's JSON. */
+async function valueBook(offers: readonly OrderbookEntry[]): Promise<{ ms: number; valid: number }> {
+  const t = performance.now();
+  const byMaker = new Map<string, FidelityBondProof>();
+  for (const o of offers) if (o.bond !== undefined) byMaker.set(o.counterparty, o.bond);
+  const bonds = [...byMaker]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([counterparty, proof]) => ({ counterparty, proof }));
+  const assessments = await new ChainBondAssessor({ chain: memoryChainFor(offers) }).assess(bonds);
+  const assessed: AssessedBond[] = bonds.map((b, i) => ({ ...b, assessment: assessments[i]! }));
+  const json = toOrderbookJson(offers, assessed);
+  // Serialised as the HTTP API would send it.
+  const text = JSON.stringify(json);
+  const ms = performance.now() - t;
+  const valid = assessed.filter((b) => b.assessment.status === 'valid').length;
+  if (
+    text.length === 0 ||
+    valid !== bonds.length ||
+    json.offers.filter((o) => o.fidelity_bond_value > 0).length !== valid * 2
+  ) {
+    throw new Error('bond values missing from the JSON');
+  }
+  return { ms, valid };
 }
 
 async function responsesBench(): Promise<void> {
@@ -309,6 +368,11 @@ async function socketOrderbookBench(): Promise<void> {
     );
     row('sockets orderbook: taker CPU per 1,000 offers (socket to book)', `${cpuAll.toFixed(0)} ms`);
     if (allAt === 0 || keys.size !== book.offers.length) throw new Error('offers missing or duplicated');
+    const valued = await valueBook(book.offers);
+    row(
+      'sockets orderbook: last answer sent -> book + bond values + JSON',
+      `${(allAt - sentAt + valued.ms).toFixed(1)} ms (${valued.valid} valid bonds, ${valued.ms.toFixed(1)} ms valuing)`,
+    );
   } finally {
     await taker.stop();
     await closeMarket(worker);

@@ -33,3 +33,6 @@ export const CRAWL_PROGRESS_MS = 1000;
 
 /** `orderbook` logs its progress at most this often. */
 export const ORDERBOOK_PROGRESS_MS = 250;
+
+/** `orderbook`: how often directories connected so far are reported while dialling (ms). */
+export const CONNECT_PROGRESS_MS = 1000;

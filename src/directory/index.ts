@@ -105,6 +105,7 @@ export {
   defaultDirectories,
   type DefaultDirectory,
   type DirectoryListSource,
+  type DirectoryFailure,
 } from './client/index.js';
 export {
   MultiDirectoryClient,

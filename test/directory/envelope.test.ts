@@ -81,6 +81,14 @@ test('python json: separators and ASCII escaping like json.dumps', () => {
     '{"a": 1, "b": [true, null], "c": {"d": "\\u00e9\\u2028"}}',
   );
   assert.equal(pythonJson({}), '{}');
+  // DEL is outside printable ASCII: Python escapes it, JSON.stringify would not.
+  assert.equal(pythonJson({ a: 'x\u007fy' }), '{"a": "x\\u007fy"}');
+  // Recorded from python3 json.dumps: every ASCII character, then é, U+2028, a lone surrogate, U+FFFF.
+  const all = String.fromCharCode(...Array.from({ length: 0x80 }, (_, i) => i)) + '\u00e9\u2028\ud800\uffff';
+  assert.equal(
+    pythonJson(all),
+    '"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\\u007f\\u00e9\\u2028\\ud800\\uffff"',
+  );
 });
 
 test('envelope property: the fast path agrees with JSON.parse and re-encodes to the same text', () => {

@@ -1,3 +1,4 @@
+import { onionFromPublicKey } from '../../src/transport/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type DirectoryClient } from '../../src/directory/client/client.js';
@@ -39,9 +40,11 @@ test('pool: node ids are canonical, unparseable servers are skipped, parallel co
   await a.start();
   const deadPort = await freePort();
   // Listed only, never dialled (tests stay on loopback).
-  const listed = pool(['EXAMPLE.onion', '[::1]', 'host:99999', '127.0.0.1:7']);
+  // An onion is canonical in lowercase; one whose v3 checksum fails is unparseable like a bad port.
+  const onion = onionFromPublicKey(new Uint8Array(32).fill(7));
+  const listed = pool([onion.toUpperCase(), 'example.onion', '[::1]', 'host:99999', '127.0.0.1:7']);
   assert.deepEqual(listed.listDisconnected(), [
-    ['EXAMPLE.onion', 'example.onion:5222'],
+    [onion.toUpperCase(), `${onion}:5222`],
     ['[::1]', '[::1]:5222'],
     ['127.0.0.1:7', '127.0.0.1:7'],
   ]);

@@ -78,9 +78,6 @@ test('taker: channel pinned per maker, forced-channel errors are typed', async (
     await assert.rejects(taker.sendPrivmsg(maker.nick, 'tx', 'x', { forceChannel: 'somewhere' }), {
       code: 'ERR_ORDERBOOK_CHANNEL_INVALID',
     });
-    await assert.rejects(taker.sendPrivmsg('J5nobodyOOOOOOOO', 'fill', 'x'), {
-      code: 'ERR_ORDERBOOK_NO_ROUTE',
-    });
     assert.equal(await taker.sendPrivmsg(maker.nick, 'tx', 'y', { forceChannel: channel }), channel);
     await until(() => requests.length === 3, 3000, 'requests at the maker');
     assert.deepEqual(requests, [`fill@${channel}`, `auth@${channel}`, `tx@${channel}`]);
@@ -187,9 +184,87 @@ test('maker: announces its offers when it joins a directory, withdraws them with
       book.offers.map((o) => [o.counterparty, o.oid]),
       [[late.nick, 0]],
     );
+    // Known only from its public offers, the maker is still reachable: through the directory
+    // that relayed them.
+    assert.equal(taker.isNickActive(late.nick), false, 'no signed message from it yet');
+    const requests: string[] = [];
+    late.on('request', (r) => requests.push(`${r.command} ${r.data}`));
+    assert.equal(await taker.sendPrivmsg(late.nick, 'fill', '0 100000 aa bb'), `directory:${addr(d1!)}`);
+    await until(() => requests.length === 1, 3000, 'fill at the maker');
+    assert.deepEqual(requests, ['fill 0 100000 aa bb']);
   } finally {
     await taker.stop();
     await late?.stop();
+    await d1!.stop();
+  }
+});
+
+test('maker: every !orderbook is answered, at most once per interval per taker', async () => {
+  const [d1] = await startDirectories(1);
+  const maker = await startMaker([d1!], 0, { orderbookInterval: 1_500 });
+  const taker = await startTaker([d1!]);
+  try {
+    const first = await taker.fetchOrderbook(QUICK_BOOK);
+    assert.equal(first.offers.length, 2);
+    assert.equal(maker.stats.orderbookAnswers, 1);
+    // Asked again at once: inside the interval, not answered (a flood costs the maker nothing).
+    await taker.fetchOrderbook(QUICK_BOOK);
+    await until(() => maker.stats.orderbookRateLimited === 1, 3000, 'second request seen');
+    assert.equal(maker.stats.orderbookAnswers, 1);
+    // After the interval the same taker is answered again (the old 30 s dedup answered nothing).
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const third = await taker.fetchOrderbook(QUICK_BOOK);
+    assert.equal(third.offers.length, 2, 'answered again');
+    assert.equal(maker.stats.orderbookAnswers, 2);
+  } finally {
+    await taker.stop();
+    await maker.stop();
+    await d1!.stop();
+  }
+});
+
+test("features: a maker's features are learnt from the peerlist, its direct link and its !pubkey, and decide neutrino_compat", async () => {
+  const [d1] = await startDirectories(1);
+  const features = { peerlist_features: true, ping: true, neutrino_compat: true };
+  const maker = await startMaker([d1!], 0, {
+    serve: { host: '127.0.0.1' },
+    clientOptions: { features },
+  });
+  const plain = await startMaker([d1!], 1);
+  const taker = await startTaker([d1!], { neutrinoCompat: true, preferDirectConnections: true });
+  const older = await startTaker([d1!]);
+  const seenByMaker: Array<Record<string, unknown>> = [];
+  maker.links.on('up', (_nick, advertised) => seenByMaker.push(advertised));
+  try {
+    await taker.fetchOrderbook(QUICK_BOOK);
+    // The getpeerlist answer carries F:neutrino_compat+... for the maker.
+    await until(
+      () => taker.featuresOf(maker.nick).has('neutrino_compat'),
+      3000,
+      'features from the peerlist',
+    );
+    assert.equal(taker.neutrinoCompatWith(maker.nick), true);
+    assert.equal(taker.neutrinoCompatWith(plain.nick), false, 'the plain maker did not advertise it');
+    await older.fetchOrderbook(QUICK_BOOK);
+    await until(() => older.featuresOf(maker.nick).size > 0, 3000, 'older taker learnt them too');
+    assert.equal(older.neutrinoCompatWith(maker.nick), false, 'we do not support it on this taker');
+
+    // The direct link's handshake carries the taker's real features (not {}).
+    await taker.sendPrivmsg(maker.nick, 'fill', '0 100000 aa bb');
+    await until(() => taker.links.isConnected(maker.nick), 5000, 'direct link dialled');
+    // The maker routes over an inbound link once a signed privmsg proved it.
+    assert.equal(await taker.sendPrivmsg(maker.nick, 'auth', 'x'), 'direct');
+    await until(() => seenByMaker.length === 1, 5000, 'direct link up at the maker');
+    assert.deepEqual(seenByMaker[0], { peerlist_features: true, ping: true, neutrino_compat: true });
+
+    // A joinmarket-ng maker appends features= to !pubkey.
+    assert.ok(maker.reply(taker.nick, 'pubkey', `${'ab'.repeat(32)} features=push_encrypted`) !== undefined);
+    await until(() => taker.featuresOf(maker.nick).has('push_encrypted'), 3000, 'features from !pubkey');
+  } finally {
+    await taker.stop();
+    await older.stop();
+    await maker.stop();
+    await plain.stop();
     await d1!.stop();
   }
 });

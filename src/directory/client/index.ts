@@ -16,7 +16,12 @@ export { DirectoryClient } from './client.js';
 export { type Dialer, type DialOptions, socksDialer, type SocksDialerLike, tcpDialer } from './dialer.js';
 export { loadOrCreateNickIdentity } from './nick-key-file.js';
 export { PeerLinks, type PeerLinksEvents, type PeerLinksInit, type PeerLinksStats } from './peer-links.js';
-export { DirectoryClientPool, type DirectoryClientPoolInit, type RetryOptions } from './pool.js';
+export {
+  DirectoryClientPool,
+  type DirectoryClientPoolInit,
+  type DirectoryFailure,
+  type RetryOptions,
+} from './pool.js';
 export { VerifiedLineCache } from './verified-lines.js';
 export {
   DEFAULT_DIRECTORIES,

@@ -38,7 +38,7 @@ import {
   type VerifiedPrivmsg,
   isWellFormedNick,
 } from '../wire/index.js';
-import type { Envelope, NickIdentity } from '../wire/index.js';
+import type { Envelope, Features, NickIdentity } from '../wire/index.js';
 
 /** Options for {@link PeerLink}. */
 export interface PeerLinkInit {
@@ -57,6 +57,8 @@ export interface PeerLinkInit {
   outbound: boolean;
   /** For outbound links: the nick we meant to reach; another nick fails the handshake. @default undefined (any nick) */
   expectedNick?: string;
+  /** Features our handshake advertises (the client's own, as on its directory links). @default {} */
+  features?: Features;
 }
 
 /** Events of a {@link PeerLink}. */
@@ -144,7 +146,7 @@ export class PeerLink extends TypedEmitter<PeerLinkEvents> {
       MessageType.HANDSHAKE,
       formatClientHandshake({
         location: this.#init.location,
-        features: {},
+        features: this.#init.features ?? {},
         nick: this.#init.identity.nick,
         network: this.#init.network,
       }),

@@ -17,9 +17,19 @@ import type { Socket } from 'node:net';
 import { deadline, silentLogger, TypedEmitter, type Logger, type Startable } from '../../core/index.js';
 import { listenTcp, type TcpListener } from '../../transport/index.js';
 import { tcpDialer, type Dialer } from './dialer.js';
-import type { BitcoinNetwork, VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
+import type { BitcoinNetwork, Features, VerifiedPrivmsg, NickIdentity } from '../wire/index.js';
 import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import { PeerLink } from './peer-link.js';
+import { checkOnion } from '../wire/index.js';
+
+function validOnion(host: string): boolean {
+  try {
+    checkOnion(host, host.toLowerCase());
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Options for {@link PeerLinks}. */
 export interface PeerLinksInit {
@@ -29,6 +39,8 @@ export interface PeerLinksInit {
   network?: BitcoinNetwork;
   /** Our location in peer handshakes. @default 'NOT-SERVING-ONION' */
   location?: string;
+  /** Features our peer handshakes advertise. @default {} */
+  features?: Features;
   /** How to dial a peer. @default plain TCP */
   dialer?: Dialer;
   /** Isolation category of peer dials (a SOCKS dialer maps it to credentials). @default 'peer' */
@@ -47,8 +59,8 @@ export interface PeerLinksInit {
 export type PeerLinksEvents = {
   /** A verified privmsg arrived over a link. */
   privmsg: [message: VerifiedPrivmsg];
-  /** A link to `nick` completed its handshake. */
-  up: [nick: string];
+  /** A link to `nick` completed its handshake; `features` are the ones its handshake advertised. */
+  up: [nick: string, features: Features];
   /** The link to `nick` closed. */
   down: [nick: string];
 };
@@ -151,6 +163,12 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
     if (target === undefined || target === NOT_SERVING_ONION || this.#life.stopping) {
       return Promise.resolve(false);
     }
+    // A peer-announced onion must pass its v3 checksum before we spend a Tor dial on it.
+    if (target.host.toLowerCase().endsWith('.onion') && !validOnion(target.host)) {
+      this.stats.badLocations = (this.stats.badLocations ?? 0) + 1;
+      this.#logger.debug({ nick, location }, 'invalid onion location');
+      return Promise.resolve(false);
+    }
     if (this.#all.size >= (this.#init.maxLinks ?? MAX_PEER_LINKS)) return Promise.resolve(false);
     const attempt = this.#dial(nick, target.host, target.port).finally(() => this.#pending.delete(nick));
     this.#pending.set(nick, attempt);
@@ -247,11 +265,12 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
     );
   }
 
-  #linkInit(): { identity: NickIdentity; network: string; location: string } {
+  #linkInit(): { identity: NickIdentity; network: string; location: string; features: Features } {
     return {
       identity: this.#init.identity,
       network: this.#init.network ?? DEFAULT_NETWORK,
       location: this.#location,
+      features: this.#init.features ?? {},
     };
   }
 
@@ -304,6 +323,6 @@ export class PeerLinks extends TypedEmitter<PeerLinksEvents> implements Startabl
         this.emit('down', nick);
       }
     });
-    this.emit('up', nick);
+    this.emit('up', nick, link.remote?.features ?? {});
   }
 }

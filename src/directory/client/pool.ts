@@ -16,6 +16,7 @@ import {
 import { DEFAULT_NETWORK, parseDirectoryAddress, type DirectoryAddress } from '../wire/index.js';
 import {
   Backoff,
+  ErrorCodes,
   deadline,
   silentLogger,
   sleep,
@@ -30,6 +31,34 @@ import { OnDemandLifecycle } from './on-demand-lifecycle.js';
 import type { DirectoryClientInit } from './client-options.js';
 import type { Dialer } from './dialer.js';
 import type { BitcoinNetwork, NickIdentity } from '../wire/index.js';
+
+/** Why one directory could not be joined. */
+export interface DirectoryFailure {
+  /** `refused`, `timeout`, `SOCKS error`, `handshake rejected`, `bad address`, or the code. */
+  reason: string;
+  /** The error's code (`ERR_CONNECT_FAILED`...). */
+  code: string;
+  /** The error's message. */
+  message: string;
+}
+
+const FAILURE_REASONS: Readonly<Record<string, string>> = {
+  [ErrorCodes.CONNECT_FAILED]: 'refused',
+  [ErrorCodes.TIMEOUT]: 'timeout',
+  [ErrorCodes.SOCKS_PROXY_FAILED]: 'SOCKS error',
+  [ErrorCodes.SOCKS_AUTH_FAILED]: 'SOCKS error',
+  [ErrorCodes.SOCKS_CONNECT_REFUSED]: 'SOCKS error',
+  [ErrorCodes.DIRECTORY_HANDSHAKE_REJECTED]: 'handshake rejected',
+  [ErrorCodes.ADDRESS_INVALID]: 'bad address',
+  [ErrorCodes.ONION_INVALID]: 'bad address',
+  [ErrorCodes.DIRECTORY_BAD_ADDRESS]: 'bad address',
+};
+
+function failureReason(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return 'error';
+  return FAILURE_REASONS[code] ?? code;
+}
 
 /** Options for {@link DirectoryClientPool}. */
 export interface DirectoryClientPoolInit {
@@ -98,6 +127,7 @@ export class DirectoryClientPool<Events extends EventMap = Record<never, never>>
   protected readonly init: DirectoryClientPoolInit;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnecting = false;
+  readonly #failures = new Map<string, DirectoryFailure>();
   readonly #life = new OnDemandLifecycle(
     () => this.onStart(),
     () => this.#closeEverything(),
@@ -190,6 +220,7 @@ export class DirectoryClientPool<Events extends EventMap = Record<never, never>>
       address = parseDirectoryAddress(server);
     } catch (err) {
       this.logger.warn({ server, err }, 'unparseable directory address');
+      this.#failed(server, 'bad address', err);
       return undefined;
     }
     const client = new DirectoryClient(this.buildClientOptions(address));
@@ -197,8 +228,10 @@ export class DirectoryClientPool<Events extends EventMap = Record<never, never>>
       options.signal === undefined ? this.#life.signal : AbortSignal.any([options.signal, this.#life.signal]);
     try {
       await client.connect({ signal });
+      this.#failures.delete(server);
       return [address.nodeId, client];
     } catch (err) {
+      this.#failed(server, failureReason(err), err);
       this.logger.warn(
         { server: address.nodeId, code: (err as { code?: string }).code },
         'directory connect failed',
@@ -206,6 +239,24 @@ export class DirectoryClientPool<Events extends EventMap = Record<never, never>>
       await client.close();
       return undefined;
     }
+  }
+
+  /**
+   * Why each configured directory's last connection attempt failed (`refused`, `timeout`,
+   * `SOCKS error`, `handshake rejected`, `bad address`, or the error code), by configured
+   * address; an entry goes when that directory connects.
+   */
+  failures(): ReadonlyMap<string, DirectoryFailure> {
+    return this.#failures;
+  }
+
+  #failed(server: string, reason: string, err: unknown): void {
+    const e = err as { code?: unknown; message?: unknown };
+    this.#failures.set(server, {
+      reason,
+      code: typeof e?.code === 'string' ? e.code : 'unknown',
+      message: typeof e?.message === 'string' ? e.message : String(err),
+    });
   }
 
   /** Stores a connected client, watches for its loss and fires the hook. */

@@ -4,8 +4,11 @@
  * to a channel every message uses it. The only voluntary change is an upgrade from a directory to
  * a direct link; a channel that died is replaced (that is not a choice, and is counted).
  *
- * Unforced choice: the direct link if one is up (and preferred), else exactly one directory where
- * the maker is active, else one where a peerlist showed it; never several (that would duplicate).
+ * Unforced choice, as joinmarket-ng binds a session: the direct link if one is up (and preferred),
+ * else exactly one directory where the maker is active, else one where a peerlist showed it, else
+ * one that relayed a public message from it, else any connected directory (a maker known only
+ * from its offers is still reachable: directories relay a privmsg to any nick they hold); never
+ * several (that would duplicate).
  *
  * @module
  */
@@ -25,6 +28,10 @@ export interface RouteView {
   listedDirectories(nick: string): readonly string[];
   /** True when the directory with this id is connected. */
   isDirectoryConnected(directory: string): boolean;
+  /** Connected directories that relayed a public message (an offer) from the nick. @default none */
+  seenDirectories?(nick: string): readonly string[];
+  /** Every connected directory: the last resort. @default none */
+  connectedDirectories?(): readonly string[];
 }
 
 /** Options for {@link ChannelPolicy}. */
@@ -155,7 +162,12 @@ export class ChannelPolicy {
 
   #fresh(nick: string, routes: RouteView): Channel {
     if (this.#preferDirect && routes.hasDirect(nick)) return DIRECT_CHANNEL;
-    for (const candidates of [routes.activeDirectories(nick), routes.listedDirectories(nick)]) {
+    for (const candidates of [
+      routes.activeDirectories(nick),
+      routes.listedDirectories(nick),
+      routes.seenDirectories?.(nick) ?? [],
+      routes.connectedDirectories?.() ?? [],
+    ]) {
       const live = candidates.filter((d) => routes.isDirectoryConnected(d));
       if (live.length > 0) {
         const index = Math.min(Math.max(0, Math.trunc(this.#pick(live))), live.length - 1);
@@ -172,11 +184,13 @@ export class ChannelPolicy {
     if (channel === DIRECT_CHANNEL) return routes.hasDirect(nick);
     // A directory the maker has left cannot deliver, even while we are still connected to it.
     const directory = channel.slice(DIRECTORY_CHANNEL_PREFIX.length);
-    return (
-      routes.isDirectoryConnected(directory) &&
-      (routes.activeDirectories(nick).includes(directory) ||
-        routes.listedDirectories(nick).includes(directory))
-    );
+    if (!routes.isDirectoryConnected(directory)) return false;
+    const active = routes.activeDirectories(nick);
+    const listed = routes.listedDirectories(nick);
+    const seen = routes.seenDirectories?.(nick) ?? [];
+    if (active.includes(directory) || listed.includes(directory) || seen.includes(directory)) return true;
+    // Pinned as a last resort: good while nothing better names the nick.
+    return active.length === 0 && listed.length === 0 && seen.length === 0;
   }
 
   #pin(nick: string, channel: Channel): Channel {

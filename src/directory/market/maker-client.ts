@@ -131,6 +131,8 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
       network: this.network,
       logger: this.logger,
       location: NOT_SERVING_ONION,
+      // Direct links advertise what our directory handshakes advertise.
+      features: init.clientOptions?.features ?? { peerlist_features: true, ping: true },
     });
     this.links.on('privmsg', (m) => this.#onPrivmsg(m, DIRECT_CHANNEL));
   }

@@ -87,6 +87,10 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
   /** Privmsg lines already verified, shared by every directory client of this taker. */
   readonly verifiedLines: VerifiedLineCache;
   readonly #detach = new Map<string, () => void>();
+  // Features each maker advertised (peerlist `F:`, its direct-link handshake, `features=` on
+  // !pubkey), bounded like the locations.
+  readonly #peerFeatures = new Map<string, ReadonlySet<string>>();
+  readonly #neutrinoCompat: boolean;
 
   constructor(init: MultiDirectoryClientInit) {
     const dialer =
@@ -110,6 +114,7 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
       },
     });
     this.verifiedLines = verifiedLines;
+    this.#neutrinoCompat = init.neutrinoCompat === true;
     this.preferDirectConnections = init.preferDirectConnections ?? true;
     this.#router = new TakerRouter({
       nick: init.identity.nick,
@@ -121,13 +126,35 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
       identity: init.identity,
       network: this.network,
       location: init.ourLocation ?? NOT_SERVING_ONION,
+      // Direct links advertise what our directory handshakes advertise.
+      features: init.clientOptions?.features ?? features,
       timeout: this.connectionTimeout,
       isolationCategory: this.isolationCategory('peer'),
       logger: this.logger,
       ...(dialer === undefined ? {} : { dialer }),
     });
     this.#router.setDirectPort(this.links);
-    this.links.on('privmsg', (m) => this.#router.handlePrivmsg(incoming(m, DIRECT_CHANNEL)));
+    this.links.on('privmsg', (m) => this.#onPrivmsg(m, DIRECT_CHANNEL));
+    this.links.on('up', (nick, advertised) =>
+      this.#learnFeatures(
+        nick,
+        Object.keys(advertised).filter((k) => advertised[k] === true),
+      ),
+    );
+  }
+
+  /** The features a maker advertised (empty when none are known). */
+  featuresOf(nick: string): ReadonlySet<string> {
+    return this.#peerFeatures.get(nick) ?? NO_FEATURES;
+  }
+
+  /**
+   * True when both we and the maker support `neutrino_compat`: then its `!ioauth` carries the
+   * extended utxo form `txid:vout:scriptpubkey:height` (joinmarket-ng), which a neutrino taker needs
+   * because it cannot look the scripts up itself.
+   */
+  neutrinoCompatWith(nick: string): boolean {
+    return this.#neutrinoCompat && this.featuresOf(nick).has(NEUTRINO_COMPAT);
   }
 
   /** Our nick. */
@@ -259,7 +286,7 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
     const channel = `${DIRECTORY_CHANNEL_PREFIX}${nodeId}`;
     const onPubmsg = (m: { from: string; body: string }): void =>
       this.#router.handlePubmsg(nodeId, m.from, m.body);
-    const onPrivmsg = (m: VerifiedPrivmsg): void => this.#router.handlePrivmsg(incoming(m, channel));
+    const onPrivmsg = (m: VerifiedPrivmsg): void => this.#onPrivmsg(m, channel);
     const onPeerlist = (entries: PeerlistEntry[]): void => {
       this.#learnLocations(entries);
       this.#router.handlePeerlist(nodeId, entries);
@@ -281,14 +308,42 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
     this.#router.removeDirectory(nodeId);
   }
 
+  #onPrivmsg(m: VerifiedPrivmsg, channel: string): void {
+    // joinmarket-ng makers append ` features=a,b` to !pubkey.
+    if (m.command.replace(/^!/, '') === 'pubkey') {
+      const suffix = PUBKEY_FEATURES.exec(m.data);
+      if (suffix !== null) this.#learnFeatures(m.from, suffix[1]!.split(','));
+    }
+    this.#router.handlePrivmsg(incoming(m, channel));
+  }
+
+  #learnFeatures(nick: string, names: readonly string[]): void {
+    if (this.#peerFeatures.size >= MAX_KNOWN_LOCATIONS && !this.#peerFeatures.has(nick)) return;
+    const known = new Set(this.#peerFeatures.get(nick));
+    for (const name of names.slice(0, MAX_FEATURES_PER_PEER)) {
+      if (FEATURE_NAME.test(name)) known.add(name);
+    }
+    this.#peerFeatures.set(nick, known);
+  }
+
   #learnLocations(entries: readonly PeerlistEntry[]): void {
     for (const e of entries) {
+      if (!e.disconnected && e.features !== undefined && e.features.length > 0) {
+        this.#learnFeatures(e.nick, e.features);
+      }
       if (e.disconnected || e.location === NOT_SERVING_ONION) continue;
       if (this.locations.size >= MAX_KNOWN_LOCATIONS && !this.locations.has(e.nick)) continue;
       this.locations.set(e.nick, e.location);
     }
   }
 }
+
+const NO_FEATURES: ReadonlySet<string> = new Set();
+const NEUTRINO_COMPAT = 'neutrino_compat';
+/** Most feature names kept per maker (a handful exist). */
+const MAX_FEATURES_PER_PEER = 16;
+const FEATURE_NAME = /^[a-z0-9_]{1,40}$/;
+const PUBKEY_FEATURES = / features=([a-z0-9_,]{1,400})$/;
 
 function incoming(
   m: VerifiedPrivmsg,

@@ -2,6 +2,9 @@
  * Replies no wait has taken yet. A maker's answer can arrive before the taker calls
  * `waitForResponses` for it (the call usually follows the send), so verified privmsgs that no
  * running wait took are kept here, bounded in count and age, and offered to the next wait.
+ * They belong to the session they answer: when a new session with a maker starts (the taker
+ * sends it a `!fill`), what that maker sent before is dropped, so a late `!pubkey` from an
+ * earlier `!fill` can never answer the new one.
  *
  * @module
  */
@@ -21,8 +24,8 @@ export interface ResponseInboxInit {
 
 /** A bounded queue of unclaimed replies. */
 export class ResponseInbox {
-  /** Counters: kept, taken by a later wait, dropped over the limit, expired. */
-  readonly stats = { kept: 0, taken: 0, dropped: 0, expired: 0 };
+  /** Counters: kept, taken by a later wait, dropped over the limit, expired, stale (an older session's). */
+  readonly stats = { kept: 0, taken: 0, dropped: 0, expired: 0, stale: 0 };
   readonly #max: number;
   readonly #maxAge: number;
   readonly #clock: Clock;
@@ -56,6 +59,13 @@ export class ResponseInbox {
     const before = this.#entries.length;
     this.#entries = this.#entries.filter(({ message }) => !ResponseInbox.consumed(wait.push(message)));
     this.stats.taken += before - this.#entries.length;
+  }
+
+  /** A new session with `nick` starts: its kept replies belong to the old one and go. */
+  startSession(nick: string): void {
+    const before = this.#entries.length;
+    this.#entries = this.#entries.filter(({ message }) => message.from !== nick);
+    this.stats.stale += before - this.#entries.length;
   }
 
   /** Number of messages kept. */

@@ -58,6 +58,9 @@ export class TakerRouter {
   readonly #clock: Clock;
   readonly #directories = new Map<string, DirectoryPort>();
   readonly #listed = new Map<string, Set<string>>();
+  // Directories that relayed a pubmsg from a nick: pubmsgs prove no presence (they are unsigned),
+  // but they are where a maker known only from its offers can be reached.
+  readonly #seenVia = new Map<string, Set<string>>();
   readonly #waits = new Set<ResponseCollector>();
   readonly #inbox: ResponseInbox;
   #direct: DirectPort | undefined;
@@ -77,6 +80,7 @@ export class TakerRouter {
       ...(init.pick === undefined ? {} : { pick: init.pick }),
     });
     this.nicks.on('nickLeave', (nick) => {
+      this.#seenVia.delete(nick);
       this.#collection?.removeCounterparty(nick);
       this.#events.emit('nickLeave', nick);
     });
@@ -91,6 +95,9 @@ export class TakerRouter {
   removeDirectory(id: string): void {
     this.#directories.delete(id);
     this.#listed.delete(id);
+    for (const [nick, servers] of this.#seenVia) {
+      if (servers.delete(id) && servers.size === 0) this.#seenVia.delete(nick);
+    }
     this.nicks.forgetServer(id);
   }
 
@@ -119,6 +126,7 @@ export class TakerRouter {
     for (const { nick, disconnected } of entries) {
       if (disconnected) {
         listed.delete(nick);
+        this.#seenVia.get(nick)?.delete(server);
         this.nicks.markGone(nick, server);
       } else if (listed.size < MAX_TRACKED_NICKS) {
         listed.add(nick);
@@ -129,6 +137,10 @@ export class TakerRouter {
 
   /** A public message relayed by `server` (unsigned: offers count, presence does not). */
   handlePubmsg(server: string, from: string, body: string): void {
+    let seen = this.#seenVia.get(from);
+    if (seen === undefined && this.#seenVia.size < MAX_TRACKED_NICKS)
+      this.#seenVia.set(from, (seen = new Set()));
+    seen?.add(server);
     this.#takeOffers(from, body, directoryChannel(server), false);
   }
 
@@ -201,6 +213,8 @@ export class TakerRouter {
     data: string,
     options: SendPrivmsgOptions = {},
   ): Promise<Channel> {
+    // A !fill opens a new session with the maker: replies kept from an earlier one are void.
+    if (command === 'fill') this.#inbox.startSession(recipient);
     const attempts = options.forceChannel === undefined ? 2 : 1;
     const failed = new Set<Channel>();
     // The retry must not pick the channel that just failed, even if its owner still calls it up.
@@ -281,6 +295,8 @@ export class TakerRouter {
     activeDirectories: (nick) => this.nicks.serversOf(nick),
     listedDirectories: (nick) => [...this.#listed].filter(([, set]) => set.has(nick)).map(([id]) => id),
     isDirectoryConnected: (id) => this.#directories.get(id)?.connected === true,
+    seenDirectories: (nick) => [...(this.#seenVia.get(nick) ?? [])],
+    connectedDirectories: () => [...this.#directories.values()].filter((d) => d.connected).map((d) => d.id),
   };
 
   #send(channel: Channel, to: string, command: string, data: string): SendResult {

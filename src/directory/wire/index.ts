@@ -52,6 +52,7 @@ export {
   type HostPort,
   parseDirectoryAddress,
   parseLocation,
+  checkOnion,
 } from './location.js';
 export {
   formatPubmsg,

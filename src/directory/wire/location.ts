@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../../core/index.js';
-import { formatAddress } from '../../transport/index.js';
+import { formatAddress, parseHost } from '../../transport/index.js';
 import { DEFAULT_DIRECTORY_PORT, NOT_SERVING_ONION } from './constants.js';
 
 /** A host and port. */
@@ -71,11 +71,28 @@ export function parseDirectoryAddress(
   const port = portText === undefined ? defaultPort : parsePort(portText);
   if (port === undefined || host === '') throw bad(text);
   host = host.toLowerCase();
+  if (host.endsWith('.onion')) checkOnion(text, host);
   return { host, port, nodeId: formatAddress({ host, port }) };
 }
 
 /** Formats a host and port as a location string (`[v6]:port` for IPv6). */
 export const formatLocation: (hostPort: HostPort) => string = formatAddress;
+
+/**
+ * A `.onion` host must be a v3 name whose checksum and version hold: a typo is an error that names
+ * the address, not a Tor timeout later. Throws ERR_DIRECTORY_BAD_ADDRESS (cause: the onion error).
+ */
+export function checkOnion(text: string, host: string): void {
+  try {
+    parseHost(host);
+  } catch (err) {
+    throw new PeerwayError(
+      ErrorCodes.DIRECTORY_BAD_ADDRESS,
+      `not a valid v3 onion address: ${JSON.stringify(text)} (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err, details: { address: text } },
+    );
+  }
+}
 
 function bad(text: string): PeerwayError {
   return new PeerwayError(

@@ -1,6 +1,6 @@
 /**
  * JSON text the way the reference writes it (Python's `json.dumps` defaults): `", "` and `": "`
- * separators, keys in insertion order, every non-ASCII character escaped as `\uXXXX`. Matching it
+ * separators, keys in insertion order, every character outside printable ASCII (DEL included) escaped as `\uXXXX`. Matching it
  * keeps our handshakes and envelopes byte-identical to the reference's.
  *
  * @module
@@ -9,10 +9,11 @@
 /** A value {@link pythonJson} can write. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-// Anything outside ASCII that JSON.stringify leaves raw (one regex to test, one to replace: a
-// global regex keeps state between test() calls).
-const HAS_NON_ASCII = /[\u0080-\uffff]/;
-const NON_ASCII = /[\u0080-\uffff]/g;
+// What JSON.stringify leaves raw but Python escapes: DEL (0x7f; Python escapes everything outside
+// printable ASCII) and everything above ASCII (one regex to test, one to replace: a global regex
+// keeps state between test() calls).
+const HAS_NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII = /[\u007f-\uffff]/g;
 
 /** A JSON string literal with Python's `ensure_ascii` escaping. */
 export function pythonJsonString(value: string): string {

@@ -10,6 +10,13 @@ class Routes implements RouteView {
   connected = new Set<string>(['a:1', 'b:1', 'c:1']);
   active = new Map<string, string[]>();
   listed = new Map<string, string[]>();
+  seen = new Map<string, string[]>();
+  seenDirectories(nick: string): readonly string[] {
+    return this.seen.get(nick) ?? [];
+  }
+  connectedDirectories(): readonly string[] {
+    return [...this.connected];
+  }
   hasDirect(nick: string): boolean {
     return this.direct.has(nick);
   }
@@ -95,14 +102,23 @@ test('channels: a killed directory is replaced by one where the maker is still a
   assert.equal(policy.pinned('J5m'), undefined);
 });
 
-test('channels: peerlist listing is the fallback; nothing at all is a typed error', () => {
+test('channels: peerlist listing, then a directory that relayed its offers, then any connected one; no directory is a typed error', () => {
   const routes = new Routes();
   routes.listed.set('J5m', ['c:1']);
-  const policy = new ChannelPolicy();
+  const policy = new ChannelPolicy({ pick: () => 0 });
   assert.equal(policy.choose('J5m', routes), 'directory:c:1');
-  assert.throws(() => policy.choose('J5nobody', routes), code(ErrorCodes.ORDERBOOK_NO_ROUTE));
-  routes.connected.delete('c:1');
+  // Known only from a public offer relayed by b: b is chosen.
+  routes.seen.set('J5offers', ['b:1']);
+  assert.equal(policy.choose('J5offers', routes), 'directory:b:1');
+  // Known from nothing at all: any connected directory (as joinmarket-ng's last step).
+  assert.equal(policy.choose('J5nobody', routes), 'directory:a:1');
+  assert.equal(policy.choose('J5nobody', routes), 'directory:a:1', 'and pinned');
+  // Once a directory names the nick, a last-resort pin elsewhere gives way.
+  routes.active.set('J5nobody', ['c:1']);
+  assert.equal(policy.choose('J5nobody', routes), 'directory:c:1');
+  routes.connected.clear();
   assert.throws(() => policy.choose('J5m', routes), code(ErrorCodes.ORDERBOOK_NO_ROUTE));
+  assert.throws(() => policy.choose('J5other', routes), code(ErrorCodes.ORDERBOOK_NO_ROUTE));
 });
 
 test('channels: forced channels must be valid, up and consistent with the session', () => {

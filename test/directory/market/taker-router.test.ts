@@ -130,7 +130,10 @@ test('core: sendPrivmsg pins one directory per maker and never fans out', async 
     core.sendPrivmsg('J5m', 'fill', '', { forceChannel: 'pigeon' }),
     code(ErrorCodes.ORDERBOOK_CHANNEL_INVALID),
   );
-  await assert.rejects(core.sendPrivmsg('J5nobody', 'fill', ''), code(ErrorCodes.ORDERBOOK_NO_ROUTE));
+  // A nick no directory names still goes out, through one connected directory (joinmarket-ng's last step).
+  const sentBefore = net.sent.length;
+  assert.match(await core.sendPrivmsg('J5nobody', 'fill', ''), /^directory:/);
+  assert.equal(net.sent.length, sentBefore + 1, 'one copy');
 });
 
 test('core: upgrade to a direct link, and fallback to a directory when it breaks mid-send', async () => {
@@ -271,4 +274,27 @@ test('core: a channel that refuses the send is replaced once, then the typed err
     code(ErrorCodes.ABORTED),
   );
   assert.equal(net.sent.length, 1);
+});
+
+test('core: a late reply from an earlier !fill never answers the next session', async () => {
+  // No simulated maker: the test plays the maker's replies itself.
+  const { core } = setup();
+  const reply = (data: string): void =>
+    core.handlePrivmsg({ from: 'J5m', command: 'pubkey', data, channel: 'directory:a:5222', verified: true });
+  // Session 1: the taker gave up waiting; the maker's key arrives late and is kept.
+  await core.sendPrivmsg('J5m', 'fill', '0 100000 key1 c1');
+  assert.equal(await core.waitForResponse('J5m', '!pubkey', { timeout: 20 }), undefined);
+  reply('old-key');
+  // Session 2: a new !fill; the old key must not satisfy its wait.
+  await core.sendPrivmsg('J5m', 'fill', '0 100000 key2 c2');
+  assert.equal(core.inboxStats['stale'], 1, 'the old session reply was dropped');
+  const waiting = core.waitForResponse('J5m', '!pubkey', { timeout: 2_000 });
+  reply('new-key');
+  const answer = await waiting;
+  assert.equal(answer?.error === false ? answer.data : undefined, 'new-key');
+  // Within a session, a reply that beats the wait is still taken (the early-reply race).
+  await core.sendPrivmsg('J5m', 'fill', '0 100000 key3 c3');
+  reply('early-key');
+  const early = await core.waitForResponse('J5m', '!pubkey', { timeout: 1_000 });
+  assert.equal(early?.error === false ? early.data : undefined, 'early-key');
 });
