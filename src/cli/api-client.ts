@@ -15,7 +15,22 @@ export const API_TIMEOUT_MS = 10_000;
 export const API_MAX_BYTES = 32 * 1024 * 1024;
 
 /** GETs `path` from the node at `base` and parses its JSON; ERR_API_FAILED on any failure. */
-export async function getApi(base: string, path: string): Promise<unknown> {
+export function getApi(base: string, path: string): Promise<unknown> {
+  return requestApi(base, path);
+}
+
+/** How a state-changing request is sent: its method, the node's API token and a JSON body. */
+export interface ApiChange {
+  method: 'POST' | 'DELETE';
+  token: string;
+  body?: unknown;
+}
+
+/**
+ * Sends `path` to the node at `base` (a GET, or a POST/DELETE with the API token) and parses its
+ * JSON answer; ERR_API_FAILED on any failure, with the node's own reason.
+ */
+export async function requestApi(base: string, path: string, change?: ApiChange): Promise<unknown> {
   let url: URL;
   try {
     url = new URL(path, base);
@@ -24,7 +39,16 @@ export async function getApi(base: string, path: string): Promise<unknown> {
   }
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(API_TIMEOUT_MS) });
+    res = await fetch(url, {
+      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      ...(change === undefined
+        ? {}
+        : {
+            method: change.method,
+            headers: { authorization: `Bearer ${change.token}`, 'content-type': 'application/json' },
+            ...(change.body === undefined ? {} : { body: JSON.stringify(change.body) }),
+          }),
+    });
   } catch (err) {
     const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
     throw new PeerwayError(ErrorCodes.API_FAILED, `cannot reach the node at ${url.origin}: ${why}`, {

@@ -108,6 +108,25 @@ export function apiRoutes(ctx: ApiContext): Routes {
         }
       },
     },
+    '/api/:service/peers/:id': {
+      delete: async (req) => {
+        if (!hasToken(req, ctx.token))
+          return error(401, 'missing or wrong API token (see api.token in the data directory)');
+        const { service, fail } = running(req.params.service!);
+        if (fail !== undefined) return fail;
+        if (service!.removePeer === undefined)
+          return error(405, `service ${req.params.service} does not remove peers`);
+        let id: string;
+        try {
+          id = decodeURIComponent(req.params.id!);
+        } catch {
+          return error(400, 'the peer id is not valid percent-encoding');
+        }
+        const removed = await service!.removePeer(id);
+        if (removed === undefined) return error(404, `no peer ${id}`);
+        return { json: removed };
+      },
+    },
     '/api/:service/communities': (req) => {
       const { service, fail } = running(req.params.service!);
       if (fail !== undefined) return fail;

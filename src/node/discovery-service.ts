@@ -285,6 +285,11 @@ export const discoveryServiceDefinition: ServiceDefinition<DiscoveryConfig> = {
         const added = node.store.insertIfAbsent(record);
         return Promise.resolve({ added, host: record.host, tcpPort: spec.tcpPort, sslPort: spec.sslPort });
       },
+      removePeer(id) {
+        if (node === undefined)
+          return Promise.reject(new PeerwayError(ErrorCodes.CLOSED, 'discovery is not running'));
+        return Promise.resolve(node.removePeer(id) ? { removed: true, host: id.toLowerCase() } : undefined);
+      },
       view() {
         if (node === undefined) return null;
         const all = node.store.all();

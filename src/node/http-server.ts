@@ -29,12 +29,13 @@ export interface RouteRequest {
 export type RouteHandler = (req: RouteRequest) => RouteResult | Promise<RouteResult>;
 
 /**
- * A route with more than GET: `post` reads a small JSON body; `stream` takes the response over
- * (server-sent events) and must end it itself.
+ * A route with more than GET: `post` reads a small JSON body; `delete` takes none; `stream` takes
+ * the response over (server-sent events) and must end it itself.
  */
 export interface RouteMethods {
   get?: RouteHandler;
   post?: RouteHandler;
+  delete?: RouteHandler;
   stream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -215,8 +216,13 @@ export class HttpServer {
     let handler: RouteHandler | undefined;
     if (method === 'GET' || method === 'HEAD') handler = methods.get;
     else if (method === 'POST') handler = methods.post;
+    else if (method === 'DELETE') handler = methods.delete;
     if (handler === undefined) {
-      const allow = [methods.get || methods.stream ? 'GET, HEAD' : '', methods.post ? 'POST' : '']
+      const allow = [
+        methods.get || methods.stream ? 'GET, HEAD' : '',
+        methods.post ? 'POST' : '',
+        methods.delete ? 'DELETE' : '',
+      ]
         .filter((m) => m !== '')
         .join(', ');
       res.setHeader('allow', allow);

@@ -40,6 +40,12 @@ export interface Service {
    * PeerwayError (ERR_INVALID_ARGUMENT) when the request is refused.
    */
   addPeer?(request: unknown): Promise<object>;
+  /**
+   * Removes a peer by its id in the peer table (a discovery host), for
+   * `DELETE /api/<name>/peers/<id>` (which needs the API token). Resolves to undefined when no such
+   * peer is known.
+   */
+  removePeer?(id: string): Promise<object | undefined>;
   /** What the dashboard's panel for this service shows; pushed over `/api/events` when it changes. */
   view?(): unknown;
   /** Messages handled since start (any kind), for the overview's messages-per-second chart. */

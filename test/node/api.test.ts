@@ -56,6 +56,30 @@ function post(
   });
 }
 
+/** Sends a DELETE with the bearer token and parses the JSON answer. */
+function httpDelete(url: string, token: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+        agent: false,
+        signal: AbortSignal.timeout(5000),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Reads server-sent events until `want` returns true for the events so far (or the time is up). */
 async function readEvents(
   url: string,
@@ -180,6 +204,19 @@ test('api: peer tables, token-guarded add, communities, events and the dashboard
   // Methods a route does not take.
   assert.equal((await post(`${url}/api/directory/peers`, '{}', token)).status, 405);
   assert.equal((await httpGet(`${url}/api/discovery/peers`, 'DELETE')).status, 405);
+  // Removing a peer needs the token too; an unknown one is a 404.
+  assert.equal((await httpGet(`${url}/api/discovery/peers/127.0.0.9`, 'DELETE')).status, 401, 'no token');
+  const removed = await httpDelete(`${url}/api/discovery/peers/127.0.0.9`, token);
+  assert.equal(removed.status, 200);
+  assert.deepEqual(removed.json, { removed: true, host: '127.0.0.9' });
+  assert.equal((await getJson(`${url}/api/discovery/peers`)).json.peers.length, 0, 'the peer is gone');
+  assert.equal((await httpDelete(`${url}/api/discovery/peers/127.0.0.9`, token)).status, 404);
+  assert.equal((await httpDelete(`${url}/api/directory/peers/x`, token)).status, 405);
+  assert.equal(
+    (await post(`${url}/api/discovery/peers`, peer, token)).status,
+    201,
+    'added back for the checks below',
+  );
 
   // An overlay peer walks to the node; the community lists it.
   const overlayInfo = services.find((s) => s.name === 'overlay')!.info as {

@@ -54,6 +54,56 @@ test('cli: status and peers print the node API as tables or JSON; a node that is
   const json = await peerway(['peers', 'discovery', '--url', url, '--json']);
   assert.equal(JSON.parse(json.stdout).peers[0].source, 'seed');
 
+  // Adding and removing a discovery server goes through the API with the token from --data-dir.
+  const noToken = await peerway(['peers', 'discovery', '--url', url, '--add', '127.0.0.8 t50001']);
+  assert.equal(noToken.code, 1, 'without the data directory there is no token');
+  assert.match(noToken.stderr, /^peerway: cannot read the API token .*give the node's --data-dir\n$/);
+  const add = await peerway([
+    'peers',
+    'discovery',
+    '--url',
+    url,
+    '--data-dir',
+    dataDir,
+    '--add',
+    '127.0.0.8 t50001',
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  assert.equal(add.stdout, '127.0.0.8 added\n');
+  const listed = await peerway(['peers', 'discovery', '--url', url, '--json']);
+  const hosts = (JSON.parse(listed.stdout) as { peers: Array<{ host: string }> }).peers.map((p) => p.host);
+  assert.deepEqual(hosts.sort(), ['127.0.0.7', '127.0.0.8'], 'the added server is in the table');
+  const remove = await peerway([
+    'peers',
+    'discovery',
+    '--url',
+    url,
+    '--data-dir',
+    dataDir,
+    '--remove',
+    '127.0.0.8',
+  ]);
+  assert.equal(remove.code, 0, remove.stderr);
+  assert.equal(remove.stdout, '127.0.0.8 removed\n');
+  const again = await peerway([
+    'peers',
+    'discovery',
+    '--url',
+    url,
+    '--data-dir',
+    dataDir,
+    '--remove',
+    '127.0.0.8',
+  ]);
+  assert.equal(again.code, 1, 'a host that is not known cannot be removed');
+  assert.match(again.stderr, /^peerway: \/api\/discovery\/peers\/127\.0\.0\.8: 404 no peer 127\.0\.0\.8\n$/);
+  const afterRemove = await peerway(['peers', 'discovery', '--url', url, '--json']);
+  assert.deepEqual(
+    (JSON.parse(afterRemove.stdout) as { peers: Array<{ host: string }> }).peers.map((p) => p.host),
+    ['127.0.0.7'],
+    'the removed server is gone',
+  );
+
   const missing = await peerway(['peers', 'directory', '--url', url]);
   assert.equal(missing.code, 1);
   assert.match(
