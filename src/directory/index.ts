@@ -80,7 +80,20 @@ export {
   type OnionPublisher,
   type PublishedOnion,
   type TorOnionPublisherInit,
+  type ClaimResult,
+  type ClusterHost,
+  type ClusterInstanceView,
+  type ClusterLink,
+  type ClusterView,
+  type NickClaim,
+  type RemotePeer,
 } from './server/index.js';
+export {
+  NatsDirectoryCluster,
+  type NatsClusterStats,
+  type NatsClusterTls,
+  type NatsDirectoryClusterInit,
+} from './cluster/index.js';
 export {
   DirectoryClient,
   DirectoryClientPool,
