@@ -132,6 +132,8 @@ export class NatsDirectoryCluster implements ClusterLink {
   readonly #claims = new Map<string, number>();
   /** Releases that could not be written (the server was away); retried on resync. */
   readonly #pendingReleases = new Set<string>();
+  /** Nicks being claimed again right now (the watch and a resync may both ask). */
+  readonly #reclaiming = new Set<string>();
   #host: ClusterHost | undefined;
   #location = '';
   #nc: NatsConnection | undefined;
@@ -201,7 +203,12 @@ export class NatsDirectoryCluster implements ClusterLink {
     await this.#nc?.drain().catch(() => this.#nc?.close());
   }
 
-  async claim(claim: NickClaim): Promise<ClaimResult> {
+  claim(claim: NickClaim): Promise<ClaimResult> {
+    return this.#claim(claim, false);
+  }
+
+  /** `reclaim`: a nick our own connection already holds, so a record of ours counts as success. */
+  async #claim(claim: NickClaim, reclaim: boolean): Promise<ClaimResult> {
     const kv = this.#kv;
     if (kv === undefined || !this.#connected || this.#stopped) return 'unavailable';
     const record: PresenceRecord = { i: this.id, l: claim.location, f: claim.features, v: claim.verified };
@@ -228,6 +235,7 @@ export class NatsDirectoryCluster implements ClusterLink {
         current = { i: '', l: 'x', f: [], v: false };
       }
       // Our own record with no claim behind it is a release that has not reached the server yet.
+      if (reclaim && current.i === this.id) return this.#claimed(claim.nick, owner.revision);
       const staleOwn = current.i === this.id && !this.#claims.has(claim.nick);
       if (!staleOwn) {
         if (!claim.verified) return this.#refused('in_use');
@@ -435,12 +443,21 @@ export class NatsDirectoryCluster implements ClusterLink {
 
   async #reclaim(nick: string): Promise<void> {
     const host = this.#host;
-    if (host === undefined) return;
+    if (host === undefined || this.#reclaiming.has(nick)) return;
+    this.#reclaiming.add(nick);
+    try {
+      await this.#reclaimNow(host, nick);
+    } finally {
+      this.#reclaiming.delete(nick);
+    }
+  }
+
+  async #reclaimNow(host: ClusterHost, nick: string): Promise<void> {
     let claim: NickClaim | undefined;
     for (const c of host.localClaims()) if (c.nick === nick) claim = c;
     if (claim === undefined) return;
     bump(this.stats.events, 'reclaims');
-    const result = await this.claim(claim).catch((): ClaimResult => 'unavailable');
+    const result = await this.#claim(claim, true).catch((): ClaimResult => 'unavailable');
     if (result === 'ok' || result === 'unavailable') return;
     bump(this.stats.events, 'conflicts');
     host.lost(nick, 'conflict');
