@@ -16,6 +16,7 @@ import { handshakeText, rawJoin } from './net.js';
 import { RawPeer } from './raw-peer.js';
 
 const skip = natsBinary.skip;
+const AUTH_ID = 'test-directory';
 let nats: NatsServer;
 let a: Instance;
 let b: Instance;
@@ -24,8 +25,8 @@ before(async () => {
   if (skip !== false) return;
   nats = await NatsServer.start();
   [a, b] = await Promise.all([
-    Instance.start({ url: nats.url, name: 'basic' }),
-    Instance.start({ url: nats.url, name: 'basic' }),
+    Instance.start({ url: nats.url, name: 'basic', nickAuthId: AUTH_ID }),
+    Instance.start({ url: nats.url, name: 'basic', nickAuthId: AUTH_ID }),
   ]);
   // Both see each other's heartbeat before the tests start.
   const met = await eventually(
@@ -210,6 +211,58 @@ test(
       );
     } finally {
       for (const p of [s, a2, b1, b2]) p.close();
+    }
+  },
+);
+
+test(
+  'cluster: a verified nick-auth claim on B displaces an unverified owner on A, without a departure',
+  { skip, timeout: 60_000 },
+  async () => {
+    const id = NickIdentity.generate();
+    const watcher = NickIdentity.generate();
+    const squatter = await rawJoin(a.port, id.nick);
+    const onlooker = await rawJoin(a.port, watcher.nick);
+    const owner = new DirectoryClient({
+      host: '127.0.0.1',
+      port: b.port,
+      identity: id,
+      network: 'signet',
+      features: { ping: true, nick_auth: true },
+      nickAuthDirectoryId: AUTH_ID,
+    });
+    try {
+      assert.ok(
+        await eventually(async () => (await b.view()).instances.some((i) => i.clients.includes(id.nick))),
+        'B knows the squatter holds the nick on A',
+      );
+      await owner.connect();
+      assert.ok(
+        await eventually(async () => owner.nickAuthVerified === true),
+        'the owner proved its nick on B',
+      );
+      assert.ok(await squatter.waitClosed(15_000), 'the unverified squatter on A was displaced');
+      const seen = await onlooker.quiet(500);
+      assert.deepEqual(
+        seen.filter((l) => l.includes(`${id.nick};NOT-SERVING-ONION;D`)),
+        [],
+        'no departure: the nick lives on, on B',
+      );
+      assert.ok(
+        await eventually(async () => {
+          const nicks = await peerlistNicks(onlooker, 1, 2_000);
+          return nicks.length === 1 && nicks[0] === id.nick;
+        }),
+        'the onlooker on A lists the nick once (now on B)',
+      );
+      const view = await a.view();
+      const onB = view.instances.find((i) => i.id === b.id);
+      assert.ok(onB?.clients.includes(id.nick) === true, 'A’s view places the nick on B');
+      assert.ok((view.traffic.events['displaced'] ?? 0) >= 1, 'A counted the displacement');
+    } finally {
+      squatter.close();
+      onlooker.close();
+      await owner.close();
     }
   },
 );
