@@ -139,7 +139,11 @@ export async function peerlistNicks(peer: RawPeer, expectAtLeast: number, ms = 1
 }
 
 /** Polls `check` until it returns true or `ms` pass; returns whether it did. */
-export async function eventually(check: () => Promise<boolean>, ms = 15_000, every = 200): Promise<boolean> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 15_000,
+  every = 200,
+): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return true;

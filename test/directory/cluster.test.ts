@@ -237,10 +237,7 @@ test(
         'B knows the squatter holds the nick on A',
       );
       await owner.connect();
-      assert.ok(
-        await eventually(async () => owner.nickAuthVerified === true),
-        'the owner proved its nick on B',
-      );
+      assert.ok(await eventually(() => owner.nickAuthVerified === true), 'the owner proved its nick on B');
       assert.ok(await squatter.waitClosed(15_000), 'the unverified squatter on A was displaced');
       const seen = await onlooker.quiet(500);
       assert.deepEqual(

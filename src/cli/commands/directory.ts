@@ -21,6 +21,8 @@ export interface DirectoryServeFlags extends ServeFlags {
   torControl: string;
   torPassword?: string;
   statsInterval: number;
+  cluster?: string;
+  clusterName?: string;
 }
 
 /**
@@ -40,6 +42,14 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--data-dir <path>', 'where the database, nick and onion keys are kept', defaultDataDir())
     .option('--tor-control <host:port>', 'tor control port', '127.0.0.1:9051')
     .option('--tor-password <password>', 'tor control password (cookie authentication otherwise)')
+    .option(
+      '--cluster <url>',
+      'be one instance of a directory cluster on this NATS server (nats://host:port)',
+    )
+    .option(
+      '--cluster-name <name>',
+      'cluster name: instances sharing it and the NATS server are one directory',
+    )
     .option('--stats-interval <seconds>', 'log the counters this often (0: never)', secondsToMs, 60_000);
   addServeOptions(serve).action((flags: DirectoryServeFlags) =>
     runNode({
@@ -72,6 +82,11 @@ export function directoryLayers(flags: DirectoryServeFlags): ConfigLayer[] {
   ];
   if (flags.motd !== undefined) layers.push(set('--motd', 'motd', flags.motd));
   if (flags.nickAuth !== undefined) layers.push(set('--nick-auth', 'nickAuthId', flags.nickAuth));
+  if (flags.cluster !== undefined) {
+    const cluster: Record<string, unknown> = { url: flags.cluster };
+    if (flags.clusterName !== undefined) cluster.name = flags.clusterName;
+    layers.push(set('--cluster', 'cluster', cluster));
+  }
   return layers;
 }
 
@@ -80,5 +95,11 @@ function printDirectory(node: PeerwayNode): void {
   process.stdout.write(
     `directory ${String(info.nick)} at ${String(info.location)} (network ${String(info.network)})\n`,
   );
+  const cluster = info.cluster as { instance: string; instances: unknown[] } | undefined;
+  if (cluster !== undefined) {
+    process.stdout.write(
+      `cluster instance ${cluster.instance} (${cluster.instances.length} instances seen)\n`,
+    );
+  }
   printHttp(node);
 }
