@@ -17,6 +17,8 @@ interface InstanceConfig {
   pingAfterIdle?: number;
   rateLimit?: number;
   rateBurst?: number;
+  /** Further server options (the bench lifts the limits). */
+  server?: Record<string, unknown>;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as InstanceConfig;
@@ -38,6 +40,7 @@ const server = new DirectoryServer({
   ...(config.pingAfterIdle === undefined ? {} : { pingAfterIdle: config.pingAfterIdle }),
   ...(config.rateLimit === undefined ? {} : { rateLimit: config.rateLimit }),
   ...(config.rateBurst === undefined ? {} : { rateBurst: config.rateBurst }),
+  ...config.server,
 });
 
 process.on('message', (msg: { cmd: string; id: number }) => {
