@@ -43,3 +43,13 @@ export const MAX_PRESENCE_RECORD = 2_048;
 
 /** Times a claim retries when the nick changed between reading and writing it. */
 export const CLAIM_ATTEMPTS = 3;
+
+/**
+ * The client pings the NATS server this often and gives the connection up after this many
+ * unanswered pings: a server that vanished without closing is noticed within about 6 s (the
+ * client's default, 2 minutes, would leave an instance deaf for that long).
+ */
+export const NATS_PING_INTERVAL_MS = 2_000;
+
+/** Unanswered pings before the connection counts as lost (see {@link NATS_PING_INTERVAL_MS}). */
+export const NATS_MAX_PINGS_OUT = 3;

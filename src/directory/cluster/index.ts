@@ -17,9 +17,5 @@
  *
  * @module
  */
-export {
-  NatsDirectoryCluster,
-  type NatsClusterStats,
-  type NatsClusterTls,
-  type NatsDirectoryClusterInit,
-} from './nats-cluster.js';
+export { NatsDirectoryCluster, type NatsClusterStats } from './nats-cluster.js';
+export { type NatsClusterTls, type NatsDirectoryClusterInit } from './nats-options.js';

@@ -18,13 +18,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
 import {
   connect,
-  credsAuthenticator,
   type NatsConnection,
-  type NodeConnectionOptions,
   type QueuedIterator,
   type Subscription,
 } from '@nats-io/transport-node';
@@ -49,52 +46,15 @@ import {
 } from './cluster-codec.js';
 import {
   CLAIM_ATTEMPTS,
-  CONNECT_TIMEOUT_MS,
   DEFAULT_CLUSTER_NAME,
   HEARTBEAT_INTERVAL_MS,
   INSTANCE_DEAD_AFTER_MS,
   KV_TIMEOUT_MS,
   MAX_CLUSTER_PAYLOAD,
-  RECONNECT_WAIT_MS,
   STALL_FACTOR,
 } from './constants.js';
+import { natsConnectionOptions, type NatsDirectoryClusterInit } from './nats-options.js';
 import { PresenceTable, RemoteNick } from './presence.js';
-
-/** TLS towards the NATS server, as NATS clients take it (PEM file paths). */
-export interface NatsClusterTls {
-  /** CA certificate file to verify the server with. @default the system's */
-  caFile?: string;
-  /** Client certificate file (mutual TLS). @default none */
-  certFile?: string;
-  /** Client key file (mutual TLS). @default none */
-  keyFile?: string;
-}
-
-/** Options of {@link NatsDirectoryCluster}. */
-export interface NatsDirectoryClusterInit {
-  /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`. */
-  servers: string | string[];
-  /** Cluster name: instances with the same name and server are one directory. @default 'peerway' */
-  name?: string;
-  /** User name (with `pass`). @default none */
-  user?: string;
-  /** Password. @default none */
-  pass?: string;
-  /** Token. @default none */
-  token?: string;
-  /** A NATS `.creds` file (JWT and nkey seed). @default none */
-  credsFile?: string;
-  /** TLS options; set (even `{}`) to require TLS. @default none */
-  tls?: NatsClusterTls;
-  /** Heartbeat interval in ms. @default 1000 */
-  heartbeatInterval?: number;
-  /** An instance silent this long (ms) is dead and its nicks leave. @default 5000 */
-  deadAfter?: number;
-  /** Timeout of the first connection and of each key-value operation (ms). @default 5000 */
-  requestTimeout?: number;
-  /** Logger. @default silent */
-  logger?: Logger;
-}
 
 /** Cross-instance counters of a {@link NatsDirectoryCluster}. */
 export interface NatsClusterStats {
@@ -166,7 +126,7 @@ export class NatsDirectoryCluster implements ClusterLink {
     this.#host = host;
     this.#location = host.location;
     try {
-      this.#nc = await connect(this.#connectionOptions());
+      this.#nc = await connect(natsConnectionOptions(this.#init, this.id));
       this.#kv = await new Kvm(this.#nc).create(`${this.#name}-directory`, { history: 1, storage: 'file' });
     } catch (cause) {
       await this.#nc?.close().catch(() => undefined);
@@ -330,34 +290,6 @@ export class NatsDirectoryCluster implements ClusterLink {
         events: { ...this.stats.events },
       },
     };
-  }
-
-  #connectionOptions(): NodeConnectionOptions {
-    const i = this.#init;
-    const opts: NodeConnectionOptions = {
-      servers: i.servers,
-      name: `peerway-directory-${this.id}`,
-      // Our own pubmsgs and heartbeats are not delivered back to us.
-      noEcho: true,
-      reconnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: RECONNECT_WAIT_MS,
-      timeout: i.requestTimeout ?? CONNECT_TIMEOUT_MS,
-      pingInterval: 2_000,
-      maxPingOut: 3,
-    };
-    if (i.user !== undefined) opts.user = i.user;
-    if (i.pass !== undefined) opts.pass = i.pass;
-    if (i.token !== undefined) opts.token = i.token;
-    if (i.credsFile !== undefined) opts.authenticator = credsAuthenticator(readFileSync(i.credsFile));
-    if (i.tls !== undefined) {
-      const tls: NonNullable<NodeConnectionOptions['tls']> = {};
-      if (i.tls.caFile !== undefined) tls.caFile = i.tls.caFile;
-      if (i.tls.certFile !== undefined) tls.certFile = i.tls.certFile;
-      if (i.tls.keyFile !== undefined) tls.keyFile = i.tls.keyFile;
-      opts.tls = tls;
-    }
-    return opts;
   }
 
   #claimed(nick: string, rev: number): ClaimResult {
