@@ -23,11 +23,12 @@ export const INSTANCE_DEAD_AFTER_MS = 5_000;
  */
 export const STALL_FACTOR = 3;
 
-/** Timeout of each key-value operation (claim, release, lookup). */
+/**
+ * Timeout of the first connection and of each key-value operation (claim, release, lookup): the
+ * NATS client uses its connection timeout for JetStream requests too. A handshake waits for its
+ * claim, so this bounds how long a new client can wait on a NATS server that stopped answering.
+ */
 export const KV_TIMEOUT_MS = 5_000;
-
-/** Timeout of the first connection to the NATS server. */
-export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Wait between reconnection attempts; attempts go on for as long as the instance runs. */
 export const RECONNECT_WAIT_MS = 500;

@@ -7,12 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { credsAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '../../core/index.js';
-import {
-  CONNECT_TIMEOUT_MS,
-  NATS_MAX_PINGS_OUT,
-  NATS_PING_INTERVAL_MS,
-  RECONNECT_WAIT_MS,
-} from './constants.js';
+import { KV_TIMEOUT_MS, NATS_MAX_PINGS_OUT, NATS_PING_INTERVAL_MS, RECONNECT_WAIT_MS } from './constants.js';
 
 /** TLS towards the NATS server, as NATS clients take it (PEM file paths). */
 export interface NatsClusterTls {
@@ -60,7 +55,7 @@ export function natsConnectionOptions(i: NatsDirectoryClusterInit, id: string): 
     reconnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: RECONNECT_WAIT_MS,
-    timeout: i.requestTimeout ?? CONNECT_TIMEOUT_MS,
+    timeout: i.requestTimeout ?? KV_TIMEOUT_MS,
     pingInterval: NATS_PING_INTERVAL_MS,
     maxPingOut: NATS_MAX_PINGS_OUT,
   };
