@@ -2,6 +2,12 @@ import { Command } from 'commander';
 import { packageVersion } from '../node/index.js';
 import { registerCommands } from './commands/index.js';
 
+/** Makes every command throw its parse errors instead of exiting, so main.ts reports them. */
+function exitOverrideEverywhere(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) exitOverrideEverywhere(sub);
+}
+
 /**
  * The `peerway` program with every command group registered. Exported for tests and for
  * embedding (`createProgram().parseAsync(argv)`).
@@ -13,8 +19,9 @@ export function createProgram(): Command {
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Errors are printed once, as one line, by main.ts (errors.ts).
+    .configureOutput({ outputError: () => undefined });
   registerCommands(program);
+  exitOverrideEverywhere(program);
   return program;
 }

@@ -6,12 +6,14 @@
  * @module
  */
 import { deferred, ErrorCodes, PeerwayError, stopOnSignals, type Logger } from '../core/index.js';
-import { createPinoLogger, loadConfig, PeerwayNode, type LoadConfigOptions } from '../node/index.js';
+import { loadConfig, PeerwayNode, type LoadConfigOptions } from '../node/index.js';
 import { EXIT_GRACE_MS } from './constants.js';
+import { prepareDataDir } from './data-dir.js';
+import { createCliLogger } from './logging.js';
 
 /** What {@link runNode} runs and what it prints. */
 export interface RunNodeInit {
-  /** Where the config comes from (the command's flags as layers). */
+  /** Where the config comes from (the command's flags as layers, the environment). */
   config: LoadConfigOptions;
   /**
    * The service the command exists for: when it fails to start, the node is stopped and the
@@ -36,7 +38,9 @@ export interface RunNodeInit {
  */
 export async function runNode(init: RunNodeInit): Promise<void> {
   const config = loadConfig(init.config);
-  const logger = createPinoLogger({ level: config.log.level });
+  // A data directory that cannot be made or written fails here, naming it, before anything starts.
+  prepareDataDir(config.dataDir);
+  const logger = createCliLogger({ level: config.log.level });
   const node = new PeerwayNode({ config, logger });
   const stopped = deferred<unknown>();
   const removeHandlers = stopOnSignals(node, {

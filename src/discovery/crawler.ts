@@ -135,13 +135,21 @@ async function visit(
       const sameNetwork = opts.genesisHash === undefined || opts.genesisHash === result.genesisHash;
       return { result, peers: sameNetwork ? peers : [] };
     } catch (err) {
-      result.error = `${target.transport}:${target.port}: ${err instanceof Error ? err.message : String(err)}`;
+      result.error = `${target.transport}:${target.port}: ${describeFailure(err)}`;
       if (opts.signal?.aborted === true) break;
     } finally {
       await client?.close();
     }
   }
   return { result, peers: [] };
+}
+
+/** An error's message with the OS reason (`ECONNREFUSED`) its cause carries, which it may leave out. */
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`;
 }
 
 /**

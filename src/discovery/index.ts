@@ -46,6 +46,7 @@ export {
 export { createSqlitePeerStore } from './sqlite-peer-store.js';
 export { ElectrumClient, type ElectrumClientInit, type DialTarget } from './electrum-client.js';
 export { crawl, type CrawlOptions, type CrawlResult, type CrawlProgress } from './crawler.js';
+export { parseSeed, type SeedSpec } from './seed-spec.js';
 export { RpcServer, type RpcServerInit, type SessionLimits, type TlsIdentity } from './rpc-server.js';
 export { RpcConnection, type RpcConnectionInit, type RpcHandler } from './rpc-connection.js';
 export { RpcError } from './rpc-error.js';

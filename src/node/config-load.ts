@@ -24,6 +24,11 @@ export interface ConfigLayer {
 
 /** Options for {@link loadConfig}. */
 export interface LoadConfigOptions {
+  /**
+   * Layers below everything else, above the schema's defaults (a command's own defaults, such as
+   * the user's data directory). @default []
+   */
+  defaults?: readonly ConfigLayer[];
   /** JSON config file. @default env.PEERWAY_CONFIG, else none (all defaults) */
   file?: string | undefined;
   /** Environment to read PEERWAY_* overrides from. @default {} (the CLI passes process.env) */
@@ -37,7 +42,8 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Builds the node's config from, lowest to highest precedence: the schema's defaults, a JSON
+ * Builds the node's config from, lowest to highest precedence: the schema's defaults, the given
+ * default layers, a JSON
  * file, PEERWAY_* environment variables, the given layers (flags), and `--set` assignments.
  * Throws ERR_CONFIG_READ_FAILED when the file cannot be read or parsed, and ERR_CONFIG_INVALID
  * naming every bad field (`services.discovery.tcpPort: expected number, received string (from
@@ -50,7 +56,7 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(options: LoadConfigOptions = {}): NodeConfig {
   const env = options.env ?? {};
-  const layers: ConfigLayer[] = [];
+  const layers: ConfigLayer[] = [...(options.defaults ?? [])];
   const file = options.file ?? env[ENV_CONFIG_FILE];
   if (file !== undefined && file !== '') layers.push({ source: file, values: readConfigFile(file) });
   layers.push(...environmentLayers(env), ...(options.layers ?? []));

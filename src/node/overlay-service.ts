@@ -119,11 +119,13 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
     const servers = [...config.bootstrap, ...(config.publicBootstrap ? PUBLIC_BOOTSTRAP_ADDRESSES : [])];
     const communities: Community[] = [];
     let stopping: Promise<void> | undefined;
+    let mid: string | undefined;
     return {
       name: 'overlay',
       async start() {
         const keyPath = isAbsolute(config.keyFile) ? config.keyFile : join(ctx.dataDir, config.keyFile);
         const key = loadOrCreateKey(keyPath);
+        mid = Buffer.from(key.publicKey.mid).toString('hex');
         await endpoint.start();
         ctx.logger.info(
           { listen: endpoint.address, ed25519: ed25519Implementation() },
@@ -177,6 +179,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
       info() {
         return {
           listen: endpoint.isOpen ? endpoint.address : config.listen,
+          ...(mid === undefined ? {} : { mid }),
           ed25519: ed25519Implementation(),
           communities: communities.map((c) => ({ id: c.serviceId, peers: c.getPeers().length })),
         };

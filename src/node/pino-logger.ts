@@ -11,6 +11,11 @@ export interface PinoLoggerOptions {
    * as the URLs a node serves. @default 2
    */
   fd?: number;
+  /**
+   * Receives each JSON line instead of `fd` (the CLI turns them into readable lines on a
+   * terminal). Called synchronously. @default none: the lines go to `fd`
+   */
+  write?: (line: string) => void;
 }
 
 /**
@@ -24,7 +29,9 @@ export interface PinoLoggerOptions {
  * ```
  */
 export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
-  const destination = pino.destination({ dest: options.fd ?? 2, sync: true });
+  const write = options.write;
+  const destination =
+    write === undefined ? pino.destination({ dest: options.fd ?? 2, sync: true }) : { write };
   const base = pino(
     {
       level: options.level ?? 'info',

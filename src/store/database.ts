@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCodes, PeerwayError } from '../core/index.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, FAMILY_NAME_PATTERN } from './constants.js';
@@ -77,7 +77,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
   let db: SqliteDatabase | undefined;
   try {
-    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !readonly) makeDirectories(dirname(path));
     db = asSqliteDatabase(
       new Database(path, {
         readonly,
@@ -100,6 +100,23 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     throw new PeerwayError(code, `cannot open database ${path}`, { cause: err, details: { path } });
   }
   return createStore(db, path);
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's recursive mkdir spins without
+ * end where the kernel answers ENOENT for a parent that exists (under /proc); one level at a time
+ * fails at once on the first level that cannot be made.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 function createStore(db: SqliteDatabase, path: string): Store {

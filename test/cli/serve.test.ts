@@ -66,7 +66,7 @@ test('serve flags: `overlay join --churn/--no-churn` sets the overlay churn swit
   const argv = ['overlay', 'join', '--community', COMMUNITY, '--listen', '127.0.0.1:0', '--no-http'];
   const churn = (extra: string[]): unknown[] => {
     const flags = parseFlags<JoinFlags>(registerOverlayCommands, [...argv, ...extra]);
-    const layers = joinLayers(flags, 'overlay-data');
+    const layers = joinLayers(flags);
     const config = loadConfig({ layers });
     assert.equal(config.http.enabled, false);
     const section = layers.find((l) => l.source.endsWith('churn'))?.values.services as

@@ -57,8 +57,10 @@ test('the overlay service validates its config, joins through bootstrap addresse
   }
 });
 
-test('`overlay join` prints its peer count as peers are found and leaves after --duration', async () => {
+test('`overlay join` prints its peer count as peers are found and leaves after --duration', async (t) => {
   await using net = await testnet(5, { community: { tickMs: 100 } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'peerway-join-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
   const program = new Command().exitOverride();
   registerOverlayCommands(program);
   const lines: string[] = [];
@@ -80,6 +82,9 @@ test('`overlay join` prints its peer count as peers are found and leaves after -
         '127.0.0.1:0',
         '--duration',
         '2.5',
+        '--data-dir',
+        dataDir,
+        '--no-http',
       ],
       { from: 'user' },
     );

@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { BITCOIN_NETWORKS, type BitcoinNetwork } from '../../directory/index.js';
 import { parseAddress } from '../../transport/index.js';
 import type { ConfigLayer, PeerwayNode } from '../../node/index.js';
 import { TOR_CONTROL_PORT } from '../constants.js';
-import { secondsToMs } from '../parse-flags.js';
+import { listenAddress, oneOf } from '../parse-flags.js';
 import { runNode } from '../run-node.js';
-import { printHttp, serviceInfo } from '../print-node.js';
-import { addServeOptions, oneServiceLayers, serviceLayer, type ServeFlags } from '../serve-options.js';
+import { httpUrls, printHttp, printJsonLine, serviceInfo } from '../print-node.js';
+import {
+  addServeOptions,
+  oneServiceLayers,
+  serviceLayer,
+  splitByValueSource,
+  type ServeFlags,
+} from '../serve-options.js';
 
 const SERVICE = 'directory';
 
@@ -15,31 +20,29 @@ const SERVICE = 'directory';
 export interface DirectoryServeFlags extends ServeFlags {
   listen: string;
   onion?: boolean;
-  network: string;
+  network: BitcoinNetwork;
   motd?: string;
   nickAuth?: string;
   torControl: string;
   torPassword?: string;
-  statsInterval: number;
   cluster?: string;
   clusterName?: string;
 }
 
 /**
  * `peerway directory serve`: a node running one JoinMarket directory, logging joins, leaves and
- * counters (JSON on stderr) until Ctrl-C.
+ * counters on stderr until Ctrl-C.
  */
 export function registerDirectoryCommands(program: Command): void {
   const directory = program.command('directory').description('JoinMarket directory nodes');
   const serve = directory
     .command('serve')
     .description('run a directory node alone; Ctrl-C stops it')
-    .option('--listen <host:port>', 'local TCP address to listen on', '127.0.0.1:5222')
+    .option('--listen <host:port>', 'local TCP address to listen on', listenAddress, '127.0.0.1:5222')
     .option('--onion', 'publish as an onion service (virtual port 5222) through the tor control port')
-    .option('--network <name>', 'mainnet, testnet, signet or regtest', 'mainnet')
+    .option('--network <name>', BITCOIN_NETWORKS.join(', '), oneOf(BITCOIN_NETWORKS), 'mainnet')
     .option('--motd <text>', 'message of the day')
     .option('--nick-auth <id>', 'authenticate nicks (JMP-0005) with this directory id')
-    .option('--data-dir <path>', 'where the database, nick and onion keys are kept', defaultDataDir())
     .option('--tor-control <host:port>', 'tor control port', '127.0.0.1:9051')
     .option('--tor-password <password>', 'tor control password (cookie authentication otherwise)')
     .option(
@@ -49,21 +52,16 @@ export function registerDirectoryCommands(program: Command): void {
     .option(
       '--cluster-name <name>',
       'cluster name: instances sharing it and the NATS server are one directory',
-    )
-    .option('--stats-interval <seconds>', 'log the counters this often (0: never)', secondsToMs, 60_000);
-  addServeOptions(serve).action((flags: DirectoryServeFlags) =>
-    runNode({
-      config: { layers: directoryLayers(flags) },
-      required: SERVICE,
-      statsIntervalMs: flags.statsInterval,
-      onStarted: printDirectory,
-    }),
+    );
+  addServeOptions(serve, 'where the database, nick and onion keys are kept').action(
+    (flags: DirectoryServeFlags, command: Command) =>
+      runNode({
+        config: { env: process.env, ...splitByValueSource(command, directoryLayers(flags)) },
+        required: SERVICE,
+        statsIntervalMs: flags.statsInterval,
+        onStarted: (node) => printDirectory(node, flags.json === true),
+      }),
   );
-}
-
-/** A folder that survives restarts (the nick stays the same) without cluttering the working directory. */
-function defaultDataDir(): string {
-  return join(tmpdir(), 'peerway-directory');
 }
 
 /** The node config layers `directory serve` runs with. */
@@ -76,10 +74,10 @@ export function directoryLayers(flags: DirectoryServeFlags): ConfigLayer[] {
   const layers = [
     ...oneServiceLayers(SERVICE, flags),
     set('--listen', 'listen', flags.listen),
-    set('--onion', 'onion', flags.onion === true),
     set('--network', 'network', flags.network),
     set('--tor-control', 'tor', tor),
   ];
+  if (flags.onion !== undefined) layers.push(set('--onion', 'onion', flags.onion));
   if (flags.motd !== undefined) layers.push(set('--motd', 'motd', flags.motd));
   if (flags.nickAuth !== undefined) layers.push(set('--nick-auth', 'nickAuthId', flags.nickAuth));
   if (flags.cluster !== undefined) {
@@ -90,12 +88,22 @@ export function directoryLayers(flags: DirectoryServeFlags): ConfigLayer[] {
   return layers;
 }
 
-function printDirectory(node: PeerwayNode): void {
+function printDirectory(node: PeerwayNode, json: boolean): void {
   const info = serviceInfo(node, SERVICE);
+  const cluster = info.cluster as { instance: string; instances: unknown[] } | undefined;
+  if (json) {
+    printJsonLine({
+      nick: info.nick,
+      location: info.location,
+      network: info.network,
+      ...(cluster === undefined ? {} : { clusterInstance: cluster.instance }),
+      ...httpUrls(node),
+    });
+    return;
+  }
   process.stdout.write(
     `directory ${String(info.nick)} at ${String(info.location)} (network ${String(info.network)})\n`,
   );
-  const cluster = info.cluster as { instance: string; instances: unknown[] } | undefined;
   if (cluster !== undefined) {
     process.stdout.write(
       `cluster instance ${cluster.instance} (${cluster.instances.length} instances seen)\n`,

@@ -1,13 +1,16 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import {
   ENV_CONFIG_FILE,
-  ENV_OVERRIDES,
-  LOG_LEVELS,
   packageVersion,
   type ConfigLayer,
+  type LogLevel,
   type PeerwayNode,
 } from '../../node/index.js';
-import { collect, port } from '../parse-flags.js';
+import { addCommonOptions } from '../common-options.js';
+import { STATS_INTERVAL_SECONDS } from '../constants.js';
+import { defaultDataDir } from '../data-dir.js';
+import { collect, port, secondsOption } from '../parse-flags.js';
+import { httpUrls, printJsonLine } from '../print-node.js';
 import { runNode } from '../run-node.js';
 import { flagLayer } from '../serve-options.js';
 
@@ -16,39 +19,65 @@ interface NodeFlags {
   dataDir?: string;
   httpPort?: number;
   httpHost?: string;
-  logLevel?: string;
+  logLevel?: LogLevel;
   set?: string[];
+  statsInterval: number;
+  json?: boolean;
 }
 
 /** `peerway node`: run the daemon until SIGINT/SIGTERM. */
 export function registerNodeCommand(program: Command): void {
-  program
+  const command = program
     .command('node')
     .description('run the peerway node: services, /health, /metrics and the JSON API on one HTTP port')
     .option('-c, --config <file>', `JSON config file (or ${ENV_CONFIG_FILE})`)
-    .option('--data-dir <dir>', 'data directory (database, keys)')
     .option('--http-port <port>', 'HTTP port; 0 picks a free one', port)
     .option('--http-host <host>', 'HTTP bind address')
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .addOption(
+      secondsOption(
+        '--stats-interval <seconds>',
+        'log the counters every this many seconds (0: never)',
+        STATS_INTERVAL_SECONDS,
+      ),
+    )
     .option(
       '--set <path=value>',
       'set any config field, e.g. services.directory.enabled=true (repeatable)',
       collect,
-    )
+    );
+  addCommonOptions(command, {
+    dataDirHelp: `data directory: database, keys (default: ${defaultDataDir()})`,
+    noDefaults: true,
+  })
     .addHelpText(
       'after',
-      `\nPrecedence, lowest first: defaults, config file, environment (${Object.keys(ENV_OVERRIDES).join(', ')}), flags, --set.\nLogs are JSON lines on stderr; stdout shows the URLs the node serves.`,
+      `\nPrecedence, lowest first: defaults, config file, environment (PEERWAY_ and the config path in capitals, e.g. PEERWAY_HTTP_PORT, PEERWAY_SERVICES_DIRECTORY_ENABLED; see peerway config --schema), flags, --set.\nLogs go to stderr; stdout shows the URLs the node serves.`,
     )
     .action((flags: NodeFlags) =>
       runNode({
-        config: { file: flags.config, env: process.env, layers: flagLayers(flags), set: flags.set ?? [] },
-        onStarted: printUrls,
+        config: {
+          defaults: [flagLayer('default data directory', { dataDir: defaultDataDir() })],
+          file: flags.config,
+          env: process.env,
+          layers: flagLayers(flags),
+          set: flags.set ?? [],
+        },
+        statsIntervalMs: flags.statsInterval,
+        onStarted: (node) => printUrls(node, flags.json === true),
       }),
     );
 }
 
-function printUrls(node: PeerwayNode): void {
+function printUrls(node: PeerwayNode, json: boolean): void {
   const url = node.url;
+  if (json) {
+    printJsonLine({
+      version: packageVersion(),
+      ...httpUrls(node),
+      services: url === undefined ? null : `${url}/api/services`,
+    });
+    return;
+  }
   process.stdout.write(
     `peerway node ${packageVersion()} running\n` +
       (url === undefined

@@ -1,85 +1,104 @@
 import type { Command } from 'commander';
 import { stopOnSignals } from '../../core/index.js';
 import {
+  BITCOIN_NETWORKS,
   MultiDirectoryClient,
   NickIdentity,
+  type BitcoinNetwork,
   type OrderbookEntry,
   type OrderbookProgress,
 } from '../../directory/index.js';
+import { isOnion, parseAddress } from '../../transport/index.js';
+import { addCommonOptions, type CommonFlags } from '../common-options.js';
+import { ORDERBOOK_PROGRESS_MS } from '../constants.js';
+import { optionError } from '../errors.js';
+import { createCliLogger } from '../logging.js';
+import { collect, hostPort, oneOf, secondsOption } from '../parse-flags.js';
 
-interface OrderbookFlags {
+/** The flags of `orderbook`; durations in milliseconds (the flags are in seconds). */
+export interface OrderbookFlags extends CommonFlags {
   directory: string[];
-  socks?: string;
-  json?: boolean;
-  network: string;
-  timeout: string;
-  minWait: string;
-  quietPeriod: string;
-  connectTimeout: string;
+  proxy?: string;
+  network: BitcoinNetwork;
+  timeout: number;
+  minWait: number;
+  quietPeriod: number;
+  connectTimeout: number;
 }
 
 /**
  * `peerway orderbook`: joins the given directories with a throwaway nick, asks every maker for its
- * offers, shows progress on stderr, and prints the merged orderbook (table or JSON) on stdout.
+ * offers, logs progress on stderr, and prints the merged orderbook (table or JSON) on stdout.
  */
 export function registerOrderbookCommands(program: Command): void {
-  program
+  const command = program
     .command('orderbook')
     .description('collect the JoinMarket orderbook from one or more directories and print it')
-    .requiredOption(
-      '--directory <host:port>',
-      'a directory to ask (repeat for several)',
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .option('--socks <host:port>', 'SOCKS5 proxy (Tor) for .onion directories and makers')
-    .option('--json', 'print JSON instead of a table')
-    .option('--network <name>', 'mainnet, testnet, signet or regtest', 'mainnet')
-    .option('--timeout <seconds>', 'longest collection', '120')
-    .option('--min-wait <seconds>', 'collect at least this long', '30')
-    .option('--quiet-period <seconds>', 'then stop once no offer arrived for this long', '15')
-    .option('--connect-timeout <seconds>', 'connect + handshake deadline per directory', '120')
-    .action((flags: OrderbookFlags) => collect(flags));
+    .requiredOption('--directory <host:port>', 'a directory to ask (repeat for several)', collect)
+    .option('--proxy <host:port>', 'SOCKS5 proxy (Tor) for .onion directories and makers', hostPort)
+    .option('--network <name>', BITCOIN_NETWORKS.join(', '), oneOf(BITCOIN_NETWORKS), 'mainnet')
+    .addOption(secondsOption('--timeout <seconds>', 'longest collection', 120))
+    .addOption(secondsOption('--min-wait <seconds>', 'collect at least this long', 30))
+    .addOption(secondsOption('--quiet-period <seconds>', 'then stop once no offer arrived for this long', 15))
+    .addOption(
+      secondsOption('--connect-timeout <seconds>', 'connect + handshake deadline per directory', 120),
+    );
+  addCommonOptions(command, { dataDirHelp: 'data directory (orderbook keeps nothing there)' }).action(
+    (flags: OrderbookFlags) => collectOrderbook(flags),
+  );
 }
 
-function seconds(text: string, name: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number of seconds`);
-  return Math.round(value * 1000);
+/** Checks every `--directory` now; an onion directory needs `--proxy`. */
+export function checkDirectories(directories: readonly string[], proxy: string | undefined): void {
+  for (const text of directories) {
+    let host: string;
+    try {
+      host = parseAddress(text, { defaultPort: 5222 }).host;
+    } catch (err) {
+      throw optionError('--directory', err instanceof Error ? err.message : String(err));
+    }
+    if (proxy === undefined && isOnion(host)) {
+      throw optionError('--directory', `${host} is an onion address: it needs --proxy (tor's SOCKS port)`);
+    }
+  }
 }
 
-async function collect(flags: OrderbookFlags): Promise<void> {
-  const socks = flags.socks === undefined ? undefined : splitHostPort(flags.socks);
+async function collectOrderbook(flags: OrderbookFlags): Promise<void> {
+  checkDirectories(flags.directory, flags.proxy);
+  const logger = createCliLogger({ level: flags.logLevel });
+  const socks = flags.proxy === undefined ? undefined : parseAddress(flags.proxy);
   const taker = new MultiDirectoryClient({
     directoryServers: flags.directory,
     identity: NickIdentity.generate(),
     network: flags.network,
-    connectionTimeout: seconds(flags.connectTimeout, 'connect-timeout'),
+    connectionTimeout: flags.connectTimeout,
     preferDirectConnections: false,
     streamIsolation: socks !== undefined,
+    logger,
     ...(socks === undefined ? {} : { socksHost: socks.host, socksPort: socks.port }),
   });
   const removeHandlers = stopOnSignals(taker);
   try {
     const connected = await taker.connectAll();
     const total = flags.directory.length;
-    process.stderr.write(`connected to ${connected} of ${total} directories\n`);
+    logger.info({ connected, total }, `connected to ${connected} of ${total} directories`);
     if (connected === 0) {
-      process.exitCode = 1;
-      return;
+      throw optionError('--directory', `no directory could be reached (${flags.directory.join(', ')})`);
     }
     let last = 0;
     const show = (p: OrderbookProgress, force = false): void => {
       const now = Date.now();
-      if (!force && now - last < 250) return;
+      if (!force && now - last < ORDERBOOK_PROGRESS_MS) return;
       last = now;
-      process.stderr.write(
-        `offers ${p.offers} from ${p.counterparties} makers, directories answered ${p.directoriesAnswered}/${connected}\n`,
+      logger.info(
+        { ...p },
+        `offers ${p.offers} from ${p.counterparties} makers, directories answered ${p.directoriesAnswered}/${connected}`,
       );
     };
     const book = await taker.fetchOrderbook({
-      timeout: seconds(flags.timeout, 'timeout'),
-      minWait: seconds(flags.minWait, 'min-wait'),
-      quietPeriod: seconds(flags.quietPeriod, 'quiet-period'),
+      timeout: flags.timeout,
+      minWait: flags.minWait,
+      quietPeriod: flags.quietPeriod,
       onProgress: (p) => show(p),
     });
     const makers = new Set(book.offers.map((o) => o.counterparty)).size;
@@ -91,7 +110,10 @@ async function collect(flags: OrderbookFlags): Promise<void> {
       },
       true,
     );
-    process.stderr.write(`done (${book.reason}) after ${(book.elapsedMs / 1000).toFixed(1)} s\n`);
+    logger.info(
+      { reason: book.reason, elapsedMs: book.elapsedMs },
+      `done (${book.reason}) after ${(book.elapsedMs / 1000).toFixed(1)} s`,
+    );
     process.stdout.write(
       flags.json === true ? JSON.stringify(book.offers.map(toJson), null, 2) + '\n' : table(book.offers),
     );
@@ -99,15 +121,6 @@ async function collect(flags: OrderbookFlags): Promise<void> {
     removeHandlers();
     await taker.stop();
   }
-}
-
-function splitHostPort(text: string): { host: string; port: number } {
-  const colon = text.lastIndexOf(':');
-  const port = Number(text.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65_535) {
-    throw new Error(`--socks wants host:port, got ${text}`);
-  }
-  return { host: text.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function toJson(o: OrderbookEntry): Record<string, unknown> {
