@@ -110,6 +110,8 @@ export const ErrorCodes = {
   DIRECTORY_NOT_CONNECTED: 'ERR_DIRECTORY_NOT_CONNECTED',
   /** A directory server string (`host[:port]`) could not be parsed. */
   DIRECTORY_BAD_ADDRESS: 'ERR_DIRECTORY_BAD_ADDRESS',
+  /** A directory cluster could not be joined, or an instance sent a message that breaks its format or limits. */
+  DIRECTORY_CLUSTER: 'ERR_DIRECTORY_CLUSTER',
 
   // directory orderbook and end-to-end encryption
   /** An offer command (sw0reloffer, absoffer, ...) has a bad field count, number or fee format. */

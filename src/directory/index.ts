@@ -27,7 +27,7 @@
  *    |                              |------------------------------>|
  * ```
  *
- * The folder has four parts, each with its own `index.ts`, and arrows that run one way:
+ * The folder has four main parts, each with its own `index.ts`, and arrows that run one way:
  *
  * ```
  *   market/  (MultiDirectoryClient, MakerClient, offers, bonds, encryption)
@@ -38,6 +38,9 @@
  *      v                                                                       v
  *   wire/    (envelope, line channel, handshakes, message lines, nicks and signatures, peerlist)
  * ```
+ *
+ * A fifth part, `cluster/` (NatsDirectoryCluster), imports server/ and wire/: it implements the
+ * server's ClusterLink hook so that several directory processes act as one directory over NATS.
  *
  * On top of the wire: `MultiDirectoryClient` (the taker: nick tracking across directories, the
  * merged orderbook, one pinned channel per maker, responses from many makers at once) and
@@ -81,7 +84,20 @@ export {
   type OnionPublisher,
   type PublishedOnion,
   type TorOnionPublisherInit,
+  type ClaimResult,
+  type ClusterHost,
+  type ClusterInstanceView,
+  type ClusterLink,
+  type ClusterView,
+  type NickClaim,
+  type RemotePeer,
 } from './server/index.js';
+export {
+  NatsDirectoryCluster,
+  type NatsClusterStats,
+  type NatsClusterTls,
+  type NatsDirectoryClusterInit,
+} from './cluster/index.js';
 export {
   DirectoryClient,
   DirectoryClientPool,

@@ -7,10 +7,12 @@ import {
   isValidDirectoryId,
   loadOrCreateNickIdentity,
   MakerClient,
+  NatsDirectoryCluster,
   parseDirectoryAddress,
   parseOffer,
   type DirectoryServerInit,
   type MakerClientInit,
+  type NatsDirectoryClusterInit,
 } from '../directory/index.js';
 import type { Service, ServiceDefinition } from './service.js';
 
@@ -75,6 +77,74 @@ export const makerConfigSchema = z.object({
   serve: listenAddress.optional(),
 });
 
+/**
+ * `services.directory.cluster`: makes this directory one instance of a cluster of directory
+ * processes that behave as one directory, over a NATS server with JetStream. Credentials and TLS
+ * are given as NATS clients take them; relative file paths resolve against the data directory.
+ */
+export const clusterConfigSchema = z.object({
+  /** NATS server URL, e.g. `nats://127.0.0.1:4222` (several: comma-separated). */
+  url: z
+    .string()
+    .min(1)
+    .refine(
+      (s) => s.split(',').every((u) => /^(nats|tls):\/\/[^\s/]+$/.test(u.trim())),
+      'expected nats://host:port',
+    ),
+  /** Cluster name: instances with the same name on the same server are one directory. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('peerway'),
+  /** User name (with `pass`). */
+  user: z.string().optional(),
+  /** Password. */
+  pass: z.string().optional(),
+  /** Token. */
+  token: z.string().optional(),
+  /** A NATS `.creds` file (JWT and nkey seed). */
+  credsFile: z.string().optional(),
+  /** TLS towards the server: CA, and client certificate and key for mutual TLS (PEM files). */
+  tls: z
+    .object({
+      caFile: z.string().optional(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+    })
+    .optional(),
+  /** Heartbeat interval in ms. */
+  heartbeatIntervalMs: z.number().int().min(100).max(60_000).default(1_000),
+  /** An instance silent this long (ms) is dead: its nicks leave with departures. */
+  deadAfterMs: z.number().int().min(500).max(600_000).default(5_000),
+});
+
+/** The validated `services.directory.cluster` config. */
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+
+/** Turns the cluster section into cluster options (paths resolved against `dataDir`). */
+export function clusterOptions(config: ClusterConfig, dataDir: string): NatsDirectoryClusterInit {
+  const inData = (p: string): string => (isAbsolute(p) ? p : join(dataDir, p));
+  const init: NatsDirectoryClusterInit = {
+    servers: config.url.split(',').map((u) => u.trim()),
+    name: config.name,
+    heartbeatInterval: config.heartbeatIntervalMs,
+    deadAfter: config.deadAfterMs,
+  };
+  if (config.user !== undefined) init.user = config.user;
+  if (config.pass !== undefined) init.pass = config.pass;
+  if (config.token !== undefined) init.token = config.token;
+  if (config.credsFile !== undefined) init.credsFile = inData(config.credsFile);
+  if (config.tls !== undefined) {
+    const t = config.tls;
+    init.tls = {
+      ...(t.caFile === undefined ? {} : { caFile: inData(t.caFile) }),
+      ...(t.certFile === undefined ? {} : { certFile: inData(t.certFile) }),
+      ...(t.keyFile === undefined ? {} : { keyFile: inData(t.keyFile) }),
+    };
+  }
+  return init;
+}
+
 /** The validated `services.directory.maker` config. */
 export type MakerConfig = z.infer<typeof makerConfigSchema>;
 
@@ -114,6 +184,8 @@ export const directoryConfigSchema = z.object({
   limits: limitsSchema.prefault({}),
   /** A maker announcer run beside the directory. */
   maker: makerConfigSchema.prefault({}),
+  /** Run as one instance of a directory cluster on NATS; absent: a single-process directory. */
+  cluster: clusterConfigSchema.optional(),
 });
 
 /** The validated `services.directory` config. */
@@ -193,11 +265,23 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
   create(config, ctx): Service {
     let server: DirectoryServer | undefined;
     let maker: MakerClient | undefined;
+    let cluster: NatsDirectoryCluster | undefined;
     let stopping: Promise<void> | undefined;
     return {
       name: 'directory',
       async start() {
-        server = new DirectoryServer({ ...directoryServerOptions(config, ctx.dataDir), logger: ctx.logger });
+        const init: DirectoryServerInit = {
+          ...directoryServerOptions(config, ctx.dataDir),
+          logger: ctx.logger,
+        };
+        if (config.cluster !== undefined) {
+          cluster = new NatsDirectoryCluster({
+            ...clusterOptions(config.cluster, ctx.dataDir),
+            logger: ctx.logger,
+          });
+          init.cluster = cluster;
+        }
+        server = new DirectoryServer(init);
         await server.start();
         if (config.maker.enabled) {
           const own = `${server.address.host}:${server.address.port}`;
@@ -219,7 +303,17 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
       },
       get stats() {
         if (server === undefined) return {};
-        return maker === undefined ? server.stats : { ...server.stats, maker: maker.stats };
+        if (cluster === undefined)
+          return maker === undefined ? server.stats : { ...server.stats, maker: maker.stats };
+        const withCluster = {
+          ...server.stats,
+          clusterInstances: cluster.view().instances.length,
+          clusterRemotePeers: [...cluster.remotes()].length,
+          clusterSent: cluster.stats.sent,
+          clusterReceived: cluster.stats.received,
+          clusterEvents: cluster.stats.events,
+        };
+        return maker === undefined ? withCluster : { ...withCluster, maker: maker.stats };
       },
       messageCount() {
         if (server === undefined) return 0;
@@ -257,6 +351,7 @@ export const directoryServiceDefinition: ServiceDefinition<DirectoryConfig> = {
           network: server.options.network,
           peers: server.stats.peers,
           connections: server.stats.connections,
+          ...(cluster === undefined ? {} : { cluster: server.clusterView() }),
           ...(maker === undefined
             ? {}
             : {

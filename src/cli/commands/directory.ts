@@ -25,6 +25,8 @@ export interface DirectoryServeFlags extends ServeFlags {
   nickAuth?: string;
   torControl: string;
   torPassword?: string;
+  cluster?: string;
+  clusterName?: string;
 }
 
 /**
@@ -42,7 +44,15 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--motd <text>', 'message of the day')
     .option('--nick-auth <id>', 'authenticate nicks (JMP-0005) with this directory id')
     .option('--tor-control <host:port>', 'tor control port', '127.0.0.1:9051')
-    .option('--tor-password <password>', 'tor control password (cookie authentication otherwise)');
+    .option('--tor-password <password>', 'tor control password (cookie authentication otherwise)')
+    .option(
+      '--cluster <url>',
+      'be one instance of a directory cluster on this NATS server (nats://host:port)',
+    )
+    .option(
+      '--cluster-name <name>',
+      'cluster name: instances sharing it and the NATS server are one directory',
+    );
   addServeOptions(serve, 'where the database, nick and onion keys are kept').action(
     (flags: DirectoryServeFlags, command: Command) =>
       runNode({
@@ -70,17 +80,34 @@ export function directoryLayers(flags: DirectoryServeFlags): ConfigLayer[] {
   if (flags.onion !== undefined) layers.push(set('--onion', 'onion', flags.onion));
   if (flags.motd !== undefined) layers.push(set('--motd', 'motd', flags.motd));
   if (flags.nickAuth !== undefined) layers.push(set('--nick-auth', 'nickAuthId', flags.nickAuth));
+  if (flags.cluster !== undefined) {
+    const cluster: Record<string, unknown> = { url: flags.cluster };
+    if (flags.clusterName !== undefined) cluster.name = flags.clusterName;
+    layers.push(set('--cluster', 'cluster', cluster));
+  }
   return layers;
 }
 
 function printDirectory(node: PeerwayNode, json: boolean): void {
   const info = serviceInfo(node, SERVICE);
+  const cluster = info.cluster as { instance: string; instances: unknown[] } | undefined;
   if (json) {
-    printJsonLine({ nick: info.nick, location: info.location, network: info.network, ...httpUrls(node) });
+    printJsonLine({
+      nick: info.nick,
+      location: info.location,
+      network: info.network,
+      ...(cluster === undefined ? {} : { clusterInstance: cluster.instance }),
+      ...httpUrls(node),
+    });
     return;
   }
   process.stdout.write(
     `directory ${String(info.nick)} at ${String(info.location)} (network ${String(info.network)})\n`,
   );
+  if (cluster !== undefined) {
+    process.stdout.write(
+      `cluster instance ${cluster.instance} (${cluster.instances.length} instances seen)\n`,
+    );
+  }
   printHttp(node);
 }

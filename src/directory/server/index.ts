@@ -6,6 +6,15 @@
  *
  * @module
  */
+export {
+  type ClaimResult,
+  type ClusterHost,
+  type ClusterInstanceView,
+  type ClusterLink,
+  type ClusterView,
+  type NickClaim,
+  type RemotePeer,
+} from './cluster-link.js';
 export { type OnionPublisher, type PublishedOnion } from './onion-publisher.js';
 export { type DirectoryServerInit } from './server-options.js';
 export { type DirectoryServerStats } from './server-stats.js';

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Logger } from '../../core/index.js';
+import type { ClusterLink } from './cluster-link.js';
 import type { ResolvedServerOptions } from './server-options.js';
 import type { ServerPeer } from './server-peer.js';
 import type { DirectoryServerStats } from './server-stats.js';
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly stats: DirectoryServerStats;
   /** Logger. */
   readonly logger: Logger;
+  /** The cluster this server is an instance of, if any. */
+  readonly cluster: ClusterLink | undefined;
   /** The registered peer holding `nick`, if any. */
   peer(nick: string): ServerPeer | undefined;
   /** Every registered peer. */

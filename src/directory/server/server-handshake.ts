@@ -24,6 +24,7 @@ import {
 } from '../wire/index.js';
 import { NICK_AUTH_TIMEOUT_MS } from './constants.js';
 import type { Envelope } from '../wire/index.js';
+import type { ClaimResult, ClusterLink, NickClaim } from './cluster-link.js';
 import type { ServerContext } from './server-context.js';
 import type { ServerPeer } from './server-peer.js';
 
@@ -50,7 +51,7 @@ export class ServerHandshaker {
       else this.fail(peer, 'malformed');
       return;
     }
-    if (env.type !== MessageType.HANDSHAKE) {
+    if (env.type !== MessageType.HANDSHAKE || peer.state === 'claiming') {
       this.server.drop('not_handshaked');
       return;
     }
@@ -91,8 +92,45 @@ export class ServerHandshaker {
       this.reject(peer, 'nick_in_use', hs.nick);
       return;
     }
+    if (this.server.cluster !== undefined) {
+      this.claimInCluster(peer, this.server.cluster, undefined);
+      return;
+    }
     this.accept(peer);
     this.server.register(peer);
+  }
+
+  /**
+   * Asks the cluster for the nick before registering (first claimant wins across instances). The
+   * connection waits in `claiming`; lines it sends meanwhile are dropped as not handshaked.
+   */
+  private claimInCluster(peer: ServerPeer, cluster: ClusterLink, pubkey: string | undefined): void {
+    peer.state = 'claiming';
+    const claim: NickClaim = {
+      nick: peer.nick,
+      location: peer.location,
+      features: peer.featureNames(),
+      verified: pubkey !== undefined,
+    };
+    if (pubkey !== undefined) claim.pubkey = pubkey;
+    const settle = (result: ClaimResult): void => {
+      if (peer.channel.closed) {
+        if (result === 'ok') cluster.release(peer.nick);
+        return;
+      }
+      if (pubkey === undefined) {
+        if (result !== 'ok') {
+          this.reject(peer, result === 'unavailable' ? 'cluster_unavailable' : 'nick_in_use', peer.nick);
+          return;
+        }
+        this.accept(peer);
+        this.server.register(peer);
+        return;
+      }
+      if (result !== 'ok') return this.fail(peer, 'policy');
+      this.registerVerified(peer, pubkey);
+    };
+    cluster.claim(claim).then(settle, () => settle('unavailable'));
   }
 
   /** Expires an unanswered challenge: 807 `expired`, then the connection is closed. */
@@ -148,15 +186,27 @@ export class ServerHandshaker {
     if (check.code !== 'ok') return this.fail(peer, check.code);
     peer.challenge = undefined;
     const owner = this.server.peer(peer.nick);
+    // A verified claim displaces an unverified owner or the same key's older connection.
+    if (owner !== undefined && owner !== peer && !owner.channel.closed && owner.verified) {
+      if (owner.verifiedPubkey !== check.pubkey) return this.fail(peer, 'policy');
+    }
+    if (this.server.cluster !== undefined) {
+      this.claimInCluster(peer, this.server.cluster, check.pubkey);
+      return;
+    }
+    this.registerVerified(peer, check.pubkey);
+  }
+
+  private registerVerified(peer: ServerPeer, pubkey: string | undefined): void {
+    const owner = this.server.peer(peer.nick);
     if (owner !== undefined && owner !== peer && !owner.channel.closed) {
-      // A verified claim displaces an unverified owner or the same key's older connection.
-      if (owner.verified && owner.verifiedPubkey !== check.pubkey) return this.fail(peer, 'policy');
+      if (owner.verified && owner.verifiedPubkey !== pubkey) return this.fail(peer, 'policy');
       // Unregister first so the displaced owner's close does not broadcast a departure.
       this.server.unregister(owner);
       this.server.evict(owner, 'displaced');
     }
     peer.verified = true;
-    peer.verifiedPubkey = check.pubkey;
+    peer.verifiedPubkey = pubkey;
     this.server.send(peer, MessageType.NICK_AUTH_RESULT, formatNickAuthResult('ok'));
     this.server.register(peer);
   }

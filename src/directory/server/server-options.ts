@@ -34,6 +34,7 @@ import {
 } from '../wire/index.js';
 import type { Logger } from '../../core/index.js';
 import type { BitcoinNetwork, NickIdentity } from '../wire/index.js';
+import type { ClusterLink } from './cluster-link.js';
 import type { OnionPublisher } from './onion-publisher.js';
 
 /** Options for {@link DirectoryServer}. */
@@ -55,6 +56,11 @@ export interface DirectoryServerInit {
   location?: string;
   /** Publishes the listener as an onion service once listening (see `createTorOnionPublisher`). @default none */
   onion?: OnionPublisher;
+  /**
+   * Makes this server one instance of a cluster that behaves as one directory (see
+   * `NatsDirectoryCluster`). @default none: a single-process directory
+   */
+  cluster?: ClusterLink;
   /** Most simultaneous connections; further ones are closed at once. @default 20000 */
   maxConnections?: number;
   /** Longest accepted line in bytes; longer costs the sender its connection. @default 40000 */
@@ -126,7 +132,7 @@ export interface DirectoryServerInit {
 
 /** Resolved options. */
 export type ResolvedServerOptions = Required<
-  Omit<DirectoryServerInit, 'identity' | 'location' | 'onion' | 'nickAuthId' | 'logger'>
+  Omit<DirectoryServerInit, 'identity' | 'location' | 'onion' | 'nickAuthId' | 'logger' | 'cluster'>
 >;
 
 /** Fills in defaults. */

@@ -12,7 +12,7 @@ const FEATURE_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 const MAX_ADVERTISED_FEATURES = 16;
 
 /** Where a connection is in its life. */
-export type PeerState = 'new' | 'pending-auth' | 'registered';
+export type PeerState = 'new' | 'pending-auth' | 'claiming' | 'registered';
 
 /**
  * What the server does with a connection's events: one object per server, shared by every

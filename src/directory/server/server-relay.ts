@@ -67,13 +67,50 @@ export class ServerRelay {
     // Makers answer the directory's `!orderbook` liveness probe with offers to its nick.
     if (msg.to === this.server.nick) return this.server.drop('to_directory');
     const target = this.server.peer(msg.to);
-    if (target === undefined || target === peer) return this.server.drop('unknown_recipient');
+    if (target === undefined) return this.remotePrivmsg(peer, msg.to, line, canonical);
+    if (target === peer) return this.server.drop('unknown_recipient');
     const text = canonical === undefined ? encodeEnvelope(MessageType.PRIVMSG, line) : canonical + '\r\n';
     if (!this.server.sendText(target, text)) return;
     bump(this.server.stats.relayed, 'privmsg');
     if (peer.serving) {
       this.server.send(target, MessageType.PEERLIST, peer.entry(target.has('peerlist_features')));
     }
+  }
+
+  /** A privmsg for a nick on another instance of the cluster goes there once, bytes unchanged. */
+  private remotePrivmsg(peer: ServerPeer, to: string, line: string, canonical: string | undefined): void {
+    const cluster = this.server.cluster;
+    const target = cluster?.remote(to);
+    if (cluster === undefined || target === undefined) return this.server.drop('unknown_recipient');
+    const text = canonical === undefined ? encodeEnvelope(MessageType.PRIVMSG, line) : canonical + '\r\n';
+    const entry = peer.serving ? { plain: peer.entry(false), features: peer.entry(true) } : undefined;
+    if (cluster.privmsg(target, text, entry)) bump(this.server.stats.relayed, 'privmsg');
+  }
+
+  /** A privmsg from another instance for a local peer, then the sender's entry as for a local one. */
+  deliverPrivmsg(
+    to: string,
+    text: string,
+    senderEntry: { plain: string; features: string } | undefined,
+  ): boolean {
+    const target = this.server.peer(to);
+    if (target === undefined) {
+      this.server.drop('unknown_recipient');
+      return false;
+    }
+    if (!this.server.sendText(target, text)) return false;
+    if (senderEntry !== undefined) {
+      const withFeatures = target.has('peerlist_features');
+      this.server.send(target, MessageType.PEERLIST, withFeatures ? senderEntry.features : senderEntry.plain);
+    }
+    return true;
+  }
+
+  /** A pubmsg from another instance, for every local registered peer. */
+  deliverPubmsg(text: string): number {
+    let sent = 0;
+    for (const other of this.server.registered()) if (this.server.sendText(other, text)) sent++;
+    return sent;
   }
 
   private pubmsg(peer: ServerPeer, line: string, canonical: string | undefined): void {
@@ -86,6 +123,8 @@ export class ServerRelay {
       if (other !== peer && this.server.sendText(other, text)) sent++;
     }
     bump(this.server.stats.relayed, 'pubmsg', sent);
+    // Once per pubmsg, whatever the number of instances and clients behind them.
+    this.server.cluster?.pubmsg(text);
   }
 
   /**
@@ -99,6 +138,12 @@ export class ServerRelay {
     const entries: string[] = [];
     for (const other of this.server.registered()) {
       if (other !== peer) entries.push(other.entry(withFeatures));
+    }
+    const cluster = this.server.cluster;
+    if (cluster !== undefined) {
+      for (const remote of cluster.remotes()) {
+        if (this.server.peer(remote.nick) === undefined) entries.push(remote.entry(withFeatures));
+      }
     }
     bump(this.server.stats.relayed, 'peerlist');
     if (entries.length === 0) {
@@ -133,7 +178,12 @@ export class ServerRelay {
    * many peers leaving at once cost each reader a few lines, not one per departure.
    */
   broadcastDeparture(peer: ServerPeer): void {
-    this.#departures.push({ nick: peer.nick, entry: `${peer.nick};${peer.location};D` });
+    this.broadcastDepartureOf(peer.nick, peer.location);
+  }
+
+  /** Same as {@link broadcastDeparture}, for a nick that was registered on another instance. */
+  broadcastDepartureOf(nick: string, location: string): void {
+    this.#departures.push({ nick, entry: `${nick};${location};D` });
     bump(this.server.stats.relayed, 'departure');
     this.#departureFlush ??= setImmediate(() => this.#flushDepartures());
   }
@@ -149,7 +199,9 @@ export class ServerRelay {
     this.#departureFlush = undefined;
     // A nick that is registered again by now never looked gone to anyone: no departure for it.
     const entries = this.#departures
-      .filter((d) => this.server.peer(d.nick) === undefined)
+      .filter(
+        (d) => this.server.peer(d.nick) === undefined && this.server.cluster?.remote(d.nick) === undefined,
+      )
       .map((d) => d.entry);
     this.#departures = [];
     for (let i = 0; i < entries.length; i += PEERLIST_CHUNK_SIZE) {

@@ -28,6 +28,7 @@ import {
   type LineChannelOptions,
   NickIdentity,
 } from '../wire/index.js';
+import type { ClusterHost, ClusterLink, ClusterView, NickClaim } from './cluster-link.js';
 import type { PublishedOnion } from './onion-publisher.js';
 import type { ServerContext } from './server-context.js';
 import { ServerHandshaker } from './server-handshake.js';
@@ -100,6 +101,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   #onion: PublishedOnion | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #advertised = '';
+  readonly #cluster: ClusterLink | undefined;
 
   constructor(init: DirectoryServerInit = {}) {
     super();
@@ -113,6 +115,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       held: this.#held,
     };
     this.#logger = init.logger ?? silentLogger;
+    this.#cluster = init.cluster;
     this.#handshakes = new RateLimiter({
       perSecond: this.options.handshakeRate,
       burst: this.options.handshakeBurst,
@@ -188,6 +191,14 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     };
   }
 
+  /**
+   * The cluster as this instance sees it (instances, the nicks on each, cross-instance traffic),
+   * or undefined for a single-process directory.
+   */
+  clusterView(): ClusterView | undefined {
+    return this.#cluster?.view();
+  }
+
   /** Runs one pass of the timeouts now (handshake, nick-auth, ping, pong, idle); the timer calls it every `sweepInterval`. */
   sweep(now: number = Date.now()): void {
     const o = this.options;
@@ -221,6 +232,15 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       this.#onion = await this.#init.onion.publish(this.#listener.host, this.#listener.port);
       this.#advertised = this.#init.location ?? `${this.#onion.hostname}:${this.#onion.port}`;
     }
+    if (this.#cluster !== undefined) {
+      try {
+        await this.#cluster.start(this.#clusterHost());
+      } catch (err) {
+        await this.#onion?.close().catch(() => undefined);
+        await this.#listener.close();
+        throw err;
+      }
+    }
     // Kept referenced like the listener itself, so a missed stop() shows up as a live handle.
     this.#sweepTimer = setInterval(() => this.sweep(Date.now()), this.options.sweepInterval);
     this.#logger.info(
@@ -236,8 +256,46 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       this.#relay.cancelPeerlist(peer);
       peer.channel.destroy();
     }
+    await this.#cluster?.stop().catch((err: unknown) => this.#logger.warn({ err }, 'cluster stop failed'));
     await this.#onion?.close().catch((err: unknown) => this.#logger.warn({ err }, 'onion close failed'));
     await this.#listener?.close();
+  }
+
+  /** What the cluster link may do here: deliver other instances' messages and departures. */
+  #clusterHost(): ClusterHost {
+    return {
+      location: this.#advertised,
+      deliverPrivmsg: (to, text, entry) => this.#relay.deliverPrivmsg(to, text, entry),
+      deliverPubmsg: (text) => this.#relay.deliverPubmsg(text),
+      departed: (nick, location) => {
+        if (!this.#stopping && !this.#peers.has(nick)) this.#relay.broadcastDepartureOf(nick, location);
+      },
+      lost: (nick, reason) => {
+        const peer = this.#peers.get(nick);
+        if (peer === undefined) return;
+        // Displaced: the nick lives on elsewhere, so no departure goes out for it.
+        if (reason === 'displaced') {
+          this.#peers.delete(nick);
+          this.stats.peers = this.#peers.size;
+          peer.state = 'new';
+        }
+        this.#evict(peer, reason);
+      },
+      localClaims: () => this.#localClaims(),
+    };
+  }
+
+  *#localClaims(): Iterable<NickClaim> {
+    for (const p of this.#peers.values()) {
+      const claim: NickClaim = {
+        nick: p.nick,
+        location: p.location,
+        features: p.featureNames(),
+        verified: p.verified,
+      };
+      if (p.verifiedPubkey !== undefined) claim.pubkey = p.verifiedPubkey;
+      yield claim;
+    }
   }
 
   get #stopping(): boolean {
@@ -250,6 +308,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
       options: this.options,
       stats: this.stats,
       logger: this.#logger,
+      cluster: this.#cluster,
       peer: (nick) => this.#peers.get(nick),
       registered: () => this.#peers.values(),
       send: (peer, type, line) => this.#sendText(peer, encodeEnvelope(type, line)),
@@ -345,6 +404,7 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     this.stats.peers = this.#peers.size;
     this.#logger.info({ nick: peer.nick }, 'peer left');
     this.emit('leave', peer.nick, peer.location);
+    this.#cluster?.release(peer.nick);
     if (!this.#stopping) this.#relay.broadcastDeparture(peer);
   }
 
