@@ -32,6 +32,8 @@ test('config: `peerway config --schema` prints the JSON Schema of every section'
   assert.deepEqual(Object.keys(schema.properties.services.properties).sort(), [
     'directory',
     'discovery',
+    'multistream',
+    'orderbook',
     'overlay',
   ]);
 });
