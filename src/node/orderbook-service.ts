@@ -187,6 +187,11 @@ export const orderbookServiceDefinition: ServiceDefinition<OrderbookConfig> = {
           network: config.network,
           directories: watcher.taker.directoryServers.length,
           connected: [...watcher.taker.clients.keys()],
+          // Why each directory that is not connected failed (refused, timeout, SOCKS error...),
+          // so /health and the dashboard say why the book is empty when offline or without Tor.
+          failures: Object.fromEntries(
+            [...watcher.taker.failures()].map(([server, f]) => [server, `${f.reason}: ${f.message}`]),
+          ),
           offers: watcher.offers().length,
           ...(last === undefined ? {} : { lastRefresh: last }),
         };

@@ -14,6 +14,7 @@ import {
 import { serviceDefinitions } from '../../src/node/services.js';
 import { openStore } from '../../src/store/index.js';
 import { until } from './net.js';
+import { freePort } from '../helpers/free-port.js';
 import { addr, bondCertificate, startDirectories, startMaker } from './market.js';
 import { randomBytes } from 'node:crypto';
 import { signBondCertificate } from '../../src/directory/market/fidelity-bond.js';
@@ -81,6 +82,42 @@ test('orderbook service: snapshot() and subscribe() follow the book', async (t) 
     await service.stop();
     await maker.stop();
     await d1!.stop();
+    store.close();
+  }
+});
+
+test('orderbook service: a directory that cannot be reached is named in info() with its reason, and the service keeps running', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'peerway-orderbook-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const closed = `127.0.0.1:${await freePort()}`;
+  const store = openStore(':memory:');
+  const config = orderbookConfigSchema.parse({
+    enabled: true,
+    network: 'signet',
+    directories: [closed],
+    refreshIntervalSec: 0.2,
+    minWaitSec: 0.3,
+    quietPeriodSec: 0.2,
+    timeoutSec: 2,
+    connectTimeoutSec: 2,
+  });
+  const service = orderbookServiceDefinition.create(config, { logger: silentLogger, dataDir, store });
+  try {
+    await service.start();
+    await until(
+      () => Object.keys((service.info!()['failures'] as Record<string, string>) ?? {}).length === 1,
+      8000,
+      'the failure named in info()',
+    );
+    const failures = service.info!()['failures'] as Record<string, string>;
+    assert.match(
+      failures[closed] ?? '',
+      /^refused: /,
+      `the reason for ${closed}: ${JSON.stringify(failures)}`,
+    );
+    assert.deepEqual(service.info!()['connected'], [], 'nothing connected');
+  } finally {
+    await service.stop();
     store.close();
   }
 });
