@@ -36,9 +36,19 @@ function linkModules(dir: string, names: readonly string[]): void {
   }
 }
 
+/** Runs the built CLI; resolves to its exit code and output (never rejects). */
+function cli(entry: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [entry, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 test(
-  'the published declarations compile in a strict consumer without skipLibCheck',
-  { timeout: 90_000 },
+  'the published declarations compile in a strict consumer without skipLibCheck, and the built CLI keeps the one style',
+  { timeout: 240_000 },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'peerway-consumer-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,6 +63,10 @@ test(
         cwd: root,
       },
     );
+    // What `npm run build` adds after tsc: the dashboard's files and the presets.
+    await run(process.execPath, [join(root, 'scripts', 'copy-assets.mjs'), join(pkgDir, 'dist')], {
+      cwd: root,
+    });
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
@@ -97,5 +111,25 @@ test(
       const { stdout } = err as { stdout: string };
       assert.fail(`the consumer did not compile:\n${stdout}`);
     }
+
+    // The built CLI, as `npx peerway` runs it from the package: one-line errors, usage errors exit
+    // 2, other failures 1, and an unusable data directory refused at once.
+    const bin = join(pkgDir, 'dist', 'cli', 'main.js');
+    const version = await cli(bin, ['--version']);
+    assert.equal(version.code, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/, 'the version');
+    for (const args of [
+      ['discovery', 'crawl', '--max', 'abc'],
+      ['directory', 'serve', '--network', 'moonnet'],
+    ]) {
+      const bad = await cli(bin, args);
+      assert.equal(bad.code, 2, `${args.join(' ')}: usage error (${bad.stderr})`);
+      assert.match(bad.stderr, /^peerway: [^\n]+\n$/, `${args.join(' ')}: one line`);
+    }
+    const started = Date.now();
+    const proc = await cli(bin, ['node', '--data-dir', '/proc/nope/deeper', '--no-demo']);
+    assert.equal(proc.code, 1, `an unusable data directory fails (${proc.stderr})`);
+    assert.match(proc.stderr, /^peerway: unusable data directory \/proc\/nope\/deeper: [^\n]+\n$/);
+    assert.ok(Date.now() - started < 30_000, 'refused at once, not after spinning');
   },
 );

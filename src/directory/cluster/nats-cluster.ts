@@ -53,7 +53,8 @@ import {
   MAX_CLUSTER_PAYLOAD,
   STALL_FACTOR,
 } from './constants.js';
-import { natsConnectionOptions, type NatsDirectoryClusterInit } from './nats-options.js';
+import { natsConnectionOptions } from './nats-connect.js';
+import type { NatsDirectoryClusterInit } from './nats-options.js';
 import { PresenceTable, RemoteNick } from './presence.js';
 
 /** Cross-instance counters of a {@link NatsDirectoryCluster}. */

@@ -1,13 +1,11 @@
 /**
  * Options of a directory cluster's NATS connection: servers, credentials and TLS as NATS clients
- * take them, and reconnection that never gives up.
+ * take them. Only our own types: the NATS client's types stay out of the published declarations
+ * (they do not compile in a strict consumer), so the mapping to them is in nats-connect.ts.
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { credsAuthenticator, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '../../core/index.js';
-import { KV_TIMEOUT_MS, NATS_MAX_PINGS_OUT, NATS_PING_INTERVAL_MS, RECONNECT_WAIT_MS } from './constants.js';
 
 /** TLS towards the NATS server, as NATS clients take it (PEM file paths). */
 export interface NatsClusterTls {
@@ -43,32 +41,4 @@ export interface NatsDirectoryClusterInit {
   requestTimeout?: number;
   /** Logger. @default silent */
   logger?: Logger;
-}
-
-/** The NATS connection options of the instance `id`. */
-export function natsConnectionOptions(i: NatsDirectoryClusterInit, id: string): NodeConnectionOptions {
-  const opts: NodeConnectionOptions = {
-    servers: i.servers,
-    name: `peerway-directory-${id}`,
-    // Our own pubmsgs and heartbeats are not delivered back to us.
-    noEcho: true,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: RECONNECT_WAIT_MS,
-    timeout: i.requestTimeout ?? KV_TIMEOUT_MS,
-    pingInterval: NATS_PING_INTERVAL_MS,
-    maxPingOut: NATS_MAX_PINGS_OUT,
-  };
-  if (i.user !== undefined) opts.user = i.user;
-  if (i.pass !== undefined) opts.pass = i.pass;
-  if (i.token !== undefined) opts.token = i.token;
-  if (i.credsFile !== undefined) opts.authenticator = credsAuthenticator(readFileSync(i.credsFile));
-  if (i.tls !== undefined) {
-    const tls: NonNullable<NodeConnectionOptions['tls']> = {};
-    if (i.tls.caFile !== undefined) tls.caFile = i.tls.caFile;
-    if (i.tls.certFile !== undefined) tls.certFile = i.tls.certFile;
-    if (i.tls.keyFile !== undefined) tls.keyFile = i.tls.keyFile;
-    opts.tls = tls;
-  }
-  return opts;
 }
