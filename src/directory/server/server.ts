@@ -252,10 +252,17 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
   async #close(): Promise<void> {
     clearInterval(this.#sweepTimer);
     this.#relay.cancelDepartures();
+    // Each connection's close (and its 'peer left' log and 'leave' event) comes before stop()
+    // resolves, so nothing of the server happens after it says it stopped.
+    const closed = [...this.#connections].map((peer) => {
+      const raw = peer.channel.raw;
+      return raw.closed ? undefined : new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    });
     for (const peer of this.#connections) {
       this.#relay.cancelPeerlist(peer);
       peer.channel.destroy();
     }
+    await Promise.all(closed);
     await this.#cluster?.stop().catch((err: unknown) => this.#logger.warn({ err }, 'cluster stop failed'));
     await this.#onion?.close().catch((err: unknown) => this.#logger.warn({ err }, 'onion close failed'));
     await this.#listener?.close();
