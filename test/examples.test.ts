@@ -105,7 +105,7 @@ const blockRunners: Record<string, BlockRunner> = {
     const env = (me: number, other: number): Record<string, string> => ({
       PEERWAY_OVERLAY_PORT: String(me),
       PEERWAY_OVERLAY_PEER: `127.0.0.1:${other}`,
-      PEERWAY_SECONDS: '8',
+      PEERWAY_SECONDS: '12',
     });
     const [ra, rb] = await Promise.all([
       run(['--import', 'tsx', file], env(a, b)),
@@ -135,7 +135,7 @@ const exampleRunners: Record<string, BlockRunner> = {
   'overlay-chat.ts': async (file) => {
     const port = await freePort();
     const [ra, rb] = await Promise.all([
-      run(['--import', 'tsx', file, '--listen', `127.0.0.1:${port}`, '--seconds', '8']),
+      run(['--import', 'tsx', file, '--listen', `127.0.0.1:${port}`, '--seconds', '12']),
       run([
         '--import',
         'tsx',
@@ -145,7 +145,7 @@ const exampleRunners: Record<string, BlockRunner> = {
         '--peer',
         `127.0.0.1:${port}`,
         '--seconds',
-        '8',
+        '12',
       ]),
     ]);
     expectOk(ra, 'overlay-chat listener');
