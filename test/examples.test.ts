@@ -25,9 +25,14 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}, timeout = 45_000): Promise<Run> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  timeout = 45_000,
+  onStdout?: (chunk: string) => void,
+): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       args,
       { cwd: root, env: { ...process.env, ...env }, timeout, maxBuffer: 8 << 20 },
@@ -36,6 +41,7 @@ function run(args: string[], env: Record<string, string> = {}, timeout = 45_000)
         resolve({ code, stdout, stderr });
       },
     );
+    if (onStdout) child.stdout?.on('data', (c: Buffer | string) => onStdout(String(c)));
   });
 }
 
@@ -134,20 +140,22 @@ test('every README block runs as written against real servers on loopback', asyn
 const exampleRunners: Record<string, BlockRunner> = {
   'overlay-chat.ts': async (file) => {
     const port = await freePort();
-    const [ra, rb] = await Promise.all([
-      run(['--import', 'tsx', file, '--listen', `127.0.0.1:${port}`, '--seconds', '12']),
-      run([
-        '--import',
-        'tsx',
-        file,
-        '--listen',
-        '127.0.0.1:0',
-        '--peer',
-        `127.0.0.1:${port}`,
-        '--seconds',
-        '12',
-      ]),
-    ]);
+    // The dialer starts once the listener's socket is bound, so its first introduction is heard.
+    let seen = '';
+    let bound!: () => void;
+    const listening = new Promise<void>((r) => (bound = r));
+    const listener = run(
+      ['--import', 'tsx', file, '--listen', `127.0.0.1:${port}`, '--seconds', '20'],
+      {},
+      45_000,
+      (chunk) => {
+        seen += chunk;
+        if (seen.includes('"listening"')) bound();
+      },
+    );
+    await Promise.race([listening, listener]);
+    const dialer = run(['--import', 'tsx', file, '--peer', `127.0.0.1:${port}`, '--seconds', '12']);
+    const [ra, rb] = await Promise.all([listener, dialer]);
     expectOk(ra, 'overlay-chat listener');
     expectOk(rb, 'overlay-chat dialer');
     for (const [who, r] of [
