@@ -3,6 +3,11 @@
  * groups addresses by (one bucket per IPv4 /16 or IPv6 /56, as ElectrumX does, to resist one
  * operator filling a peer table from one network).
  *
+ * Why ours and not `net.BlockList` or `ipaddr.js`: `net.BlockList` could answer the public test
+ * (with a second list for the 2000::/3 allow-range), but it cannot mask an address to its /16 or
+ * /56 bucket, so the byte parsing here would stay anyway; one table of prefixes serves both.
+ * `ipaddr.js` is not a dependency, and its range names do not match the IANA registry rows below.
+ *
  * @module
  */
 import { formatIpv4, formatIpv6, isIpv4Mapped, parseIpv4, parseIpv6 } from './ip.js';

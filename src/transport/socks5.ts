@@ -1,3 +1,13 @@
+/**
+ * SOCKS5 client (RFC 1928, with RFC 1929 username/password) for dials through Tor or any proxy.
+ *
+ * Why ours and not the `socks` package: every dial here takes an `AbortSignal` and a deadline that
+ * covers the whole handshake, replies are size-limited and turned into typed `PeerwayError`s with
+ * the proxy's reply code, and the dialer derives per-dial isolation credentials so Tor keeps
+ * circuits apart; `socks` is also not a dependency.
+ *
+ * @module
+ */
 import type net from 'node:net';
 import {
   ErrorCodes,

@@ -1,6 +1,10 @@
 /**
  * Base58 (Bitcoin alphabet) without checksum: what a nick's hash part is written in.
  *
+ * Why ours and not `@scure/base`: only encoding is needed, of a fixed 10-byte hash, so this is a
+ * dozen lines with no decoder to harden against hostile input; `@scure/base` is not a dependency,
+ * and adding one for this would outweigh the code it replaces.
+ *
  * @module
  */
 
