@@ -256,7 +256,9 @@ export class DirectoryServer extends TypedEmitter<DirectoryServerEvents> impleme
     // resolves, so nothing of the server happens after it says it stopped.
     const closed = [...this.#connections].map((peer) => {
       const raw = peer.channel.raw;
-      return raw.closed ? undefined : new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      return raw.closed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => raw.once('close', () => resolve()));
     });
     for (const peer of this.#connections) {
       this.#relay.cancelPeerlist(peer);
