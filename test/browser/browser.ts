@@ -1,36 +1,9 @@
-// Debian's chromium driven by playwright-core, with the flags every browser test uses.
-import { mkdtempSync, rmSync } from 'node:fs';
+// What the browser tests share: chromium (launched by test/helpers/chromium.ts, with the flags
+// every browser test uses), where screenshots go, and free ports for a test's own servers.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Launches headless chromium with a fresh profile; `close()` also removes the profile. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'peerway-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
+export { CHROMIUM_PATH, launchChromium } from '../helpers/chromium.js';
 
 /** Where screenshots of a test run go (not committed): `<tmpdir>/peerway-test-output/<name>`. */
 export function screenshotDir(name: string): string {

@@ -13,7 +13,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A browser context on a fresh profile; `close()` ends the browser and removes the profile. */
 export interface LaunchedChromium {
   context: BrowserContext;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Starts headless chromium with a fresh `--user-data-dir`. */
@@ -36,7 +36,7 @@ export async function launchChromium(): Promise<LaunchedChromium> {
   });
   return {
     context,
-    async close() {
+    close: async () => {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
     },
