@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireBinary } from '../helpers/binaries.js';
+import { withElectrumDaemon } from '../helpers/electrum-daemon.js';
 import { makeNode } from '../discovery/harness.js';
 import { newPeerRecord } from '../../src/discovery/peer-store.js';
 import type { ExtraMethod } from '../../src/discovery/electrum-methods.js';
@@ -33,44 +30,6 @@ const chainAtGenesis: Record<string, ExtraMethod> = {
   'blockchain.scripthash.subscribe': () => null,
 };
 
-function run(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('electrum', args, { env, encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs an Electrum daemon on regtest pointed at `server` until `fn` settles, then stops it. */
-async function withDaemon<T>(
-  server: string,
-  fn: (dataDir: string, env: NodeJS.ProcessEnv) => Promise<T>,
-): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'peerway-electrum-'));
-  const env = { ...process.env, HOME: join(dir, 'home') };
-  const dataDir = join(dir, 'edir');
-  const daemon = spawn(
-    'electrum',
-    ['daemon', '--regtest', '-D', dataDir, '--oneserver', '--server', server],
-    {
-      env,
-      stdio: 'ignore',
-    },
-  );
-  try {
-    return await fn(dataDir, env);
-  } finally {
-    if (daemon.exitCode === null) {
-      run(['stop', '--regtest', '-D', dataDir], env);
-      const exited = new Promise((r) => daemon.once('exit', r));
-      const kill = setTimeout(() => daemon.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(kill);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test(
   'the real Electrum daemon connects over TLS to a node with its self-signed P-256 certificate',
   { ...electrum, timeout: 90_000 },
@@ -78,18 +37,10 @@ test(
     const node = makeNode({ extraMethods: chainAtGenesis, sslPort: 0, tcpPort: null });
     await node.start();
     try {
-      const info = await withDaemon(`127.0.0.1:${node.sslPort}:s`, async (dataDir, env) => {
-        const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 1500));
-          const i = run(['getinfo', '--regtest', '-D', dataDir], env);
-          if (i.status !== 0) continue;
-          const parsed = JSON.parse(i.stdout) as Record<string, unknown>;
-          if (parsed.connected === true) return parsed;
-        }
-        return undefined;
-      });
-      assert.ok(info, 'the daemon connected over TLS');
+      const info = await withElectrumDaemon(`127.0.0.1:${node.sslPort}:s`, (daemon) =>
+        daemon.waitForInfo((i) => i.connected === true, 60_000),
+      );
+      assert.ok(info?.connected === true, 'the daemon connected over TLS');
       assert.equal(info.server_height, 0);
       assert.ok(((node.stats.rpc as Record<string, number>).requests ?? 0) > 0);
     } finally {
@@ -124,21 +75,16 @@ test(
     }
     await node.start();
     try {
-      await withDaemon(`127.0.0.1:${node.tcpPort}:t`, async (dataDir, env) => {
+      await withElectrumDaemon(`127.0.0.1:${node.tcpPort}:t`, async (daemon) => {
         let servers: Record<string, Record<string, unknown>> | undefined;
-        let info: Record<string, unknown> | undefined;
-        const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 1500));
-          const i = run(['getinfo', '--regtest', '-D', dataDir], env);
-          if (i.status !== 0) continue;
-          info = JSON.parse(i.stdout) as Record<string, unknown>;
-          if (info.connected !== true) continue;
-          const s = run(['getservers', '--regtest', '-D', dataDir], env);
-          if (s.status !== 0) continue;
+        // Connected, and the peer list fetched: getservers is asked after each connected getinfo.
+        const info = await daemon.waitForInfo((i) => {
+          if (i.connected !== true) return false;
+          const s = daemon.command(['getservers']);
+          if (s.status !== 0) return false;
           servers = JSON.parse(s.stdout) as Record<string, Record<string, unknown>>;
-          if ('electrum.example.org' in servers) break;
-        }
+          return 'electrum.example.org' in servers;
+        }, 60_000);
         assert.ok(info, 'the daemon answered getinfo');
         assert.equal(info.connected, true);
         assert.equal(info.server_height, 0);

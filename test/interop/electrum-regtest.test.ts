@@ -1,11 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireBinary } from '../helpers/binaries.js';
+import { withElectrumDaemon } from '../helpers/electrum-daemon.js';
 import {
   REGTEST_GENESIS_HASH,
   displayHex,
@@ -195,50 +192,20 @@ test('garbage lines get errors, an over-long line is dropped, and the session go
   }
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string } {
-  const r = spawnSync('electrum', args, { env, encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout };
-}
-
 test(
   'the real Electrum wallet connects to the regtest server over TLS and syncs its headers',
   { ...electrum, timeout: 120_000 },
   async () => {
     const server = await startElectrumRegtest({ ssl: true, blocks: 150 });
-    const dir = mkdtempSync(join(tmpdir(), 'peerway-electrum-regtest-'));
-    const env = { ...process.env, HOME: join(dir, 'home') };
-    const dataDir = join(dir, 'edir');
-    const daemon = spawn(
-      'electrum',
-      ['daemon', '--regtest', '-D', dataDir, '--oneserver', '--server', `127.0.0.1:${server.sslPort}:s`],
-      {
-        env,
-        stdio: 'ignore',
-      },
-    );
     try {
-      let info: Record<string, unknown> | undefined;
-      const deadline = Date.now() + 90_000;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 1500));
-        const i = run(['getinfo', '--regtest', '-D', dataDir], env);
-        if (i.status !== 0) continue;
-        info = JSON.parse(i.stdout) as Record<string, unknown>;
-        if (info.connected === true && info.blockchain_height === 150) break;
-      }
+      const info = await withElectrumDaemon(`127.0.0.1:${server.sslPort}:s`, (daemon) =>
+        daemon.waitForInfo((i) => i.connected === true && i.blockchain_height === 150, 90_000),
+      );
       assert.ok(info, 'the daemon answered getinfo');
       assert.equal(info.connected, true, 'connected');
       assert.equal(info.server_height, 150, 'server height');
       assert.equal(info.blockchain_height, 150, 'the wallet verified and stored every header');
     } finally {
-      if (daemon.exitCode === null) {
-        run(['stop', '--regtest', '-D', dataDir], env);
-        const exited = new Promise((r) => daemon.once('exit', r));
-        const kill = setTimeout(() => daemon.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(kill);
-      }
-      rmSync(dir, { recursive: true, force: true });
       await server.stop();
     }
   },
