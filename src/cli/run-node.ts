@@ -6,7 +6,14 @@
  * @module
  */
 import { deferred, ErrorCodes, PeerwayError, stopOnSignals, type Logger } from '../core/index.js';
-import { loadConfig, PeerwayNode, type LoadConfigOptions } from '../node/index.js';
+import {
+  loadConfig,
+  PeerwayNode,
+  serviceDefinitions,
+  unknownEnvironmentVariables,
+  type LoadConfigOptions,
+  type ServiceDefinition,
+} from '../node/index.js';
 import { EXIT_GRACE_MS } from './constants.js';
 import { prepareDataDir } from './data-dir.js';
 import { createCliLogger } from './logging.js';
@@ -41,6 +48,7 @@ export async function runNode(init: RunNodeInit): Promise<void> {
   // A data directory that cannot be made or written fails here, naming it, before anything starts.
   prepareDataDir(config.dataDir);
   const logger = createCliLogger({ level: config.log.level });
+  warnUnknownVariables(init.config.env ?? {}, init.config.definitions ?? serviceDefinitions, logger);
   const node = new PeerwayNode({ config, logger });
   const stopped = deferred<unknown>();
   const removeHandlers = stopOnSignals(node, {
@@ -95,4 +103,20 @@ function exitIfStuck(logger: Logger): void {
     logger.warn({ resources: process.getActiveResourcesInfo() }, 'still busy after stop; exiting');
     process.exit();
   }, EXIT_GRACE_MS).unref();
+}
+
+/** Logs each PEERWAY_ variable that sets nothing, so a typo does not pass unseen. */
+function warnUnknownVariables(
+  env: Readonly<Record<string, string | undefined>>,
+  definitions: readonly ServiceDefinition[],
+  logger: Logger,
+): void {
+  for (const v of unknownEnvironmentVariables(env, definitions)) {
+    logger.warn(
+      v.suggestion === undefined ? { variable: v.name } : { variable: v.name, didYouMean: v.suggestion },
+      v.suggestion === undefined
+        ? `${v.name} is not a config variable and is ignored (peerway config --schema lists them)`
+        : `${v.name} is not a config variable and is ignored; did you mean ${v.suggestion}?`,
+    );
+  }
 }

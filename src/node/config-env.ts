@@ -44,3 +44,73 @@ export function valueFromEnv(text: string, field: Pick<ConfigField, 'types'>): u
   }
   return text;
 }
+
+/** A `PEERWAY_` environment variable that sets nothing, with the closest real one when there is one. */
+export interface UnknownVariable {
+  /** The variable as set. */
+  name: string;
+  /** The config variable it most likely meant (a typo of at most 3 letters). */
+  suggestion?: string;
+}
+
+/**
+ * The `PEERWAY_` variables in `env` that are neither a config field's variable nor
+ * `PEERWAY_CONFIG`: they are ignored, so a typo (`PEERWAY_HTTP_PROT`) would otherwise go unseen.
+ * The node logs each one as a warning at start.
+ *
+ * @example
+ * ```ts
+ * unknownEnvironmentVariables({ PEERWAY_HTTP_PROT: '80' }, serviceDefinitions);
+ * // [{ name: 'PEERWAY_HTTP_PROT', suggestion: 'PEERWAY_HTTP_PORT' }]
+ * ```
+ */
+export function unknownEnvironmentVariables(
+  env: Readonly<Record<string, string | undefined>>,
+  definitions: readonly ServiceDefinition[],
+): UnknownVariable[] {
+  const known = new Set(configFields(undefined, definitions).map((f) => f.env));
+  known.add(ENV_CONFIG_FILE);
+  const out: UnknownVariable[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith(ENV_PREFIX) || known.has(name) || env[name] === undefined) continue;
+    const suggestion = closest(name, known);
+    out.push(suggestion === undefined ? { name } : { name, suggestion });
+  }
+  return out;
+}
+
+const ENV_PREFIX = 'PEERWAY_';
+/** Largest edit distance still offered as "did you mean". */
+const MAX_SUGGESTION_DISTANCE = 3;
+
+function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = MAX_SUGGESTION_DISTANCE + 1;
+  for (const c of candidates) {
+    if (Math.abs(c.length - name.length) >= bestDistance) continue;
+    const d = editDistance(name, c, bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance of a and b, or `limit` once it is known to reach it. */
+function editDistance(a: string, b: string, limit: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin >= limit) return limit;
+    previous = current;
+  }
+  return Math.min(previous[b.length]!, limit);
+}

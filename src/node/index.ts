@@ -48,6 +48,7 @@ export {
   type ConfigProblem,
 } from './config.js';
 export { loadConfig, type LoadConfigOptions, type ConfigLayer } from './config-load.js';
+export { unknownEnvironmentVariables, type UnknownVariable } from './config-env.js';
 export {
   configJsonSchema,
   configFields,

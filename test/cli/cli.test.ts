@@ -116,7 +116,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       '--set',
       'http.host=127.0.0.1',
     ];
-    const child = start(args, { PEERWAY_LOG_LEVEL: 'info', PEERWAY_HTTP_PORT: '1' });
+    const child = start(args, { PEERWAY_LOG_LEVEL: 'info', PEERWAY_HTTP_PORT: '1', PEERWAY_HTTP_PROT: '80' });
     t.after(() => child.kill('SIGKILL'));
     const done = finished(child);
     const url = await healthUrl(child);
@@ -137,6 +137,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       .split('\n')
       .map((l) => JSON.parse(l) as { msg: string });
     assert.equal(lines.at(-1)?.msg, 'node stopped');
+    assert.ok(
+      lines.some(
+        (l) => l.msg.includes('PEERWAY_HTTP_PROT') && l.msg.includes('did you mean PEERWAY_HTTP_PORT'),
+      ),
+      `a misspelt variable is named with its correction: ${result.stderr.slice(0, 2000)}`,
+    );
     await assert.rejects(httpGet(url));
   });
 }

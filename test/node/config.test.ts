@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { ErrorCodes, isPeerwayError, type PeerwayError } from '../../src/core/index.js';
-import { createConfigSchema, loadConfig, type ServiceDefinition } from '../../src/node/index.js';
+import {
+  createConfigSchema,
+  loadConfig,
+  unknownEnvironmentVariables,
+  type ServiceDefinition,
+} from '../../src/node/index.js';
 import { validateLayers } from '../../src/node/config-load.js';
 import { serviceDefinitions } from '../../src/node/services.js';
 
@@ -199,4 +204,21 @@ test('config: any JSON, any file content: a config or a typed error, never anyth
     ),
     { numRuns: 50 },
   );
+});
+
+test('config: PEERWAY_ variables that set nothing are found, with the closest real one', () => {
+  const env = {
+    PEERWAY_HTTP_PROT: '80',
+    PEERWAY_SERVICES_DIRECTORY_ENABLD: 'true',
+    PEERWAY_NOTHING_LIKE_ANY_FIELD_AT_ALL: 'x',
+    PEERWAY_HTTP_PORT: '8080',
+    PEERWAY_CONFIG: 'peerway.json',
+    HOME: '/home/user',
+  };
+  assert.deepEqual(unknownEnvironmentVariables(env, serviceDefinitions), [
+    { name: 'PEERWAY_HTTP_PROT', suggestion: 'PEERWAY_HTTP_PORT' },
+    { name: 'PEERWAY_NOTHING_LIKE_ANY_FIELD_AT_ALL' },
+    { name: 'PEERWAY_SERVICES_DIRECTORY_ENABLD', suggestion: 'PEERWAY_SERVICES_DIRECTORY_ENABLED' },
+  ]);
+  assert.deepEqual(unknownEnvironmentVariables({ PEERWAY_LOG_LEVEL: 'info' }, serviceDefinitions), []);
 });
