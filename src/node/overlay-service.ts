@@ -28,14 +28,40 @@ import {
 } from '../overlay/index.js';
 import type { Service, ServiceDefinition } from './service.js';
 
-const hostPort = z.string().refine((s) => {
+/** A DNS name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
+const DNS_NAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** Why `text` is not a UDP peer address (an IP literal or a DNS name, and a port 1-65535), or undefined. */
+export function udpAddressProblem(text: string): string | undefined {
+  let address: UdpAddress;
   try {
-    parseUdpAddress(s);
+    address = parseUdpAddress(text);
+  } catch {
+    return 'expected host:port';
+  }
+  if (address.port < 1) return `port ${address.port} is not a port to send to (1-65535)`;
+  if (isIP(address.host) === 0 && !DNS_NAME.test(address.host)) {
+    return `${JSON.stringify(address.host)} is neither an IP address nor a DNS name`;
+  }
+  return undefined;
+}
+
+/** Where the endpoint binds: host:port, port 0 picking a free one. */
+const listenAddress = z.string().refine((text) => {
+  try {
+    parseUdpAddress(text);
     return true;
   } catch {
     return false;
   }
 }, 'expected host:port');
+
+/** A peer or bootstrap server to send to. */
+const peerAddress = z.string().superRefine((text, ctx) => {
+  const problem = udpAddressProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const communitySchema = z.object({
   /** The 20-byte community id in hex. */
@@ -56,16 +82,16 @@ const communitySchema = z.object({
 export const overlayConfigSchema = z.object({
   enabled: z.boolean().default(false),
   /** UDP address to bind (py-ipv8's default port is 8090). */
-  listen: hostPort.default('0.0.0.0:8090'),
+  listen: listenAddress.default('0.0.0.0:8090'),
   /** Communities to join. */
   communities: z.array(communitySchema).default([]),
   /**
    * Bootstrap servers (host:port; an IP literal or a DNS name). Tracker semantics, as py-ipv8:
    * they are blacklisted and never become peers.
    */
-  bootstrap: z.array(hostPort).default([]),
+  bootstrap: z.array(peerAddress).default([]),
   /** Known peers walked to at start and whenever a community has no peers (py-ipv8's `walk_to`): they become peers. */
-  peers: z.array(hostPort).default([]),
+  peers: z.array(peerAddress).default([]),
   /** Also use py-ipv8's public bootstrap servers. */
   publicBootstrap: z.boolean().default(false),
   /** Opt in to py-ipv8's LAN broadcast bootstrapper (a datagram to every port of 255.255.255.255). */
@@ -225,7 +251,18 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
           const names = parsed.filter((a) => isIP(a.host) === 0);
           const bootstrappers: Bootstrapper[] = [];
           if (literals.length > 0) bootstrappers.push(new AddressBootstrapper({ addresses: literals }));
-          if (names.length > 0) bootstrappers.push(new DnsBootstrapper({ names }));
+          if (names.length > 0) {
+            bootstrappers.push(
+              new DnsBootstrapper({
+                names,
+                onLookupError: (name, err) =>
+                  ctx.logger.warn(
+                    { bootstrap: addressKey(name), reason: lookupReason(err) },
+                    `bootstrap server ${addressKey(name)} does not resolve; tried again in 10 minutes`,
+                  ),
+              }),
+            );
+          }
           if (config.peers.length > 0) {
             bootstrappers.push(
               new AddressBootstrapper({ addresses: config.peers.map(parseUdpAddress), blacklist: false }),
@@ -306,3 +343,10 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
     };
   },
 };
+
+/** The short reason of a failed lookup: its code (`ENOTFOUND`) or message. */
+function lookupReason(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -35,6 +35,11 @@ export interface DnsBootstrapperInit {
   resolve?: HostResolver;
   /** Clock in ms. @default Date.now */
   now?: () => number;
+  /**
+   * Called when a name does not resolve (it is tried again at the next refresh), so the owner
+   * can say which server is unreachable and why. @default none
+   */
+  onLookupError?: (name: UdpAddress, error: unknown) => void;
 }
 
 /**
@@ -105,7 +110,8 @@ export class DnsBootstrapper implements Bootstrapper {
           const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(RESOLVE_TIMEOUT_MS)]);
           try {
             hosts = await resolve(name.host, signal);
-          } catch {
+          } catch (err) {
+            if (!this.abort.signal.aborted) this.init.onLookupError?.(name, err);
             return; // Kept from the last lookup; tried again at the next refresh.
           }
         }
