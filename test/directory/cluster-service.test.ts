@@ -4,7 +4,6 @@
  * and `peerway directory serve --cluster`.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import {
   directoryServiceDefinition,
 } from '../../src/node/directory-service.js';
 import { openStore } from '../../src/store/index.js';
+import { spawnDirectoryCli } from '../helpers/directory-cli.js';
 import { freePort } from '../helpers/free-port.js';
 import { natsBinary, NatsServer } from '../helpers/nats-server.js';
 import { eventually, readUntil } from './cluster-harness.js';
@@ -142,38 +142,20 @@ test(
     const dataDir = await mkdtemp(join(tmpdir(), 'peerway-dirclustercli-'));
     t.after(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
-    const script = [
-      "import { Command } from 'commander';",
-      "import { registerDirectoryCommands } from './src/cli/commands/directory.ts';",
-      'const program = new Command();',
-      'registerDirectoryCommands(program);',
-      "await program.parseAsync(process.argv.slice(1), { from: 'user' });",
-    ].join('\n');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        script,
-        '--',
-        'directory',
-        'serve',
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--network',
-        'signet',
-        '--data-dir',
-        dataDir,
-        '--no-http',
-        '--cluster',
-        nats.url,
-        '--cluster-name',
-        'cli',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(import.meta.dirname, '..', '..') },
-    );
+    const child = spawnDirectoryCli([
+      'serve',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--network',
+      'signet',
+      '--data-dir',
+      dataDir,
+      '--no-http',
+      '--cluster',
+      nats.url,
+      '--cluster-name',
+      'cli',
+    ]);
     t.after(() => child.kill('SIGKILL'));
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];

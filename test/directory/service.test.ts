@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { directoryConfigSchema, directoryServiceDefinition } from '../../src/node/directory-service.js';
 import { openStore } from '../../src/store/index.js';
 import { silentLogger } from '../../src/core/index.js';
+import { spawnDirectoryCli } from '../helpers/directory-cli.js';
 import { freePort } from '../helpers/free-port.js';
 
 test('directory service: defaults, start/stop, stable nick across restarts', async (t) => {
@@ -57,35 +57,17 @@ test('peerway directory serve: runs alone, serves a client, stops on SIGINT', as
   const dataDir = await mkdtemp(join(tmpdir(), 'peerway-dircli-'));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const script = [
-    "import { Command } from 'commander';",
-    "import { registerDirectoryCommands } from './src/cli/commands/directory.ts';",
-    'const program = new Command();',
-    'registerDirectoryCommands(program);',
-    "await program.parseAsync(process.argv.slice(1), { from: 'user' });",
-  ].join('\n');
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      script,
-      '--',
-      'directory',
-      'serve',
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--network',
-      'signet',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'info',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: join(import.meta.dirname, '..', '..') },
-  );
+  const child = spawnDirectoryCli([
+    'serve',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--network',
+    'signet',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'info',
+  ]);
   t.after(() => child.kill('SIGKILL'));
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
