@@ -9,7 +9,8 @@
 //   1. a reference client sees our maker's offers and bond through our directory;
 //   2. the same through the reference directory;
 //   3. our taker (`peerway orderbook --json`) sees a reference maker's signed offers and bond,
-//      through our directory and through the reference directory.
+//      through our directory and through the reference directory;
+//   4. our taker sends that maker !fill, gets its !pubkey, and the reference decrypts our !auth.
 // Logs stay in a temporary directory, printed at the end.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
@@ -131,6 +132,46 @@ await maker.start();
 console.log('MAKER', maker.nick, 'connected', [...maker.clients.keys()].join(','));
 process.on('SIGTERM', () => void maker.stop().then(() => process.exit(0)));
 `;
+
+// Our taker filling a reference maker: orderbook, !fill, !pubkey back, an encrypted !auth that
+// the reference decrypts with libnacl, and the maker's !error that ends the exchange.
+const TAKER_FILL_CODE = `
+import { EncryptionSession, MultiDirectoryClient, NickIdentity } from ${JSON.stringify(join(root, 'src', 'directory', 'index.ts'))};
+const [maker, ...dirs] = process.argv.slice(1);
+const taker = new MultiDirectoryClient({ directoryServers: dirs, identity: NickIdentity.generate(), network: ${JSON.stringify(NETWORK)}, connectionTimeout: 20000 });
+await taker.start();
+await taker.fetchOrderbook({ minWait: 3000, quietPeriod: 2000, timeout: 30000 });
+const session = new EncryptionSession();
+console.log('fill via', await taker.sendPrivmsg(maker, 'fill', '0 150000 ' + session.publicKeyHex + ' P' + 'ab'.repeat(32)));
+const pub = (await taker.waitForResponses([maker], '!pubkey', { timeout: 30000 })).get(maker);
+if (pub === undefined || pub.error) { console.log('NO-PUBKEY'); process.exit(1); }
+console.log('pubkey via', pub.channel, pub.data);
+session.setCounterpartyKey(pub.data.split(' ')[0]);
+const revelation = 'cd'.repeat(32) + ':1|02' + 'ef'.repeat(32) + '|03' + '12'.repeat(32) + '|' + '34'.repeat(32) + '|' + '56'.repeat(32);
+console.log('auth via', await taker.sendPrivmsg(maker, 'auth', session.encrypt(revelation)));
+console.log('AUTH-PLAINTEXT ' + revelation);
+const end = (await taker.waitForResponses([maker], '!error', { timeout: 30000 })).get(maker);
+console.log('ERROR-ANSWER ' + (end === undefined ? 'none' : end.data));
+await taker.stop();
+`;
+
+async function ourTakerFills(name, directory, makerNick) {
+  const code = await run(
+    name,
+    process.execPath,
+    [...tsx, '--input-type=module', '-e', TAKER_FILL_CODE, makerNick, directory],
+    120_000,
+  );
+  const out = readFileSync(join(logs, `${name}.log`), 'utf8');
+  const plain = out.match(/^AUTH-PLAINTEXT (.*)$/m)?.[1];
+  const makerLog = readFileSync(join(logs, 'reference-maker.log'), 'utf8');
+  const seen = [...makerLog.matchAll(/decrypted !auth from (\S+): (.*)$/gm)].map((m) => [m[1], m[2]]);
+  for (const line of out.split('\n').filter((l) => /^(fill|pubkey|auth) via|^ERROR-ANSWER/.test(l)))
+    console.log(`    ${line}`);
+  const decrypted = plain !== undefined && seen.some(([, text]) => text === plain);
+  console.log(`  taker exit ${code}; the reference maker decrypted our !auth: ${decrypted}`);
+  return code === 0 && decrypted && /^ERROR-ANSWER live check ends here$/m.test(out);
+}
 
 async function ourMaker(name, directories) {
   start(name, process.execPath, [...tsx, '--input-type=module', '-e', MAKER_CODE, ...directories]);
@@ -264,6 +305,10 @@ try {
   );
   await check(`3b. our taker <- reference directory ${refDir} <- reference maker ${refMaker}`, () =>
     ourTakerSees('our-taker-2', refDir, refMaker),
+  );
+  await check(
+    `4. our taker fills reference maker ${refMaker} through our directory ${ourDir} (!fill, !pubkey, encrypted !auth)`,
+    () => ourTakerFills('our-taker-fill', ourDir, refMaker),
   );
 } catch (err) {
   console.log(`error: ${err instanceof Error ? err.message : String(err)}`);

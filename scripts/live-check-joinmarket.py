@@ -174,6 +174,7 @@ class StandInDaemon(OrderbookWatch):
         self.dust_threshold = 27300
         self.verified = 0
         self.bad = None
+        self.active_orders = {}
         self.rejected = 0
 
     # daemon -> client: sign this
@@ -209,7 +210,21 @@ class StandInDaemon(OrderbookWatch):
             self.rejected += 1
 
     def get_crypto_box_from_nick(self, nick):
-        return None
+        order = self.active_orders.get(nick)
+        return None if order is None else order['box']
+
+    # maker side of !fill / !auth, as the reference daemon's on_order_fill does (real libnacl)
+    def on_order_fill(self, nick, oid, amount, taker_pk, commit):
+        from jmdaemon import init_keypair, init_pubkey, as_init_encryption
+        log.info('LIVECHECK maker: !fill from %s oid=%s amount=%s taker_pk=%s commit=%s' % (nick, oid, amount, taker_pk, commit))
+        kp = init_keypair()
+        box = as_init_encryption(kp, init_pubkey(taker_pk))
+        self.active_orders[nick] = {'box': box, 'kp': kp}
+        reactor.callLater(0, self.mcc.prepare_privmsg, nick, 'pubkey', kp.hex_pk().decode('ascii'))
+
+    def on_seen_auth(self, nick, revelation):
+        log.info('LIVECHECK maker: decrypted !auth from %s: %s' % (nick, revelation))
+        reactor.callLater(0, self.mcc.prepare_privmsg, nick, 'error', 'live check ends here')
 
     # maker side
     def on_orderbook_requested(self, nick, mc=None):
@@ -287,7 +302,8 @@ def main():
     mcc.set_daemon(d)
     d.set_msgchan(mcc)
     if a.mode == 'maker':
-        mcc.register_maker_callbacks(on_orderbook_requested=d.on_orderbook_requested)
+        mcc.register_maker_callbacks(on_orderbook_requested=d.on_orderbook_requested,
+                                     on_order_fill=d.on_order_fill, on_seen_auth=d.on_seen_auth)
     mcc.set_nick(nick)
     log.info('LIVECHECK nick %s pub %s mode %s' % (nick, pubhex, a.mode))
     mcc.run()
