@@ -111,11 +111,13 @@ const blockRunners: Record<string, BlockRunner> = {
     const env = (me: number, other: number): Record<string, string> => ({
       PEERWAY_OVERLAY_PORT: String(me),
       PEERWAY_OVERLAY_PEER: `127.0.0.1:${other}`,
-      PEERWAY_SECONDS: '12',
+      // Long enough for a second bootstrap walk (30 s after the first): on a loaded machine the
+      // first one can reach the other process before it has bound its port, and is lost.
+      PEERWAY_SECONDS: '36',
     });
     const [ra, rb] = await Promise.all([
-      run(['--import', 'tsx', file], env(a, b)),
-      run(['--import', 'tsx', file], env(b, a)),
+      run(['--import', 'tsx', file], env(a, b), 90_000),
+      run(['--import', 'tsx', file], env(b, a), 90_000),
     ]);
     expectOk(ra, 'overlay block A');
     expectOk(rb, 'overlay block B');
