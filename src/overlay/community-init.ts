@@ -136,7 +136,8 @@ export interface CommunityInit {
    * Check the signatures of introduction requests on a thread of their own (libsodium's Ed25519
    * keys; other keys are checked here), so a community answering many peers uses a second core.
    * Each request is still verified, within its sender's budget, and handled in arrival order; at
-   * most 1,024 wait, and past that requests are dropped and counted as `verifyQueueFull`.
+   * most 1,024 wait, and past that a request is checked on the community's own thread, or dropped
+   * and counted as `verifyQueueFull` when an earlier one of its sender still waits.
    * Without libsodium's binding this does nothing.
    * @default false
    */

@@ -112,7 +112,9 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private readonly budget: VerifyBudget;
   private readonly verifyThread: boolean;
   /** The verification thread, while the community runs (when `verifyThread` asked for one). */
-  private pool: VerifyPool | undefined;
+  private verifyPool: VerifyPool | undefined;
+  /** Senders with packets waiting for the verification thread, and how many (at most its queue). */
+  private readonly verifyWaiting = new Map<string, number>();
   private readonly walkers: Array<{ strategy: DiscoveryStrategy; targetPeers: number }>;
   private readonly bootstrappers: readonly Bootstrapper[];
   private readonly initialized = new Set<Bootstrapper>();
@@ -204,7 +206,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.estimates.bound(this.endpoint.address);
     this.endpoint.addPrefixListener(this.prefix, (data, source) => this.onPacket(data, source));
     this.registered = true;
-    if (this.verifyThread) this.pool = VerifyPool.acquire();
+    if (this.verifyThread) this.verifyPool = VerifyPool.acquire();
     for (const address of this.addressBook?.load(this.serviceId) ?? []) {
       this.network.addAddress(address, this.serviceId);
     }
@@ -218,8 +220,9 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     if (this.registered) this.endpoint.removePrefixListener(this.prefix);
     this.registered = false;
     this.removeAllListeners();
-    const pool = this.pool;
-    this.pool = undefined;
+    const pool = this.verifyPool;
+    this.verifyPool = undefined;
+    this.verifyWaiting.clear();
     await pool?.release();
   }
 
@@ -413,7 +416,8 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
    * fails before the signature is checked (over budget, a bad key, a truncated packet) is thrown
    * here; what fails later (a bad signature, a bad payload, or `use` throwing) is counted in
    * `stats.dropped` as a handler's failure is. Messages from one sender reach `use` in the order
-   * they came; a full queue drops the message (`dropped.verifyQueueFull`).
+   * they came. When the thread's queue is full a message is checked here instead, or, when an
+   * earlier one of its sender still waits for the thread, dropped (`dropped.verifyQueueFull`).
    */
   decodeSignedThen<V extends object>(
     source: UdpAddress,
@@ -421,7 +425,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     payload: PayloadClass<V>,
     use: (m: SignedMessage<V>) => void,
   ): void {
-    const pool = this.pool;
+    const pool = this.verifyPool;
     if (pool === undefined || !pool.alive) {
       use(this.decodeSigned(source, data, payload));
       return;
@@ -435,29 +439,41 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
       this.budget.charge(from, this.budget.clock() - started);
     }
     const key = ed25519KeyOf(packet.key);
-    if (key === undefined) {
-      // Not an Ed25519 key (the curves of M2Crypto keys): checked on this thread.
-      const t = this.budget.clock();
-      let valid;
-      try {
-        valid = packet.key.verify(packet.signature, packet.signed);
-      } finally {
-        this.budget.charge(from, this.budget.clock() - t);
-      }
-      use(this.finishSigned(source, packet, valid, payload));
+    const waiting = this.verifyWaiting;
+    if (
+      key !== undefined &&
+      pool.submit(key, packet.signature, packet.signed, (valid, ms) => {
+        const left = waiting.get(from)! - 1;
+        if (left === 0) waiting.delete(from);
+        else waiting.set(from, left);
+        // The thread's clock also counts time it was preempted; one Ed25519 check of a datagram
+        // costs well under this, so more is the machine's load, not the sender's doing.
+        this.budget.charge(from, Math.min(ms, MAX_ED25519_CHARGE_MS));
+        try {
+          use(this.finishSigned(source, packet, valid, payload));
+        } catch (err) {
+          this.dispatcher.fail(err, source, data[MSG_ID_OFFSET]!);
+        }
+      })
+    ) {
+      waiting.set(from, (waiting.get(from) ?? 0) + 1);
       return;
     }
-    const queued = pool.submit(key, packet.signature, packet.signed, (valid, ms) => {
-      // The thread's clock also counts time it was preempted; one Ed25519 check of a datagram
-      // costs well under this, so more is the machine's load, not the sender's doing.
-      this.budget.charge(from, Math.min(ms, MAX_ED25519_CHARGE_MS));
-      try {
-        use(this.finishSigned(source, packet, valid, payload));
-      } catch (err) {
-        this.dispatcher.fail(err, source, data[MSG_ID_OFFSET]!);
-      }
-    });
-    if (!queued) bump(this.stats.dropped, 'verifyQueueFull');
+    // Not an Ed25519 key (the curves of M2Crypto keys), or the thread's queue is full: checked
+    // here, unless an earlier packet of this sender still waits for the thread (handling this
+    // one first would change their order).
+    if (waiting.has(from)) {
+      bump(this.stats.dropped, 'verifyQueueFull');
+      return;
+    }
+    const t = this.budget.clock();
+    let valid;
+    try {
+      valid = packet.key.verify(packet.signature, packet.signed);
+    } finally {
+      this.budget.charge(from, this.budget.clock() - t);
+    }
+    use(this.finishSigned(source, packet, valid, payload));
   }
 
   /** Takes one packet from `source`'s verification budget; throws ERR_OVERLAY_OVER_BUDGET past it. */
