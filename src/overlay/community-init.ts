@@ -132,4 +132,14 @@ export interface CommunityInit {
   };
   /** Our LAN address as advertised. @default guessed from the interfaces and the endpoint port */
   lanAddress?: UdpAddress;
+  /**
+   * Check the signatures of introduction requests on a thread of their own (libsodium's Ed25519
+   * keys; other keys are checked here), so a community answering many peers uses a second core.
+   * Each request is still verified, within its sender's budget, and handled in arrival order; at
+   * most 1,024 wait, and past that a request is checked on the community's own thread, or dropped
+   * and counted as `verifyQueueFull` when an earlier one of its sender still waits.
+   * Without libsodium's binding this does nothing.
+   * @default false
+   */
+  verifyThread?: boolean;
 }

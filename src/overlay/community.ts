@@ -31,6 +31,7 @@ import {
   DEFAULT_WHEN_FULL,
   DEFAULT_CHURN,
   KEEP_ALIVE_CHANCE,
+  MSG_ID_OFFSET,
   RATE_PER_SOURCE,
   RATE_PER_TARGET,
   VERIFY_BUDGET,
@@ -46,18 +47,29 @@ import {
   type PunctureRequest,
 } from './introduction-exchange.js';
 import type { Endpoint } from './endpoint.js';
-import type { PrivateKey } from './keys.js';
+import { ed25519KeyOf, type PrivateKey, type PublicKey } from './keys.js';
 import { MessageDispatcher } from './message-dispatcher.js';
-import { decodeMessage, encodeMessage, type DecodeMessageOptions } from './messages.js';
+import { decodeMessage, decodeOpened, encodeMessage, type DecodeMessageOptions } from './messages.js';
 import { Network } from './network.js';
-import { communityPrefix } from './packet.js';
+import { acceptSigned, communityPrefix, openSigned, splitSigned, type SplitPacket } from './packet.js';
 import type { PayloadClass } from './payload.js';
 import { Peer } from './peer.js';
 import { PendingRequests } from './pending-requests.js';
 import { RandomChurn, RandomWalk, type DiscoveryStrategy } from './strategies.js';
 import { VerifyBudget } from './verify-budget.js';
+import { VerifyPool } from './verify-pool.js';
 
 const EMPTY = new Uint8Array(0);
+/** The most one Ed25519 check on the verification thread is charged to its sender (ms). */
+const MAX_ED25519_CHARGE_MS = 1;
+
+/** A decoded signed message and the peer that sent it. */
+export interface SignedMessage<V> {
+  peer: Peer;
+  payload: V;
+  globalTime: bigint | undefined;
+}
+
 /** A verified peer's "last seen" in the address book is refreshed at most this often (ms). */
 const ADDRESS_SEEN_SAVE_MS = 60_000;
 
@@ -98,6 +110,11 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
   private readonly exchange: IntroductionExchange;
   private readonly pending = new PendingRequests();
   private readonly budget: VerifyBudget;
+  private readonly verifyThread: boolean;
+  /** The verification thread, while the community runs (when `verifyThread` asked for one). */
+  private verifyPool: VerifyPool | undefined;
+  /** Senders with packets waiting for the verification thread, and how many (at most its queue). */
+  private readonly verifyWaiting = new Map<string, number>();
   private readonly walkers: Array<{ strategy: DiscoveryStrategy; targetPeers: number }>;
   private readonly bootstrappers: readonly Bootstrapper[];
   private readonly initialized = new Set<Bootstrapper>();
@@ -149,6 +166,7 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
       this.pending,
     );
     this.budget = new VerifyBudget(init.rateLimits?.verify ?? VERIFY_BUDGET);
+    this.verifyThread = init.verifyThread ?? false;
     this.registerDiscoveryHandlers();
     const walkers = init.walkers ?? [
       { strategy: (c: Community) => new RandomWalk(c), targetPeers: DEFAULT_WALK_TARGET },
@@ -188,19 +206,24 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     this.estimates.bound(this.endpoint.address);
     this.endpoint.addPrefixListener(this.prefix, (data, source) => this.onPacket(data, source));
     this.registered = true;
+    if (this.verifyThread) this.verifyPool = VerifyPool.acquire();
     for (const address of this.addressBook?.load(this.serviceId) ?? []) {
       this.network.addAddress(address, this.serviceId);
     }
     if (this.tickMs > 0) this.timer = setInterval(() => this.tick(), this.tickMs);
   }
 
-  private leave(): void {
+  private async leave(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     for (const b of this.bootstrappers) b.unload();
     if (this.registered) this.endpoint.removePrefixListener(this.prefix);
     this.registered = false;
     this.removeAllListeners();
+    const pool = this.verifyPool;
+    this.verifyPool = undefined;
+    this.verifyWaiting.clear();
+    await pool?.release();
   }
 
   /**
@@ -375,24 +398,117 @@ export class Community extends TypedEmitter<CommunityEvents> implements Introduc
     data: Uint8Array,
     payload: PayloadClass<V>,
     options: Omit<DecodeMessageOptions, 'signed'> = {},
-  ): { peer: Peer; payload: V; globalTime: bigint | undefined } {
+  ): SignedMessage<V> {
+    const from = this.allowVerify(source);
+    const started = this.budget.clock();
+    let m;
+    try {
+      m = decodeOpened(openSigned(data), payload, options.globalTime ?? true);
+    } finally {
+      this.budget.charge(from, this.budget.clock() - started);
+    }
+    return this.signedBy(source, m.key!, m.payload, m.globalTime);
+  }
+
+  /**
+   * {@link decodeSigned}, then `use` with the result: at once, or, when the community checks
+   * signatures on its own thread (`verifyThread`), once that thread has checked this one. What
+   * fails before the signature is checked (over budget, a bad key, a truncated packet) is thrown
+   * here; what fails later (a bad signature, a bad payload, or `use` throwing) is counted in
+   * `stats.dropped` as a handler's failure is. Messages from one sender reach `use` in the order
+   * they came. When the thread's queue is full a message is checked here instead, or, when an
+   * earlier one of its sender still waits for the thread, dropped (`dropped.verifyQueueFull`).
+   */
+  decodeSignedThen<V extends object>(
+    source: UdpAddress,
+    data: Uint8Array,
+    payload: PayloadClass<V>,
+    use: (m: SignedMessage<V>) => void,
+  ): void {
+    const pool = this.verifyPool;
+    if (pool === undefined || !pool.alive) {
+      use(this.decodeSigned(source, data, payload));
+      return;
+    }
+    const from = this.allowVerify(source);
+    const started = this.budget.clock();
+    let packet: SplitPacket;
+    try {
+      packet = splitSigned(data);
+    } finally {
+      this.budget.charge(from, this.budget.clock() - started);
+    }
+    const key = ed25519KeyOf(packet.key);
+    const waiting = this.verifyWaiting;
+    if (
+      key !== undefined &&
+      pool.submit(key, packet.signature, packet.signed, (valid, ms) => {
+        const left = waiting.get(from)! - 1;
+        if (left === 0) waiting.delete(from);
+        else waiting.set(from, left);
+        // The thread's clock also counts time it was preempted; one Ed25519 check of a datagram
+        // costs well under this, so more is the machine's load, not the sender's doing.
+        this.budget.charge(from, Math.min(ms, MAX_ED25519_CHARGE_MS));
+        try {
+          use(this.finishSigned(source, packet, valid, payload));
+        } catch (err) {
+          this.dispatcher.fail(err, source, data[MSG_ID_OFFSET]!);
+        }
+      })
+    ) {
+      waiting.set(from, (waiting.get(from) ?? 0) + 1);
+      return;
+    }
+    // Not an Ed25519 key (the curves of M2Crypto keys), or the thread's queue is full: checked
+    // here, unless an earlier packet of this sender still waits for the thread (handling this
+    // one first would change their order).
+    if (waiting.has(from)) {
+      bump(this.stats.dropped, 'verifyQueueFull');
+      return;
+    }
+    const t = this.budget.clock();
+    let valid;
+    try {
+      valid = packet.key.verify(packet.signature, packet.signed);
+    } finally {
+      this.budget.charge(from, this.budget.clock() - t);
+    }
+    use(this.finishSigned(source, packet, valid, payload));
+  }
+
+  /** Takes one packet from `source`'s verification budget; throws ERR_OVERLAY_OVER_BUDGET past it. */
+  private allowVerify(source: UdpAddress): string {
     const from = addressKey(source);
     if (!this.budget.allow(from)) {
       throw new PeerwayError(ErrorCodes.OVERLAY_OVER_BUDGET, 'verification budget used up', {
         details: { from },
       });
     }
-    const started = this.budget.clock();
-    let m;
-    try {
-      m = decodeMessage(data, payload, { signed: true, globalTime: options.globalTime });
-    } finally {
-      this.budget.charge(from, this.budget.clock() - started);
-    }
-    let peer = this.network.getVerifiedById(m.key!.id);
-    if (peer === undefined) peer = new Peer(m.key!, source);
+    return from;
+  }
+
+  /** A split packet's verdict is in: decode its body and find its sender. */
+  private finishSigned<V extends object>(
+    source: UdpAddress,
+    packet: SplitPacket,
+    valid: boolean,
+    payload: PayloadClass<V>,
+  ): SignedMessage<V> {
+    const m = decodeOpened(acceptSigned(packet, valid), payload, true);
+    return this.signedBy(source, m.key!, m.payload, m.globalTime);
+  }
+
+  /** The verified peer that signed a message (refreshed when it moved), or a new one. */
+  private signedBy<V>(
+    source: UdpAddress,
+    key: PublicKey,
+    payload: V,
+    globalTime: bigint | undefined,
+  ): SignedMessage<V> {
+    let peer = this.network.getVerifiedById(key.id);
+    if (peer === undefined) peer = new Peer(key, source);
     else this.peerSeenAt(peer, source);
-    return { peer, payload: m.payload, globalTime: m.globalTime };
+    return { peer, payload, globalTime };
   }
 
   /** Decodes an unsigned message. */

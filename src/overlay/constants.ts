@@ -106,6 +106,11 @@ export const RATE_PER_TARGET = { perSecond: 10, burst: 20 } as const;
  */
 export const VERIFY_BUDGET = { packetsPerSecond: 100, cpuMsPerSecond: 20 } as const;
 /**
+ * Signatures waiting for the verification thread at most (when a community verifies there): about
+ * 50 ms of work for one core; past it, introduction requests are dropped as a full socket would.
+ */
+export const VERIFY_WORKER_QUEUE = 1024;
+/**
  * How long an introduction request waits for its response. py-ipv8 answers at once; RandomWalk
  * gives up on an address after 3 s, and this leaves room for a slow link beyond that.
  */

@@ -61,7 +61,7 @@ export {
 export { Endpoint, type EndpointInit, type EndpointStats, type PrefixListener } from './endpoint.js';
 export { Network, type WalkableAddress } from './network.js';
 export { Peer } from './peer.js';
-export { Community } from './community.js';
+export { Community, type SignedMessage } from './community.js';
 export {
   DiscoveryCommunity,
   PeriodicSimilarity,

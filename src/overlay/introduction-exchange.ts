@@ -50,6 +50,12 @@ export interface IntroductionHost {
     data: Uint8Array,
     payload: PayloadClass<V>,
   ): { peer: Peer; payload: V; globalTime: bigint | undefined };
+  decodeSignedThen<V extends object>(
+    source: UdpAddress,
+    data: Uint8Array,
+    payload: PayloadClass<V>,
+    use: (m: { peer: Peer; payload: V; globalTime: bigint | undefined }) => void,
+  ): void;
   decodeUnsigned<V extends object>(
     data: Uint8Array,
     payload: PayloadClass<V>,
@@ -118,11 +124,34 @@ export class IntroductionExchange {
       bump(this.host.stats.dropped, 'rateLimited');
       return;
     }
-    const { peer, payload, globalTime } = newStyle
-      ? this.host.decodeSigned(source, data, P.NewIntroductionRequestPayload)
-      : this.host.decodeSigned(source, data, P.IntroductionRequestPayload);
+    // The one message a busy community receives in bulk: verified on the community's
+    // verification thread when it has one.
+    if (newStyle) this.host.decodeSignedThen(source, data, P.NewIntroductionRequestPayload, this.takeNew);
+    else this.host.decodeSignedThen(source, data, P.IntroductionRequestPayload, this.takeOld);
+  }
+
+  private readonly takeOld = (m: {
+    peer: Peer;
+    payload: IntroRequest;
+    globalTime: bigint | undefined;
+  }): void => this.takeRequest(m.peer, m.payload, m.globalTime, false);
+  private readonly takeNew = (m: {
+    peer: Peer;
+    payload: IntroRequest;
+    globalTime: bigint | undefined;
+  }): void => this.takeRequest(m.peer, m.payload, m.globalTime, true);
+
+  /** A verified introduction request: answered unless its signer is blacklisted. */
+  private takeRequest(
+    peer: Peer,
+    payload: IntroRequest,
+    globalTime: bigint | undefined,
+    newStyle: boolean,
+  ): void {
     if (this.isBlacklisted(peer)) return;
-    if (newStyle || payload.flags[P.RequestFlag.supportsNewStyle]) peer.newStyleIntro = true;
+    if (newStyle || payload.flags[P.RequestFlag.supportsNewStyle]) {
+      peer.newStyleIntro = true;
+    }
     this.host.onIntroductionRequest(peer, globalTime ?? 0n, payload, newStyle);
   }
 

@@ -107,6 +107,14 @@ function derSequence(...parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from([0x30, ...derLength(body.length), ...body]);
 }
 
+/**
+ * The 32-byte Ed25519 verification key inside a `LibNaCLPK:` key, or undefined for another kind
+ * (the curves of M2Crypto keys).
+ */
+export function ed25519KeyOf(key: PublicKey): Uint8Array | undefined {
+  return key instanceof LibNaclPublicKey ? key.bin.subarray(42, 74) : undefined;
+}
+
 /** Keys that have signed something valid, by key bin (latin1), oldest first. */
 const cache = new Map<string, PublicKey>();
 /** The same keys, to skip the map on the hot path when a cached key verifies again. */

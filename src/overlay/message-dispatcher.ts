@@ -38,15 +38,23 @@ export class MessageDispatcher {
     try {
       handler(source, data);
     } catch (err) {
-      if (isPeerwayError(err)) {
-        bump(this.stats.dropped, err.code);
-        return;
-      }
-      bump(this.stats.dropped, 'handlerError');
-      this.logger.warn(
-        { err: err instanceof Error ? err.message : String(err), id, from: addressKey(source) },
-        'handler threw',
-      );
+      this.fail(err, source, id);
     }
+  }
+
+  /**
+   * Counts a handler's failure (also one that happens later, when a packet's signature was checked
+   * on another thread): a `PeerwayError` under its code, anything else as `handlerError`, logged.
+   */
+  fail(err: unknown, source: UdpAddress, id: number): void {
+    if (isPeerwayError(err)) {
+      bump(this.stats.dropped, err.code);
+      return;
+    }
+    bump(this.stats.dropped, 'handlerError');
+    this.logger.warn(
+      { err: err instanceof Error ? err.message : String(err), id, from: addressKey(source) },
+      'handler threw',
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { ByteWriter, encodeError } from './byte-io.js';
 import type { PrivateKey, PublicKey } from './keys.js';
-import { openSigned, openUnsigned, signedBody } from './packet.js';
+import { openSigned, openUnsigned, signedBody, type OpenedPacket } from './packet.js';
 import type { PayloadClass } from './payload.js';
 
 /** How to encode a community message. */
@@ -100,12 +100,26 @@ export function decodeMessage<V extends object>(
   options: DecodeMessageOptions = {},
 ): DecodedMessage<V> {
   const signed = options.signed ?? true;
-  let key: PublicKey | undefined;
-  let reader;
-  if (signed) ({ key, body: reader } = openSigned(data));
-  else reader = openUnsigned(data);
+  if (signed) return decodeOpened(openSigned(data), payload, options.globalTime ?? true);
+  const reader = openUnsigned(data);
   const globalTime = (options.globalTime ?? true) ? reader.u64() : undefined;
   const value = payload.read(reader);
   reader.end();
-  return { key, globalTime, payload: value };
+  return { key: undefined, globalTime, payload: value };
+}
+
+/**
+ * Decodes the body of a signed packet already opened (its signature checked), as
+ * {@link decodeMessage} does. Throws ERR_OVERLAY_DECODE.
+ */
+export function decodeOpened<V extends object>(
+  opened: OpenedPacket,
+  payload: PayloadClass<V>,
+  globalTime: boolean,
+): DecodedMessage<V> {
+  const reader = opened.body;
+  const time = globalTime ? reader.u64() : undefined;
+  const value = payload.read(reader);
+  reader.end();
+  return { key: opened.key, globalTime: time, payload: value };
 }

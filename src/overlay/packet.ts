@@ -27,12 +27,24 @@ export interface OpenedPacket {
   readonly body: ByteReader;
 }
 
+/** A signed packet taken apart, its signature not yet checked. */
+export interface SplitPacket {
+  /** The key the packet names (imported, or from the cache of verified keys). */
+  readonly key: PublicKey;
+  /** The signature: the packet's last `key.signatureLength` bytes. */
+  readonly signature: Uint8Array;
+  /** Everything the signature covers: the packet up to the signature. */
+  readonly signed: Uint8Array;
+  /** Where the body starts in `signed` (after the key bin). */
+  readonly bodyStart: number;
+}
+
 /**
- * Checks a signed packet the way py-ipv8's `_verify_signature` does: read the key at offset 23,
- * take the signature length from the key type, verify over everything before it. Throws
- * ERR_OVERLAY_DECODE (truncated), ERR_OVERLAY_BAD_KEY or ERR_OVERLAY_BAD_SIGNATURE.
+ * Takes a signed packet apart as py-ipv8's `_verify_signature` does (the key at offset 23, the
+ * signature length from the key type) without checking the signature. Throws
+ * ERR_OVERLAY_DECODE (truncated) or ERR_OVERLAY_BAD_KEY.
  */
-export function openSigned(data: Uint8Array): OpenedPacket {
+export function splitSigned(data: Uint8Array): SplitPacket {
   const head = new ByteReader(data, MSG_ID_OFFSET + 1);
   const keyLength = head.u16();
   if (keyLength > head.remaining) throw decodeError('truncated key');
@@ -40,12 +52,32 @@ export function openSigned(data: Uint8Array): OpenedPacket {
   const bodyStart = head.offset + keyLength;
   const signatureStart = data.length - key.signatureLength;
   if (signatureStart < bodyStart) throw decodeError('truncated signature');
-  const signed = data.subarray(0, signatureStart);
-  if (!key.verify(data.subarray(signatureStart), signed)) {
-    throw new PeerwayError(ErrorCodes.OVERLAY_BAD_SIGNATURE, 'bad signature');
-  }
-  rememberVerifiedKey(key);
-  return { key, body: new ByteReader(signed, bodyStart) };
+  return {
+    key,
+    signature: data.subarray(signatureStart),
+    signed: data.subarray(0, signatureStart),
+    bodyStart,
+  };
+}
+
+/**
+ * The body of a packet whose signature has been found valid (here, or on another thread): the
+ * key joins the cache of verified keys. Throws ERR_OVERLAY_BAD_SIGNATURE when `valid` is false.
+ */
+export function acceptSigned(packet: SplitPacket, valid: boolean): OpenedPacket {
+  if (!valid) throw new PeerwayError(ErrorCodes.OVERLAY_BAD_SIGNATURE, 'bad signature');
+  rememberVerifiedKey(packet.key);
+  return { key: packet.key, body: new ByteReader(packet.signed, packet.bodyStart) };
+}
+
+/**
+ * Checks a signed packet the way py-ipv8's `_verify_signature` does: read the key at offset 23,
+ * take the signature length from the key type, verify over everything before it. Throws
+ * ERR_OVERLAY_DECODE (truncated), ERR_OVERLAY_BAD_KEY or ERR_OVERLAY_BAD_SIGNATURE.
+ */
+export function openSigned(data: Uint8Array): OpenedPacket {
+  const packet = splitSigned(data);
+  return acceptSigned(packet, packet.key.verify(packet.signature, packet.signed));
 }
 
 /**
