@@ -96,6 +96,11 @@ export const overlayConfigSchema = z.object({
   publicBootstrap: z.boolean().default(false),
   /** Opt in to py-ipv8's LAN broadcast bootstrapper (a datagram to every port of 255.255.255.255). */
   broadcastBootstrap: z.boolean().default(false),
+  /**
+   * Check introduction-request signatures on a second thread (libsodium only). Raises answers/s
+   * when a core is free; on a machine with no spare core it costs more than it gives.
+   */
+  verifyThread: z.boolean().default(false),
   /** Key file (raw `LibNaCLSK:` bin, created when missing), relative to the data directory. */
   keyFile: z.string().default('overlay.key'),
   /**
@@ -280,6 +285,7 @@ export const overlayServiceDefinition: ServiceDefinition<OverlayConfig> = {
             bootstrappers,
             addressBook,
             tickMs: config.tickMs,
+            verifyThread: config.verifyThread,
             logger: ctx.logger.child({ community: c.id.slice(0, 8) }),
           });
           community.on('peer', (peer) => ctx.logger.debug({ peer: peer.toString() }, 'overlay peer'));

@@ -80,6 +80,16 @@ test('serve flags: `overlay join --churn/--no-churn` sets the overlay churn swit
   assert.equal(defaults[0], undefined, 'no flag, no layer: the service default stands');
 });
 
+test('serve flags: `overlay join --verify-thread` turns the verification thread on; absent, it stays off', () => {
+  const argv = ['overlay', 'join', '--community', COMMUNITY, '--listen', '127.0.0.1:0', '--no-http'];
+  const verifyThread = (extra: string[]): boolean => {
+    const flags = parseFlags<JoinFlags>(registerOverlayCommands, [...argv, ...extra]);
+    return loadConfig({ layers: joinLayers(flags) }).services.overlay!.verifyThread as boolean;
+  };
+  assert.equal(verifyThread(['--verify-thread']), true);
+  assert.equal(verifyThread([]), false);
+});
+
 function occupiedPort(t: { after(fn: () => void): void }): Promise<number> {
   return new Promise((resolve) => {
     const server: Server = createServer().listen(0, '127.0.0.1', () => {

@@ -53,6 +53,8 @@ export interface JoinFlags extends ServeFlags {
   key?: string;
   /** `--duration` in milliseconds (the flag is in seconds). */
   duration?: number;
+  /** `--verify-thread`: check request signatures on a second thread. */
+  verifyThread?: boolean;
 }
 
 /** 40 hex digits. */
@@ -85,6 +87,10 @@ export function registerOverlayCommands(program: Command): void {
     .option('--no-churn', 'keep verified peers however long they stay silent')
     .option('--key <hex>', 'LibNaCLSK key bin in hex, for this run (default: the key in the data directory)')
     .option('--key-file <path>', 'keep the identity in this file (created, mode 0600, when missing)')
+    .option(
+      '--verify-thread',
+      'check request signatures on a second thread: more answers/s when a core is free (libsodium only)',
+    )
     .addOption(
       secondsOption('--duration <seconds>', 'leave after this many seconds (default: until Ctrl-C)'),
     );
@@ -253,6 +259,7 @@ export function joinLayers(flags: JoinFlags, keyFile?: string): ConfigLayer[] {
     community.churn = flags.churn;
     layers.push(set(flags.churn ? '--churn' : '--no-churn', 'churn', flags.churn));
   }
+  if (flags.verifyThread === true) layers.push(set('--verify-thread', 'verifyThread', true));
   layers.push(set('--community', 'communities', [community]));
   return layers;
 }
