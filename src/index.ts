@@ -80,6 +80,8 @@ export {
   RandomWalk,
   EdgeWalk,
   AddressBootstrapper,
+  type CommunityInit,
+  type SignedMessage,
 } from './overlay/index.js';
 
 // node: the daemon
