@@ -1,25 +1,33 @@
 /**
  * The Node driver of a negotiation: runs an {@link Exchange} over a Node Duplex, driven
- * synchronously from its 'readable' events. The exchange decides what to write and how to answer
- * each message; this class owns the stream while it runs: listeners, deadline, abort, errors,
- * backpressure and the hand-back.
+ * synchronously from its 'data' events. The exchange decides what to write and how to answer
+ * each message; the shared {@link NegotiationDriver} keeps the deadline, the abort signal and the
+ * finishing steps; this class owns the stream's listeners, its flowing state and backpressure.
  *
- * Reading: in paused mode ('readable' + `read(n)` of exactly what is buffered), so Node never
- * emits an 'end' nobody is listening to yet, and leaving needs no internal state: removing the
- * listener returns the stream to the read mode it was found in.
+ * Reading: in flowing mode through our own 'data' listener, so each chunk is answered as the
+ * stream delivers it, with no tick in between. Before that the stream's flowing state is noted:
+ * null for a stream nobody has read yet, false for one its owner paused.
  *
- * Hand-back: bytes that arrived behind the last negotiation message are put back at the front of
- * its read buffer with `unshift()`, so the protocol reads them first and exactly once, before an
- * EOF that arrived in the same read.
+ * Hand-back: the flowing state is set back first, then bytes that arrived behind the last
+ * negotiation message are put back at the front of the read buffer with `unshift()`, so the
+ * protocol reads them first and exactly once, before an EOF that arrived in the same read. A
+ * stream that does not flow emits no 'end' until its new reader reads.
+ *
+ * Back to back: the listeners stay on the stream until the end of the microtask checkpoint in
+ * which the negotiation's promise settles, and a negotiation started there (by code awaiting the
+ * last one: the next select on the same connection, trySelect after a na, ls then select) takes
+ * them over instead of removing and adding four listeners. Until then they ignore everything, so
+ * code that reads the stream at once is not disturbed; they are gone before the next I/O event
+ * or tick.
  *
  * @module
  */
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, PeerwayError, abortError, type AbortOptions } from '../core/index.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
-import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
-import { multistreamError, withContext } from './errors.js';
-import { STEP_DONE, STEP_IDLE, type Exchange } from './exchange.js';
+import { NegotiationDriver } from './driver.js';
+import { multistreamError } from './errors.js';
+import type { Exchange } from './exchange.js';
 import { resetStream } from './reset-stream.js';
 
 /** Options shared by every negotiation call. */
@@ -33,152 +41,148 @@ export interface NegotiateOptions extends AbortOptions {
 
 function noop(): void {}
 
+/** The driver of each stream that is negotiating, or has just handed its stream back. */
+const drivers = new WeakMap<Duplex, DuplexDriver>();
+
 /** Runs `exchange` on `stream`; resolves with its result once the stream has been handed back. */
 export function negotiate<T>(exchange: Exchange<T>, stream: Duplex, options: NegotiateOptions): Promise<T> {
-  return new Negotiation(exchange, stream, options).run();
+  return (drivers.get(stream) ?? new DuplexDriver(stream)).run(exchange, options);
 }
 
-/** One negotiation over a Node Duplex. */
-class Negotiation<T> implements Expiring {
-  // Owned by deadlines.ts: one shared timer instead of a setTimeout per negotiation.
-  deadline = 0;
-  prevDue: Expiring | undefined = undefined;
-  nextDue: Expiring | undefined = undefined;
-  private resolve: (value: T) => void = noop;
-  private reject: (reason: unknown) => void = noop;
-  private prevFlowing: boolean | null = null;
-  private done = false;
-  /** True while a write is backed up: no reading until the stream drains. */
-  private blocked = false;
+/** Node's `Readable` has a setter for `readableFlowing` (its typings call it read-only). */
+type FlowingDuplex = Duplex & { readableFlowing: boolean | null };
 
-  constructor(
-    private readonly exchange: Exchange<T>,
-    private readonly stream: Duplex,
-    private readonly options: NegotiateOptions,
-  ) {}
+/** Negotiations on one Node Duplex. */
+class DuplexDriver extends NegotiationDriver {
+  protected readonly flushAt: number;
+  private readonly stream: FlowingDuplex;
+  /** Our listeners are on the stream (and it is in `drivers`). */
+  private listening = false;
+  private releaseQueued = false;
+  private drainListening = false;
+  /** The stream's flowing state before the running negotiation, restored at hand-back. */
+  private prevFlowing: false | null = null;
 
-  run(): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      const { stream } = this;
-      const signal = this.options.signal;
-      if (signal?.aborted === true) {
-        this.fail(abortError(signal, 'multistream negotiation'));
-        return;
-      }
-      if (stream.destroyed || stream.readableEnded) {
-        this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
-        return;
-      }
-      const misuse = unusable(stream);
-      if (misuse !== undefined) {
-        this.done = true;
-        reject(new PeerwayError(ErrorCodes.INVALID_ARGUMENT, misuse));
-        return;
-      }
-      this.prevFlowing = stream.readableFlowing;
-      stream.on('end', this.onEnd);
-      stream.on('close', this.onEnd);
-      stream.on('error', this.onError);
-      // Ask for data first: with a read already pending, adding the 'readable' listener below
-      // does not schedule one more tick to start reading (an EOF already seen surfaces as 'end').
-      stream.read(0);
-      stream.on('readable', this.onReadable);
-      if (signal !== undefined) {
-        this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
-        signal.addEventListener('abort', this.onAbort);
-      }
-      const timeout = this.options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT;
-      if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
-      try {
-        this.exchange.begin();
-        this.write();
-      } catch (err) {
-        this.fail(err);
-      }
-    });
-  }
-
-  /** Writes what the exchange queued; false when the stream's write side is backed up. */
-  private write(): boolean {
-    const out = this.exchange.takeOutput();
-    // Write errors arrive later as 'error'/'close'. The listener's echo completes the exchange
-    // synchronously, so a dialer that writes and closes at once (lazy) is still served.
-    return out === undefined || this.stream.write(out);
-  }
-
-  // Listeners bound once per exchange (cheaper than arrow-function fields under tsx's keepNames).
-  private readonly onReadable = this.handleReadable.bind(this);
+  // Bound once per stream (cheaper than arrow-function fields under tsx's keepNames).
+  private readonly onData = this.handleData.bind(this);
   private readonly onEnd = this.handleEnd.bind(this);
   private readonly onError = this.handleError.bind(this);
-  private onAbort: (() => void) | undefined;
-  // Bound only when a write backs up, which an honest peer never makes happen.
-  private onDrain: (() => void) | undefined;
+  private readonly onDrain = this.handleDrain.bind(this);
+  private readonly release = this.handleRelease.bind(this);
 
-  private handleReadable(): void {
-    const { stream } = this;
-    while (!this.done && !this.blocked) {
-      const n = stream.readableLength;
-      // Nothing buffered: read() lets a pending EOF surface as 'end' (and otherwise asks for more).
-      if (n === 0) {
-        stream.read();
-        return;
-      }
-      // Reading exactly what is buffered never schedules 'end' behind our back.
-      const chunk = stream.read(n) as Uint8Array | string | null;
-      if (chunk === null) return;
-      if (typeof chunk === 'string') {
-        this.fail(
-          new PeerwayError(
-            ErrorCodes.INVALID_ARGUMENT,
-            'stream has an encoding set; multistream needs bytes',
-          ),
+  constructor(stream: FlowingDuplex) {
+    super();
+    this.stream = stream;
+    this.flushAt = stream.writableHighWaterMark;
+  }
+
+  run<T>(exchange: Exchange<T>, options: NegotiateOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const { stream } = this;
+      if (this.exchange !== undefined) {
+        reject(
+          new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'a negotiation is already running on this stream'),
         );
         return;
       }
-      this.exchange.reader.push(chunk);
-      this.answer();
-    }
-  }
-
-  /**
-   * Handles the messages already received. A peer that asks for more than it reads gets no more
-   * answers (and nothing more is read from it) until the stream drains: what it costs us stays
-   * near the stream's write buffer, not what it sends times what each answer weighs.
-   */
-  private answer(): void {
-    const { exchange } = this;
-    try {
-      for (;;) {
-        const outcome = exchange.step(this.stream.writableHighWaterMark);
-        const flowing = this.write();
-        if (outcome === STEP_DONE) {
-          this.finish();
-          return;
-        }
-        if (!flowing) {
-          this.waitForDrain();
-          return;
-        }
-        if (outcome === STEP_IDLE) return;
+      const signal = options.signal;
+      if (signal?.aborted === true) {
+        this.failAtStart(exchange, resolve, reject, abortError(signal, 'multistream negotiation'));
+        return;
       }
-    } catch (err) {
-      this.fail(err);
+      if (stream.destroyed || stream.readableEnded) {
+        const err = multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed');
+        this.failAtStart(exchange, resolve, reject, err);
+        return;
+      }
+      const misuse = unusable(stream, this.listening ? 1 : 0);
+      if (misuse !== undefined) {
+        reject(new PeerwayError(ErrorCodes.INVALID_ARGUMENT, misuse));
+        return;
+      }
+      this.prevFlowing = stream.readableFlowing === false ? false : null;
+      if (!this.listening) this.listen();
+      this.start(exchange, resolve, reject, signal, options.timeout ?? DEFAULT_NEGOTIATION_TIMEOUT);
+      this.flow();
+    });
+  }
+
+  private listen(): void {
+    const { stream } = this;
+    this.listening = true;
+    drivers.set(stream, this);
+    // Not flowing while the listener goes on, or adding it would schedule a resume of its own.
+    stream.readableFlowing = false;
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('close', this.onEnd);
+    stream.on('error', this.onError);
+  }
+
+  private unlisten(): void {
+    if (!this.listening) return;
+    const { stream } = this;
+    this.listening = false;
+    drivers.delete(stream);
+    stream.off('data', this.onData);
+    stream.off('end', this.onEnd);
+    stream.off('close', this.onEnd);
+    stream.off('error', this.onError);
+    this.stopWaitingForDrain();
+  }
+
+  /** Delivers the stream's chunks to the running negotiation: those already buffered, then new ones. */
+  private flow(): void {
+    const { stream } = this;
+    const exchange = this.exchange;
+    if (exchange === undefined || this.blocked) return;
+    stream.readableFlowing = true;
+    // Bytes buffered before we flowed (put back by the last negotiation, or sent early): read()
+    // hands them to our 'data' listener a chunk at a time, and may end the negotiation.
+    while (stream.readableLength > 0) {
+      stream.read();
+      if (this.exchange !== exchange || this.blocked) return;
+    }
+    // Keeps the source reading, and lets an EOF already received surface as 'end'.
+    stream.read(0);
+  }
+
+  private handleData(chunk: Uint8Array | string): void {
+    const exchange = this.exchange;
+    // Between a hand-back and the release, the stream belongs to its caller: not ours to read.
+    if (exchange === undefined) return;
+    if (typeof chunk === 'string') {
+      this.fail(
+        new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'stream has an encoding set; multistream needs bytes'),
+      );
+      return;
+    }
+    exchange.reader.push(chunk);
+    if (!this.blocked) this.answer();
+  }
+
+  protected send(bytes: Uint8Array): boolean {
+    return this.stream.write(bytes);
+  }
+
+  /** Stops the flow until the stream drains; an honest peer never makes this happen. */
+  protected waitForDrain(): void {
+    this.stream.readableFlowing = false;
+    if (!this.drainListening) {
+      this.drainListening = true;
+      this.stream.once('drain', this.onDrain);
     }
   }
 
-  private waitForDrain(): void {
-    this.blocked = true;
-    this.onDrain ??= () => this.handleDrain();
-    this.stream.once('drain', this.onDrain);
+  private stopWaitingForDrain(): void {
+    if (!this.drainListening) return;
+    this.drainListening = false;
+    this.stream.off('drain', this.onDrain);
   }
 
   private handleDrain(): void {
-    if (this.done) return;
-    this.blocked = false;
-    this.answer();
-    if (!this.done && !this.blocked) this.handleReadable();
+    this.drainListening = false;
+    if (this.drained()) this.flow();
   }
 
   private handleEnd(): void {
@@ -191,69 +195,47 @@ class Negotiation<T> implements Expiring {
     );
   }
 
-  /** Called by the shared deadline timer. */
-  timedOut(): void {
-    this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
-  }
-
-  private detach(): void {
+  protected handBack(rest: Uint8Array): void {
     const { stream } = this;
-    stream.off('readable', this.onReadable);
-    stream.off('end', this.onEnd);
-    stream.off('close', this.onEnd);
-    stream.off('error', this.onError);
-    if (this.onDrain !== undefined) stream.off('drain', this.onDrain);
-    if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
-    unwatchDeadline(this);
-  }
-
-  /** Hands the stream back: unread bytes go back to the front of its buffer. */
-  private handBack(): void {
-    this.done = true;
-    this.detach();
-    const { stream } = this;
-    const rest = this.exchange.reader.takeRemainder();
+    this.stopWaitingForDrain();
+    // Stop the flow before putting bytes back, or unshift() would hand them straight to us.
+    if (this.prevFlowing === false) stream.pause();
+    else stream.readableFlowing = null;
     if (rest.length > 0) stream.unshift(rest);
-    // Removing our 'readable' listener hands the stream back unread (Node resets readableFlowing
-    // to null on the next tick, or resumes it for 'data' listeners that were there before); a
-    // stream the caller had paused is paused again right after that, before its code runs.
-    if (this.prevFlowing === false) process.nextTick(pauseStream, stream);
   }
 
-  private finish(): void {
-    this.handBack();
-    this.resolve(this.exchange.result as T);
+  /** Keeps the listeners for a negotiation started by whoever awaited this one (see above). */
+  protected override handedBack(): void {
+    if (this.releaseQueued) return;
+    this.releaseQueued = true;
+    queueMicrotask(this.release);
   }
 
-  private fail(err: unknown): void {
-    if (this.done) return;
-    const error = withContext(err, this.exchange.context());
-    if (this.exchange.keepsStream(err)) {
-      this.handBack();
-      this.reject(error);
-      return;
-    }
-    this.done = true;
-    this.detach();
+  private handleRelease(): void {
+    this.releaseQueued = false;
+    if (this.exchange === undefined) this.unlisten();
+  }
+
+  protected discard(): void {
+    const { stream } = this;
+    this.unlisten();
     // Keep a late socket error from becoming an uncaught exception once our listener is gone.
-    this.stream.on('error', noop);
-    resetStream(this.stream);
-    this.reject(error);
+    stream.on('error', noop);
+    resetStream(stream);
   }
 }
 
-/** Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched. */
-function unusable(stream: Duplex): string | undefined {
+/**
+ * Why `stream` cannot be negotiated on as it is, if it cannot; the stream is left untouched.
+ * `ownDataListeners` is 1 when our driver still listens from the last negotiation.
+ */
+function unusable(stream: Duplex, ownDataListeners: number): string | undefined {
   if (stream.readableObjectMode || stream.readableEncoding !== null) {
     return 'stream must deliver raw bytes (no object mode, no encoding)';
   }
-  if (stream.listenerCount('data') > 0 || stream.listenerCount('readable') > 0) {
+  if (stream.listenerCount('data') > ownDataListeners || stream.listenerCount('readable') > 0) {
     // Another reader would see the negotiation bytes and then the early bytes a second time.
     return "stream already has 'data' or 'readable' listeners; negotiation must be its only reader";
   }
   return undefined;
-}
-
-function pauseStream(stream: Duplex): void {
-  stream.pause();
 }
