@@ -26,11 +26,8 @@ export abstract class NegotiationDriver implements Expiring {
   private resolve: (value: unknown) => void = noop;
   private reject: (reason: unknown) => void = noop;
   private signal: AbortSignal | undefined = undefined;
-  // Bound once per driver, not per negotiation.
-  private readonly onAbort = (): void => {
-    const { signal } = this;
-    if (signal !== undefined) this.fail(abortError(signal, 'multistream negotiation'));
-  };
+  // Bound once per driver, and only for a caller that passes a signal.
+  private onAbort: (() => void) | undefined = undefined;
 
   /** Answers are queued up to this many bytes before they are written. */
   protected abstract readonly flushAt: number;
@@ -66,6 +63,7 @@ export abstract class NegotiationDriver implements Expiring {
     this.blocked = false;
     if (signal !== undefined) {
       this.signal = signal;
+      this.onAbort ??= this.aborted.bind(this);
       signal.addEventListener('abort', this.onAbort);
     }
     if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
@@ -135,6 +133,11 @@ export abstract class NegotiationDriver implements Expiring {
     return this.answer();
   }
 
+  private aborted(): void {
+    const { signal } = this;
+    if (signal !== undefined) this.fail(abortError(signal, 'multistream negotiation'));
+  }
+
   /** Called by the shared deadline timer. */
   timedOut(): void {
     this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
@@ -148,7 +151,7 @@ export abstract class NegotiationDriver implements Expiring {
     const { signal } = this;
     if (signal !== undefined) {
       this.signal = undefined;
-      signal.removeEventListener('abort', this.onAbort);
+      if (this.onAbort !== undefined) signal.removeEventListener('abort', this.onAbort);
     }
   }
 

@@ -41,12 +41,34 @@ export interface NegotiateOptions extends AbortOptions {
 
 function noop(): void {}
 
-/** The driver of each stream that is negotiating, or has just handed its stream back. */
-const drivers = new WeakMap<Duplex, DuplexDriver>();
+/**
+ * Schedules the release: a reaction on a settled promise queues one microtask, as
+ * `queueMicrotask()` does without the async resource and bound function Node makes for each call.
+ */
+const SETTLED = Promise.resolve();
+
+/**
+ * Drivers that handed their stream back and still listen, until their release: only those whose
+ * promise settled in the current microtask checkpoint, so a scan is short, and no stream gets a
+ * WeakMap entry (set and deleted per stream) just in case it negotiates again.
+ */
+const handedBack: DuplexDriver[] = [];
 
 /** Runs `exchange` on `stream`; resolves with its result once the stream has been handed back. */
 export function negotiate<T>(exchange: Exchange<T>, stream: Duplex, options: NegotiateOptions): Promise<T> {
-  return (drivers.get(stream) ?? new DuplexDriver(stream)).run(exchange, options);
+  return (claim(stream) ?? new DuplexDriver(stream)).run(exchange, options);
+}
+
+/** The driver that just handed `stream` back, taken off the list, if there is one. */
+function claim(stream: Duplex): DuplexDriver | undefined {
+  for (let i = 0; i < handedBack.length; i++) {
+    const driver = handedBack[i]!;
+    if (driver.stream === stream) {
+      driver.unlist(i);
+      return driver;
+    }
+  }
+  return undefined;
 }
 
 /** Node's `Readable` has a setter for `readableFlowing` (its typings call it read-only). */
@@ -55,9 +77,11 @@ type FlowingDuplex = Duplex & { readableFlowing: boolean | null };
 /** Negotiations on one Node Duplex. */
 class DuplexDriver extends NegotiationDriver {
   protected readonly flushAt: number;
-  private readonly stream: FlowingDuplex;
-  /** Our listeners are on the stream (and it is in `drivers`). */
+  readonly stream: FlowingDuplex;
+  /** Our listeners are on the stream. */
   private listening = false;
+  /** On the {@link handedBack} list. */
+  private listed = false;
   private releaseQueued = false;
   private drainListening = false;
   /** The stream's flowing state before the running negotiation, restored at hand-back. */
@@ -79,12 +103,6 @@ class DuplexDriver extends NegotiationDriver {
   run<T>(exchange: Exchange<T>, options: NegotiateOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const { stream } = this;
-      if (this.exchange !== undefined) {
-        reject(
-          new PeerwayError(ErrorCodes.INVALID_ARGUMENT, 'a negotiation is already running on this stream'),
-        );
-        return;
-      }
       const signal = options.signal;
       if (signal?.aborted === true) {
         this.failAtStart(exchange, resolve, reject, abortError(signal, 'multistream negotiation'));
@@ -110,7 +128,6 @@ class DuplexDriver extends NegotiationDriver {
   private listen(): void {
     const { stream } = this;
     this.listening = true;
-    drivers.set(stream, this);
     // Not flowing while the listener goes on, or adding it would schedule a resume of its own.
     stream.readableFlowing = false;
     stream.on('data', this.onData);
@@ -123,7 +140,6 @@ class DuplexDriver extends NegotiationDriver {
     if (!this.listening) return;
     const { stream } = this;
     this.listening = false;
-    drivers.delete(stream);
     stream.off('data', this.onData);
     stream.off('end', this.onEnd);
     stream.off('close', this.onEnd);
@@ -206,14 +222,28 @@ class DuplexDriver extends NegotiationDriver {
 
   /** Keeps the listeners for a negotiation started by whoever awaited this one (see above). */
   protected override handedBack(): void {
-    if (this.releaseQueued) return;
-    this.releaseQueued = true;
-    queueMicrotask(this.release);
+    if (!this.listed) {
+      this.listed = true;
+      handedBack.push(this);
+    }
+    if (!this.releaseQueued) {
+      this.releaseQueued = true;
+      void SETTLED.then(this.release);
+    }
+  }
+
+  /** Takes this driver off the {@link handedBack} list, where it sits at `at` if known. */
+  unlist(at = handedBack.indexOf(this)): void {
+    if (!this.listed) return;
+    this.listed = false;
+    handedBack.splice(at, 1);
   }
 
   private handleRelease(): void {
     this.releaseQueued = false;
-    if (this.exchange === undefined) this.unlisten();
+    if (this.exchange !== undefined) return;
+    this.unlist();
+    this.unlisten();
   }
 
   protected discard(): void {
