@@ -1,23 +1,11 @@
 /**
- * Byte helpers of the portable core: `Uint8Array`s and the platform's TextEncoder and
- * TextDecoder, so this code runs unchanged in a browser (`Buffer` only where Node provides it).
+ * Byte helpers of the portable core: plain `Uint8Array`s and the platform's TextEncoder and
+ * TextDecoder, so this code runs unchanged in a browser (no `Buffer`).
  *
  * @module
  */
 
 const encoder = new TextEncoder();
-
-/** Node's `Buffer` constructor, when the platform has one. */
-const NodeBuffer = (globalThis as { Buffer?: { alloc(size: number): Uint8Array } }).Buffer;
-
-/**
- * A zeroed byte array of `size` bytes for bytes we write: a Node `Buffer` where there is one,
- * because Node's streams take a Buffer as it is but wrap any other `Uint8Array` in a new Buffer
- * on every write; a plain `Uint8Array` elsewhere.
- */
-export function allocBytes(size: number): Uint8Array {
-  return NodeBuffer !== undefined ? NodeBuffer.alloc(size) : new Uint8Array(size);
-}
 const decoder = new TextDecoder('utf-8');
 
 /** The UTF-8 bytes of `text`. */
@@ -47,7 +35,7 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   let total = 0;
   for (const p of parts) total += p.length;
-  const out = allocBytes(total);
+  const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

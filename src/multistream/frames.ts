@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCodes, PeerwayError } from '../core/portable.js';
-import { allocBytes, concatBytes, utf8, varintSize, writeVarint } from './bytes.js';
+import { concatBytes, utf8, varintSize, writeVarint } from './bytes.js';
 import { LS, MAX_PROTOCOL_LENGTH, NA, PROTOCOL_ID } from './constants.js';
 
 export { sameBytes } from './bytes.js';
@@ -15,7 +15,7 @@ export function encodeMessage(text: string | Uint8Array): Uint8Array {
   const body = typeof text === 'string' ? utf8(text) : text;
   const len = body.length + 1;
   const n = varintSize(len);
-  const out = allocBytes(n + len);
+  const out = new Uint8Array(n + len);
   writeVarint(len, out, 0);
   out.set(body, n);
   out[n + body.length] = 0x0a;

@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCodes, type PeerwayError } from '../core/portable.js';
-import { allocBytes, concatBytes, fromUtf8, varintSize, writeVarint } from './bytes.js';
+import { concatBytes, fromUtf8, varintSize, writeVarint } from './bytes.js';
 import { MAX_LS_PROTOCOLS } from './constants.js';
 import { multistreamError } from './errors.js';
 import { encodeMessage } from './frames.js';
@@ -20,7 +20,7 @@ export function encodeLsReply(protocols: readonly string[]): Uint8Array {
   inner.push(Uint8Array.of(0x0a));
   const body = concatBytes(inner);
   const n = varintSize(body.length);
-  const out = allocBytes(n + body.length);
+  const out = new Uint8Array(n + body.length);
   writeVarint(body.length, out, 0);
   out.set(body, n);
   return out;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setImmediate as tick } from 'node:timers/promises';
 import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { ErrorCodes, isPeerwayError } from '../../src/core/index.js';
 import { handle, handshake, ls, select, trySelect } from '../../src/multistream/index.js';
 import { encodeMessage as encodeBytes } from '../../src/multistream/frames.js';
@@ -143,4 +144,41 @@ test('back to back: a paused stream stays paused across negotiations', async () 
   assert.equal(await handle(pair.listener, ['/b']), '/b');
   assert.equal(pair.listener.readableFlowing, false, 'paused after the second');
   assert.equal(String(pair.listener.read()), 'early');
+});
+
+/** A scripted listener that, once written to, pushes its reply and its EOF from inside `_read()`. */
+class PushesInRead extends Duplex {
+  private written = false;
+  private pushed = false;
+
+  constructor(private readonly reply: Buffer) {
+    super();
+  }
+
+  override _write(_chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.written = true;
+    callback();
+  }
+
+  override _read(): void {
+    if (this.pushed) return;
+    if (!this.written) {
+      setTimeout(() => this._read(), 1);
+      return;
+    }
+    this.pushed = true;
+    this.push(this.reply);
+    this.push(null);
+  }
+}
+
+test('a stream that pushes the echo and its EOF from inside _read() keeps its end for the caller', async () => {
+  for (const tail of ['', 'rest']) {
+    const stream = new PushesInRead(Buffer.concat([HEADER, m('/p'), Buffer.from(tail)]));
+    assert.equal(await select(stream, '/p'), '/p');
+    const chunks: string[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(String(c)));
+    await once(stream, 'end');
+    assert.equal(chunks.join(''), tail, `the bytes behind the echo (${JSON.stringify(tail)})`);
+  }
 });
