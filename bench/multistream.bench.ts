@@ -28,18 +28,40 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const WANTED = '/a/1.0.0';
 const OFFERED = ['/x/1.0.0', WANTED];
 
-/** Runs `step` back to back for SECONDS (after a short warm-up); returns operations per second. */
+/** CPU time (user + system, this process) per operation of the last {@link rate} run, in µs. */
+let lastCpuPerOp = 0;
+
+/**
+ * Runs `step` back to back for SECONDS (after a short warm-up); returns operations per second.
+ * Every 100 steps it lets the event loop turn: an in-memory pair hands bytes over in microtasks,
+ * and a loop that never leaves them would starve `process.nextTick`, whose queue (Node's streams
+ * schedule a tick per chunk) then grows by a stream per step until the GC dominates.
+ */
 async function rate(step: () => Promise<unknown>): Promise<number> {
   const warmUntil = performance.now() + 100;
   while (performance.now() < warmUntil) await step();
   let n = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const end = start + SECONDS * 1000;
   while (performance.now() < end) {
     for (let i = 0; i < 100; i++) await step();
     n += 100;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return n / ((performance.now() - start) / 1000);
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  lastCpuPerOp = (used.user + used.system) / n;
+  return n / (wall / 1000);
+}
+
+/** `run`, also keeping the CPU per operation of each of its runs in `into` (by round). */
+function withCpu(run: () => Promise<number>, into: number[]): () => Promise<number> {
+  return async () => {
+    const perSecond = await run();
+    into.push(lastCpuPerOp);
+    return perSecond;
+  };
 }
 
 async function server(onSocket: (s: net.Socket) => void): Promise<{ port: number; close: () => void }> {
@@ -226,9 +248,21 @@ console.log(
 const [memOurs, memJs] = await compare([() => rate(oursMemory), () => rate(jsMemory)]);
 row('in-memory pair, fresh each', memOurs!, memJs!, 'js-libp2p');
 // Ours next to raw in every round (forward: ours, raw, js; reversed: js, raw, ours).
-const [repOurs, repRaw, repJs] = await compare([oursRepeated, rawRepeated, jsRepeated]);
+const cpuOurs: number[] = [];
+const cpuRaw: number[] = [];
+const [repOurs, repRaw, repJs] = await compare([
+  withCpu(oursRepeated, cpuOurs),
+  withCpu(rawRepeated, cpuRaw),
+  jsRepeated,
+]);
 row('TCP, one connection, repeated', repOurs!, repJs!, 'js-libp2p');
 row('TCP, one connection, repeated', repOurs!, repRaw!, 'raw ping-pong');
+// Both ends run in this process, so CPU per negotiation is the cost of the whole exchange; it
+// drifts less than wall time with other load on the machine. Ratio: raw's CPU over ours.
+const us = (x: number): string => `${x.toFixed(1)} µs`.padStart(10);
+console.log(
+  `${'  the same, CPU per negotiation'.padEnd(32)} ours ${us(median(cpuOurs))}   ${'raw ping-pong'.padEnd(13)} ${us(median(cpuRaw))}   ratio ${median(cpuOurs.map((x, i) => cpuRaw[i]! / x)).toFixed(2)}x`,
+);
 const [freshOurs, freshJs] = await compare([oursFresh, jsFresh]);
 row('TCP, new connection each', freshOurs!, freshJs!, 'js-libp2p');
 

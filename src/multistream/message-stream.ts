@@ -9,11 +9,11 @@
  *
  * @module
  */
-import { ErrorCodes, PeerwayError, abortError, isPeerwayError } from '../core/portable.js';
+import { ErrorCodes, abortError, isPeerwayError, type PeerwayError } from '../core/portable.js';
 import { DEFAULT_NEGOTIATION_TIMEOUT } from './constants.js';
-import { unwatchDeadline, watchDeadline, type Expiring } from './deadlines.js';
-import { multistreamError, withContext } from './errors.js';
-import { STEP_DONE, STEP_IDLE, type Exchange } from './exchange.js';
+import { NegotiationDriver } from './driver.js';
+import { multistreamError } from './errors.js';
+import type { Exchange } from './exchange.js';
 
 /**
  * What a js-libp2p stream hands to its listeners: bytes for 'message' (one array, or a
@@ -79,8 +79,6 @@ export const MAX_BYTES_WHILE_BLOCKED = 64 * 1024;
 /** Answers are written in batches of at most this many bytes (js-libp2p streams have no high-water mark). */
 const FLUSH_AT = 16 * 1024;
 
-function noop(): void {}
-
 /** True once the remote can send nothing more (what js-libp2p's byte stream calls EOF). */
 function ended(stream: Libp2pMessageStream): boolean {
   if (stream.status !== 'open') return true;
@@ -93,72 +91,54 @@ export function negotiateMessageStream<T>(
   stream: Libp2pMessageStream,
   options: MessageStreamNegotiateOptions,
 ): Promise<T> {
-  return new StreamNegotiation(exchange, stream, options).run();
+  return new StreamNegotiation(stream).run(exchange, options);
 }
 
-class StreamNegotiation<T> implements Expiring {
-  deadline = 0;
-  prevDue: Expiring | undefined = undefined;
-  nextDue: Expiring | undefined = undefined;
-  private resolve: (value: T) => void = noop;
-  private reject: (reason: unknown) => void = noop;
-  private done = false;
-  private blocked = false;
+/** One negotiation over a js-libp2p stream. */
+class StreamNegotiation extends NegotiationDriver {
+  protected readonly flushAt = FLUSH_AT;
   private paused = false;
   private remoteEnded = false;
-  private onAbort: (() => void) | undefined;
 
-  constructor(
-    private readonly exchange: Exchange<T>,
-    private readonly stream: Libp2pMessageStream,
-    private readonly options: MessageStreamNegotiateOptions,
-  ) {}
+  constructor(private readonly stream: Libp2pMessageStream) {
+    super();
+  }
 
-  run(): Promise<T> {
+  run<T>(exchange: Exchange<T>, options: MessageStreamNegotiateOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      const { stream, options } = this;
+      const { stream } = this;
       const signal = options.signal;
       if (signal?.aborted === true) {
-        this.fail(abortError(signal, 'multistream negotiation'));
+        this.failAtStart(exchange, resolve, reject, abortError(signal, 'multistream negotiation'));
         return;
       }
       if (stream.status !== 'open') {
-        this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed'));
+        const err = multistreamError(ErrorCodes.MULTISTREAM_EOF, 'stream already closed');
+        this.failAtStart(exchange, resolve, reject, err);
         return;
       }
       stream.addEventListener('message', this.onMessage);
       stream.addEventListener('close', this.onClose);
       stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite);
-      if (signal !== undefined) {
-        this.onAbort = () => this.fail(abortError(signal, 'multistream negotiation'));
-        signal.addEventListener('abort', this.onAbort);
-      }
       const timeout = options.timeout ?? (signal === undefined ? DEFAULT_NEGOTIATION_TIMEOUT : 0);
-      if (timeout > 0 && Number.isFinite(timeout)) watchDeadline(this, timeout);
-      try {
-        this.exchange.begin();
-        this.write();
-      } catch (err) {
-        this.fail(err);
-        return;
-      }
+      this.start(exchange, resolve, reject, signal, timeout);
       // The remote may have closed its side before we started (its bytes are still buffered).
-      if (ended(stream) && (stream.readBufferLength ?? 0) === 0) this.onRemoteCloseWrite();
+      if (this.exchange !== undefined && ended(stream) && (stream.readBufferLength ?? 0) === 0) {
+        this.onRemoteCloseWrite();
+      }
     });
   }
 
-  private write(): boolean {
-    const out = this.exchange.takeOutput();
-    return out === undefined || this.stream.send(out);
+  protected send(bytes: Uint8Array): boolean {
+    return this.stream.send(bytes);
   }
 
   private readonly onMessage = (evt: Libp2pMessageEvent): void => {
-    if (this.done) return;
+    const exchange = this.exchange;
+    if (exchange === undefined) return;
     const { data } = evt;
     if (data === undefined) return;
-    const { reader } = this.exchange;
+    const { reader } = exchange;
     if (data instanceof Uint8Array) reader.push(data);
     else for (const chunk of data) reader.push(chunk);
     if (this.blocked) {
@@ -172,33 +152,10 @@ class StreamNegotiation<T> implements Expiring {
       }
       return;
     }
-    this.answer();
+    if (this.answer()) this.checkEnded();
   };
 
-  private answer(): void {
-    try {
-      for (;;) {
-        const outcome = this.exchange.step(FLUSH_AT);
-        const flowing = this.write();
-        if (outcome === STEP_DONE) {
-          this.finish();
-          return;
-        }
-        if (!flowing) {
-          this.waitForDrain();
-          return;
-        }
-        if (outcome === STEP_IDLE) break;
-      }
-    } catch (err) {
-      this.fail(err);
-      return;
-    }
-    if (this.remoteEnded && (this.stream.readBufferLength ?? 0) === 0) this.endedEarly();
-  }
-
-  private waitForDrain(): void {
-    this.blocked = true;
+  protected waitForDrain(): void {
     this.stream.addEventListener('drain', this.onDrain);
     if (this.stream.pause !== undefined) {
       try {
@@ -211,11 +168,10 @@ class StreamNegotiation<T> implements Expiring {
   }
 
   private readonly onDrain = (): void => {
-    if (this.done) return;
+    if (this.exchange === undefined) return;
     this.stream.removeEventListener('drain', this.onDrain);
-    this.blocked = false;
     this.unpause();
-    this.answer();
+    if (this.drained()) this.checkEnded();
   };
 
   private unpause(): void {
@@ -240,19 +196,17 @@ class StreamNegotiation<T> implements Expiring {
   };
 
   private readonly onRemoteCloseWrite = (): void => {
-    if (this.done) return;
+    if (this.exchange === undefined) return;
     this.remoteEnded = true;
     // Bytes still buffered are dispatched first; fail once they are handled without a result.
-    if ((this.stream.readBufferLength ?? 0) === 0 && !this.blocked) this.endedEarly();
+    if (!this.blocked) this.checkEnded();
   };
 
-  private endedEarly(): void {
-    this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'remote closed its side during negotiation'));
-  }
-
-  /** Called by the shared deadline timer. */
-  timedOut(): void {
-    this.fail(new PeerwayError(ErrorCodes.TIMEOUT, 'multistream negotiation timed out'));
+  /** Fails once the remote has closed its side and every byte it sent was handled. */
+  private checkEnded(): void {
+    if (this.remoteEnded && (this.stream.readBufferLength ?? 0) === 0) {
+      this.fail(multistreamError(ErrorCodes.MULTISTREAM_EOF, 'remote closed its side during negotiation'));
+    }
   }
 
   private detach(): void {
@@ -261,35 +215,21 @@ class StreamNegotiation<T> implements Expiring {
     stream.removeEventListener('close', this.onClose);
     stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite);
     stream.removeEventListener('drain', this.onDrain);
-    if (this.onAbort !== undefined) this.options.signal?.removeEventListener('abort', this.onAbort);
-    unwatchDeadline(this);
     this.unpause();
   }
 
-  private handBack(): void {
-    this.done = true;
+  // A refusal leaves the stream to the caller (js-libp2p aborts it itself, or tries again).
+  protected override keepsStream(exchange: Exchange<unknown>, err: unknown): boolean {
+    return exchange.keepsStream(err) || isPeerwayError(err, ErrorCodes.MULTISTREAM_NA);
+  }
+
+  protected handBack(rest: Uint8Array): void {
     this.detach();
-    const rest = this.exchange.reader.takeRemainder();
     if (rest.length > 0 && this.stream.status === 'open') this.stream.unshift(rest);
   }
 
-  private finish(): void {
-    this.handBack();
-    this.resolve(this.exchange.result as T);
-  }
-
-  private fail(err: unknown): void {
-    if (this.done) return;
-    const error = withContext(err, this.exchange.context());
-    // A refusal leaves the stream to the caller (js-libp2p aborts it itself, or tries again).
-    if (this.exchange.keepsStream(err) || isPeerwayError(err, ErrorCodes.MULTISTREAM_NA)) {
-      this.handBack();
-      this.reject(error);
-      return;
-    }
-    this.done = true;
+  protected discard(error: PeerwayError): void {
     this.detach();
     if (this.stream.status === 'open') this.stream.abort(error);
-    this.reject(error);
   }
 }

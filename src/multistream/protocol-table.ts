@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { latin1 } from './bytes.js';
+import { latin1, sameBytes } from './bytes.js';
 import { protocolFrames, type ProtocolFrames } from './frames.js';
 import { encodeLsReply } from './ls-list.js';
 
@@ -18,28 +18,47 @@ export interface TableEntry<H> {
 /** What a negotiation resolves with, picked from the chosen entry (no allocation per call). */
 export type ResultPicker<H, R> = (entry: TableEntry<H>) => R;
 
+/**
+ * Tables of at most this many protocols are searched by comparing bytes, which beats building a
+ * string key and hashing it when there are few (a listener offers one to a handful).
+ */
+const SCAN_LIMIT = 8;
+
 /** The protocols a listener offers, indexed by their exact bytes. */
 export class ProtocolTable<H> {
   private readonly byKey = new Map<string, TableEntry<H>>();
+  /** The entries in order while there are at most {@link SCAN_LIMIT}, else undefined. */
+  private few: TableEntry<H>[] | undefined = [];
   private lsReply: Uint8Array | undefined;
 
   /** Adds or replaces `protocol`; throws ERR_INVALID_ARGUMENT for an invalid id. */
   set(protocol: string, handler: H): void {
     const frames = protocolFrames(protocol);
     this.byKey.set(frames.key, { frames, handler, negotiated: { protocol, handler } });
-    this.lsReply = undefined;
+    this.changed();
   }
 
   /** Removes `protocol`; returns whether it was there. */
   delete(protocol: string): boolean {
     const removed = this.byKey.delete(protocolFrames(protocol).key);
-    if (removed) this.lsReply = undefined;
+    if (removed) this.changed();
     return removed;
+  }
+
+  private changed(): void {
+    this.lsReply = undefined;
+    this.few = this.byKey.size <= SCAN_LIMIT ? [...this.byKey.values()] : undefined;
   }
 
   /** The entry whose id and newline equal `line` (a message as received), if any. */
   lookup(line: Uint8Array): TableEntry<H> | undefined {
-    return this.byKey.get(latin1(line));
+    const few = this.few;
+    if (few === undefined) return this.byKey.get(latin1(line));
+    for (let i = 0; i < few.length; i++) {
+      const entry = few[i]!;
+      if (sameBytes(entry.frames.line, line)) return entry;
+    }
+    return undefined;
   }
 
   /** The offered ids in insertion order. */
