@@ -11,6 +11,7 @@ import { MakerClient, MultiDirectoryClient, parseOffer } from '../../src/directo
 import { NickIdentity } from '../../src/directory/wire/index.js';
 import { connectTorControl, createSocksDialer } from '../../src/transport/index.js';
 import { isPeerwayError } from '../../src/core/index.js';
+import { directoryConfigSchema, makerClientOptions } from '../../src/node/directory-service.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startTor, type TorDaemon } from '../helpers/tor.js';
 
@@ -241,5 +242,39 @@ test(
     const takerPeer = socks.credentialsFor('x.onion', 5222, { category: taker.isolationCategory('peer') });
     assert.notDeepEqual(makerPeer, makerDir, 'maker peer and directory dials differ');
     assert.notDeepEqual(makerPeer, takerPeer, 'maker and taker peer dials differ');
+  },
+);
+
+test(
+  'the node config of a maker with onion on publishes it with the key in the data directory',
+  { skip: tor.skip, timeout: 50_000 },
+  async (t) => {
+    const daemon = await startTor({ binary: tor.path! });
+    t.after(() => daemon.stop());
+    const dataDir = await mkdtemp(join(tmpdir(), 'peerway-maker-onion-'));
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
+    const config = directoryConfigSchema.parse({
+      network: 'signet',
+      maker: {
+        enabled: true,
+        onion: true,
+        tor: { controlHost: daemon.controlHost, controlPort: daemon.controlPort },
+      },
+    });
+    const server = new DirectoryServer({ port: 0, network: 'signet' });
+    await server.start();
+    t.after(() => server.stop());
+    const maker = new MakerClient(makerClientOptions(config, dataDir, `127.0.0.1:${server.address.port}`));
+    await maker.start();
+    try {
+      assert.match(maker.location, ONION_LOCATION, 'the configured maker advertises an onion');
+      assert.match(
+        await readFile(join(dataDir, 'maker-onion.key'), 'utf8'),
+        /^ED25519-V3:/,
+        'key kept as maker-onion.key',
+      );
+    } finally {
+      await maker.stop();
+    }
   },
 );
