@@ -77,13 +77,9 @@ export {
 } from './wire/index.js';
 export {
   DirectoryServer,
-  createTorOnionPublisher,
   type DirectoryServerEvents,
   type DirectoryServerInit,
   type DirectoryServerStats,
-  type OnionPublisher,
-  type PublishedOnion,
-  type TorOnionPublisherInit,
   type ClaimResult,
   type ClusterHost,
   type ClusterInstanceView,
@@ -92,6 +88,12 @@ export {
   type NickClaim,
   type RemotePeer,
 } from './server/index.js';
+export {
+  createTorOnionPublisher,
+  type OnionPublisher,
+  type PublishedOnion,
+  type TorOnionPublisherInit,
+} from './onion/index.js';
 export {
   NatsDirectoryCluster,
   type NatsClusterStats,

@@ -12,6 +12,7 @@ import {
   parseOffer,
   type DirectoryServerInit,
   type MakerClientInit,
+  type TorOnionPublisherInit,
   type NatsDirectoryClusterInit,
 } from '../directory/index.js';
 import type { Service, ServiceDefinition } from './service.js';
@@ -60,6 +61,16 @@ const offerText = z.string().refine((s) => {
   }
 }, 'expected an offer such as "sw0reloffer 0 27300 1000000 0 0.00002"');
 
+/** tor's control port, as the directory and its maker both take it (used when `onion` is on). */
+const torControlSchema = z
+  .object({
+    controlHost: z.string().default('127.0.0.1'),
+    controlPort: z.number().int().min(1).max(65_535).default(9051),
+    /** Control password; cookie authentication otherwise. */
+    controlPassword: z.string().optional(),
+  })
+  .prefault({});
+
 /**
  * `services.directory.maker`: a maker announcer for tests and demos. It joins the listed
  * directories (default: this node's own), announces its offers and answers `!orderbook`; it
@@ -75,6 +86,15 @@ export const makerConfigSchema = z.object({
   nickKeyFile: z.string().default('maker-nick.key'),
   /** Serve direct links on this `host:port` (port 0: any free one). */
   serve: listenAddress.optional(),
+  /**
+   * Publish the maker's listener (`serve`, else 127.0.0.1 on a free port) as an onion service
+   * through tor's control port; the maker then advertises `<56>.onion:5222`.
+   */
+  onion: z.boolean().default(false),
+  /** tor control port (used when `onion` is on). */
+  tor: torControlSchema,
+  /** The maker's onion service key file, relative to the data directory; the address stays the same. */
+  onionKeyFile: z.string().default('maker-onion.key'),
 });
 
 /**
@@ -156,14 +176,7 @@ export const directoryConfigSchema = z.object({
   /** Publish the directory as an onion service through tor's control port. */
   onion: z.boolean().default(false),
   /** tor control port (used when `onion` is on). */
-  tor: z
-    .object({
-      controlHost: z.string().default('127.0.0.1'),
-      controlPort: z.number().int().min(1).max(65_535).default(9051),
-      /** Control password; cookie authentication otherwise. */
-      controlPassword: z.string().optional(),
-    })
-    .prefault({}),
+  tor: torControlSchema,
   /** Bitcoin network clients must name. */
   network: z.enum(BITCOIN_NETWORKS).default('mainnet'),
   /** Message of the day in every handshake reply. */
@@ -241,6 +254,15 @@ export function makerClientOptions(
     connectionTimeout: 30_000,
   };
   if (m.serve !== undefined) init.serve = parseListen(m.serve);
+  if (m.onion) {
+    const tor: TorOnionPublisherInit = {
+      controlHost: m.tor.controlHost,
+      controlPort: m.tor.controlPort,
+      keyFile: isAbsolute(m.onionKeyFile) ? m.onionKeyFile : join(dataDir, m.onionKeyFile),
+    };
+    if (m.tor.controlPassword !== undefined) tor.controlPassword = m.tor.controlPassword;
+    init.serve = { ...(init.serve ?? { host: '127.0.0.1', port: 0 }), onion: tor };
+  }
   return init;
 }
 

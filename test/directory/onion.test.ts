@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryClient } from '../../src/directory/client/client.js';
 import { DirectoryServer } from '../../src/directory/server/server.js';
-import { createTorOnionPublisher } from '../../src/directory/server/tor-onion-publisher.js';
+import { createTorOnionPublisher } from '../../src/directory/onion/index.js';
 import { NickIdentity } from '../../src/directory/wire/nick.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startTor } from '../helpers/tor.js';

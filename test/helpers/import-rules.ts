@@ -32,16 +32,17 @@ const RESTRICTED_PACKAGES: Record<string, readonly string[]> = {
 
 /**
  * Inside a protocol folder split into parts, which sibling parts each part may import (through the
- * sibling's index.ts): the directory's market -> client -> wire, server -> wire, and
- * cluster -> server, wire (the cluster implements the server's ClusterLink hook).
+ * sibling's index.ts): the directory's market -> client, onion -> wire, server -> onion -> wire,
+ * and cluster -> server, wire (the cluster implements the server's ClusterLink hook).
  */
 const PART_ARROWS: Record<string, Record<string, readonly string[]>> = {
   directory: {
     wire: [],
     client: ['wire'],
-    server: ['wire'],
+    onion: ['wire'],
+    server: ['onion', 'wire'],
     cluster: ['server', 'wire'],
-    market: ['client', 'wire'],
+    market: ['client', 'onion', 'wire'],
   },
 };
 

@@ -125,3 +125,6 @@ export const GREGORIAN_YEAR_SECONDS = 60 * 60 * 24 * 365.2425;
 export const BOND_RETARGET_INTERVAL = 2016;
 /** Bond look-ups a chain view runs at once (ours: keeps one Electrum connection's queue short). */
 export const BOND_LOOKUP_CONCURRENCY = 8;
+
+/** Prefix of a maker's isolation categories (`maker-directory`, `maker-peer`): a taker's differ. */
+export const MAKER_ISOLATION_PREFIX = 'maker-';

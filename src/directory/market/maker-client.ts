@@ -4,7 +4,8 @@
  * proof bound to that taker when it has a bond), withdraws offers with `!cancel`, passes the
  * CoinJoin requests it receives (fill, auth, tx, push...) to its owner once each, and replies to
  * every taker on the channel that taker used. It can also serve a TCP location of its own, so
- * takers open direct links to it.
+ * takers open direct links to it, and publish that listener as a tor onion service (the location
+ * it advertises is then `<56>.onion:5222`).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   MAX_TAKER_CHANNELS,
   DIRECT_CHANNEL,
   DIRECTORY_CHANNEL_PREFIX,
+  MAKER_ISOLATION_PREFIX,
 } from './constants.js';
 import type { MessageLine, VerifiedPrivmsg } from '../wire/index.js';
 import {
@@ -27,6 +29,12 @@ import { createBondProof, type BondCertificate } from './fidelity-bond.js';
 import type { Offer } from './offer.js';
 import { RequestDeduplicator } from './request-deduplicator.js';
 import { PeerLinks, DirectoryClientPool, type DirectoryClientPoolInit } from '../client/index.js';
+import {
+  createTorOnionPublisher,
+  type OnionPublisher,
+  type PublishedOnion,
+  type TorOnionPublisherInit,
+} from '../onion/index.js';
 
 /** Options for {@link MakerClient}. */
 export interface MakerClientInit extends DirectoryClientPoolInit {
@@ -36,9 +44,12 @@ export interface MakerClientInit extends DirectoryClientPoolInit {
   bond?: BondCertificate;
   /**
    * Serve direct links on this TCP address; the location `host:port` goes into our handshakes.
+   * With `onion` (an {@link OnionPublisher}, or the control options of
+   * {@link createTorOnionPublisher}), the listener is published as an onion service, the
+   * location becomes `<56>.onion:5222`, and the service is removed on stop.
    * @default undefined (NOT-SERVING-ONION)
    */
-  serve?: { host?: string; port?: number };
+  serve?: { host?: string; port?: number; onion?: OnionPublisher | TorOnionPublisherInit };
   /** Window of the request deduplicator, ms. @default 30000 */
   dedupWindow?: number;
   /**
@@ -114,12 +125,18 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
   readonly #detach = new Map<string, () => void>();
   #offers: Offer[];
   #location: string = NOT_SERVING_ONION;
+  #published: PublishedOnion | undefined;
+  readonly #onion: OnionPublisher | undefined;
 
   constructor(init: MakerClientInit) {
-    super(init);
+    // Behind a dialer (SOCKS for .onion directories), directory and peer dials are isolated.
+    super({ ...init, streamIsolation: init.streamIsolation ?? init.dialer !== undefined });
     this.#offers = [...(init.offers ?? [])];
     this.#bond = init.bond;
     this.#serve = init.serve;
+    const onion = init.serve?.onion;
+    this.#onion =
+      onion === undefined ? undefined : 'publish' in onion ? onion : createTorOnionPublisher(onion);
     this.#dedup = new RequestDeduplicator(
       init.dedupWindow === undefined ? {} : { windowMs: init.dedupWindow },
     );
@@ -131,10 +148,21 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
       network: this.network,
       logger: this.logger,
       location: NOT_SERVING_ONION,
+      isolationCategory: this.isolationCategory('peer'),
+      ...(init.dialer === undefined ? {} : { dialer: init.dialer }),
       // Direct links advertise what our directory handshakes advertise.
       features: init.clientOptions?.features ?? { peerlist_features: true, ping: true },
     });
     this.links.on('privmsg', (m) => this.#onPrivmsg(m, DIRECT_CHANNEL));
+  }
+
+  /**
+   * The maker's isolation categories are its own (`maker-directory`, `maker-peer`), so that a
+   * taker in the same process, dialling through the same SOCKS dialer, never shares a circuit
+   * with it.
+   */
+  override isolationCategory(category: string): string {
+    return this.streamIsolation ? `${MAKER_ISOLATION_PREFIX}${category}` : super.isolationCategory(category);
   }
 
   /** Our nick. */
@@ -142,7 +170,7 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
     return this.identity.nick;
   }
 
-  /** Our location (`host:port` once serving, else NOT-SERVING-ONION). */
+  /** Our location (`host:port` or `<56>.onion:5222` once serving, else NOT-SERVING-ONION). */
   get location(): string {
     return this.#location;
   }
@@ -157,7 +185,17 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
     if (this.#serve !== undefined && this.#location === NOT_SERVING_ONION) {
       const host = this.#serve.host ?? DEFAULT_LISTEN_HOST;
       const port = await this.links.listen({ host, port: this.#serve.port ?? 0 });
-      this.#location = `${host}:${port}`;
+      if (this.#onion !== undefined) {
+        try {
+          this.#published = await this.#onion.publish(host, port);
+        } catch (err) {
+          await this.links.stop();
+          throw err;
+        }
+        this.#location = `${this.#published.hostname}:${this.#published.port}`;
+      } else {
+        this.#location = `${host}:${port}`;
+      }
       this.links.setLocation(this.#location);
     }
     await this.connectAllParallel();
@@ -201,8 +239,14 @@ export class MakerClient extends DirectoryClientPool<MakerClientEvents> {
     return undefined;
   }
 
-  /** Stop work after the directories closed: direct links and their listener. */
+  /** Stop work after the directories closed: the onion service, direct links and their listener. */
   protected override async onStop(): Promise<void> {
+    const published = this.#published;
+    this.#published = undefined;
+    if (published !== undefined) {
+      await published.close();
+      this.#location = NOT_SERVING_ONION;
+    }
     await this.links.stop();
   }
 

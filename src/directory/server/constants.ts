@@ -46,10 +46,6 @@ export const MAX_HELD_PARTIAL_BYTES = 32 * 1024 * 1024;
 export const SWEEP_INTERVAL_MS = 1000;
 /** Message of the day sent in every 795 (ours). */
 export const DEFAULT_MOTD = 'peerway directory';
-/** Tor's default control port. */
-export const TOR_CONTROL_PORT = 9051;
-/** Deadline of one control-port command (ours: ADD_ONION answers in well under a second). */
-export const TOR_CONTROL_TIMEOUT_MS = 30_000;
 
 /**
  * Per-connection byte budget: sustained bytes per second (ours). The message bucket alone let one

@@ -2,7 +2,7 @@
  * directory/server: the directory node. `DirectoryServer` owns the listener and the connection
  * table; `ServerHandshaker` and `ServerRelay` act on connections through a narrow
  * `ServerContext` (look a peer up, send, drop, register, evict). It imports only
- * `../wire/index.js`.
+ * `../wire/index.js` and `../onion/index.js`.
  *
  * @module
  */
@@ -15,8 +15,6 @@ export {
   type NickClaim,
   type RemotePeer,
 } from './cluster-link.js';
-export { type OnionPublisher, type PublishedOnion } from './onion-publisher.js';
 export { type DirectoryServerInit } from './server-options.js';
 export { type DirectoryServerStats } from './server-stats.js';
 export { DirectoryServer, type DirectoryServerEvents } from './server.js';
-export { createTorOnionPublisher, type TorOnionPublisherInit } from './tor-onion-publisher.js';

@@ -35,7 +35,7 @@ import {
 import type { Logger } from '../../core/index.js';
 import type { BitcoinNetwork, NickIdentity } from '../wire/index.js';
 import type { ClusterLink } from './cluster-link.js';
-import type { OnionPublisher } from './onion-publisher.js';
+import type { OnionPublisher } from '../onion/index.js';
 
 /** Options for {@link DirectoryServer}. */
 export interface DirectoryServerInit {

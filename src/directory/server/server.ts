@@ -29,7 +29,7 @@ import {
   NickIdentity,
 } from '../wire/index.js';
 import type { ClusterHost, ClusterLink, ClusterView, NickClaim } from './cluster-link.js';
-import type { PublishedOnion } from './onion-publisher.js';
+import type { PublishedOnion } from '../onion/index.js';
 import type { ServerContext } from './server-context.js';
 import { ServerHandshaker } from './server-handshake.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Publishes a directory as an onion service through tor's control port: virtual port 5222 to
+ * Publishes a directory or a maker as an onion service through tor's control port: virtual port 5222 to
  * the local listener, with the service key kept in a file so the address survives restarts.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
- * How a directory server publishes itself as an onion service. The server only needs this small
- * interface; the tor-control implementation lives beside it and anything else (a test double,
- * an externally managed hidden service) can stand in.
+ * How a directory server or a maker publishes itself as an onion service. Both only need this
+ * small interface; the tor-control implementation lives beside it and anything else (an
+ * externally managed hidden service) can stand in.
  *
  * @module
  */
