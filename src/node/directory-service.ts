@@ -10,11 +10,13 @@ import {
   NatsDirectoryCluster,
   parseDirectoryAddress,
   parseOffer,
+  socksDialer,
   type DirectoryServerInit,
   type MakerClientInit,
   type TorOnionPublisherInit,
   type NatsDirectoryClusterInit,
 } from '../directory/index.js';
+import { createSocksDialer } from '../transport/index.js';
 import type { Service, ServiceDefinition } from './service.js';
 
 /** `host:port` to listen on; port 0 picks a free one. */
@@ -95,6 +97,13 @@ export const makerConfigSchema = z.object({
   tor: torControlSchema,
   /** The maker's onion service key file, relative to the data directory; the address stays the same. */
   onionKeyFile: z.string().default('maker-onion.key'),
+  /**
+   * SOCKS5 proxy (tor) as `host:port`: `.onion` directories and peers are dialled through it,
+   * directory and peer traffic under isolation categories of the maker's own.
+   */
+  proxy: listenAddress
+    .refine((text) => !text.endsWith(':0'), 'expected host:port with a port 1-65535')
+    .optional(),
 });
 
 /**
@@ -254,6 +263,9 @@ export function makerClientOptions(
     connectionTimeout: 30_000,
   };
   if (m.serve !== undefined) init.serve = parseListen(m.serve);
+  if (m.proxy !== undefined) {
+    init.dialer = socksDialer(createSocksDialer(parseListen(m.proxy)), { onionOnly: true });
+  }
   if (m.onion) {
     const tor: TorOnionPublisherInit = {
       controlHost: m.tor.controlHost,

@@ -278,3 +278,37 @@ test(
     }
   },
 );
+
+test('the node config of a maker with a proxy reaches an onion directory through it, as maker-directory', async (t) => {
+  const proxy = await startRecordingSocks();
+  t.after(() => proxy.close());
+  const dataDir = await mkdtemp(join(tmpdir(), 'peerway-maker-proxy-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const server = new DirectoryServer({ port: 0, network: 'signet' });
+  await server.start();
+  t.after(() => server.stop());
+  const joined = once(server, 'join');
+  // The recording proxy forwards every target to 127.0.0.1 on the target's port.
+  const onion = `pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion:${server.address.port}`;
+  const config = directoryConfigSchema.parse({
+    network: 'signet',
+    maker: { enabled: true, directories: [onion], proxy: `127.0.0.1:${proxy.port}` },
+  });
+  const maker = new MakerClient(makerClientOptions(config, dataDir, 'unused:1'));
+  await maker.start();
+  try {
+    await joined;
+    assert.deepEqual(
+      proxy.usernames,
+      ['maker-directory'],
+      'the onion directory was dialled through the proxy',
+    );
+  } finally {
+    await maker.stop();
+  }
+  assert.throws(
+    () => directoryConfigSchema.parse({ maker: { proxy: '127.0.0.1:0' } }),
+    /port 1-65535/,
+    'a proxy on port 0 is refused',
+  );
+});
