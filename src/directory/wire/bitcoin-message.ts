@@ -15,15 +15,16 @@
  *
  * @module
  */
-import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { MAX_CACHED_VERIFY_KEYS } from './constants.js';
 
 const PREFIX = Buffer.from('\x18Bitcoin Signed Message:\n', 'latin1');
 
+// One-shot hashing: a Hash object per call costs more than the hashing of these short inputs.
 function sha256(data: Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
 /** Bitcoin's CompactSize length prefix (not the LEB128 varint of core). */
@@ -47,7 +48,15 @@ export function bitcoinMessageHashBytes(message: Uint8Array): Uint8Array {
 }
 
 function innerHash(message: Uint8Array): Buffer {
-  return sha256(Buffer.concat([PREFIX, compactSize(message.length), message]));
+  const n = message.length;
+  // The prefix, the length and the message in one buffer (no concat of three small ones).
+  const head = n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
+  const buf = Buffer.allocUnsafe(PREFIX.length + head + n);
+  PREFIX.copy(buf, 0);
+  if (head === 1) buf[PREFIX.length] = n;
+  else compactSize(n).copy(buf, PREFIX.length);
+  buf.set(message, PREFIX.length + head);
+  return sha256(buf);
 }
 
 // SubjectPublicKeyInfo header for a 33-byte compressed secp256k1 key (id-ecPublicKey, secp256k1).
