@@ -3,7 +3,8 @@
  * the signed digest is `sha256(sha256("\x18Bitcoin Signed Message:\n" ‖ compactSize(len) ‖ msg))`,
  * signatures are DER. We sign low-S and accept high-S when verifying, as the reference does.
  *
- * Signing goes through @noble/curves (deterministic RFC 6979 nonces). Verifying is the hot path of a
+ * Signing uses deterministic RFC 6979 nonces (libsecp256k1 when present, else @noble/curves; both
+ * give the same signature). Verifying is the hot path of a
  * taker reading hundreds of signed answers, so it takes the fastest implementation present:
  * - libsecp256k1 through the optional `secp256k1` binding (prebuilt; about 8x faster than OpenSSL
  *   here, since OpenSSL treats secp256k1 as a generic curve and must import each new key);
@@ -92,9 +93,22 @@ function nodeKey(publicKey: Uint8Array): KeyObject | undefined {
   return key;
 }
 
-/** Signs `message` with a 32-byte secret key: DER, low-S. */
+/**
+ * Signs `message` with a 32-byte secret key: DER, low-S. libsecp256k1 when the binding is present
+ * (RFC 6979 nonces without extra data, like @noble/curves: the same bytes, about ten times
+ * faster), @noble/curves otherwise or when the binding refuses the key (noble then throws).
+ */
 export function signBitcoinMessageBytes(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return secp256k1.sign(bitcoinMessageHashBytes(message), secretKey, {
+  const digest = bitcoinMessageHashBytes(message);
+  const lib = libsecp256k1();
+  if (lib !== null) {
+    try {
+      return lib.signatureExport(lib.ecdsaSign(digest, secretKey).signature);
+    } catch {
+      // an invalid secret key: noble below gives its own error
+    }
+  }
+  return secp256k1.sign(digest, secretKey, {
     prehash: false,
     format: 'der',
     lowS: true,
@@ -109,6 +123,10 @@ interface Libsecp256k1 {
   signatureNormalize(compact: Uint8Array): Uint8Array;
   /** Throws when the key does not parse; false when the signature does not verify. */
   ecdsaVerify(compact: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+  /** RFC 6979 signature, 64-byte compact, low-S; throws on an invalid secret key. */
+  ecdsaSign(digest: Uint8Array, secretKey: Uint8Array): { signature: Uint8Array; recid: number };
+  /** 64-byte compact to DER. */
+  signatureExport(compact: Uint8Array): Uint8Array;
 }
 
 let libsecp: Libsecp256k1 | null | undefined;
