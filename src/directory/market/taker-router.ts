@@ -159,7 +159,11 @@ export class TakerRouter {
     if (message.channel.startsWith(DIRECTORY_CHANNEL_PREFIX)) {
       this.nicks.markPresent(message.from, message.channel.slice(DIRECTORY_CHANNEL_PREFIX.length));
     }
-    this.#takeOffers(message.from, privmsgToBody(message.command, message.data), message.channel, true);
+    // The body is rebuilt only while a collection runs (it is what offers are parsed from).
+    const collection = this.#collection;
+    if (collection !== undefined && !collection.finished) {
+      this.#takeOffers(message.from, privmsgToBody(message.command, message.data), message.channel, true);
+    }
     let taken = false;
     for (const wait of this.#waits) taken = ResponseInbox.consumed(wait.push(message)) || taken;
     // Offer answers belong to the orderbook, never to a wait: no need to keep them.

@@ -48,15 +48,21 @@ export function bitcoinMessageHashBytes(message: Uint8Array): Uint8Array {
   return sha256(innerHash(message));
 }
 
-function innerHash(message: Uint8Array): Buffer {
-  const n = message.length;
-  // The prefix, the length and the message in one buffer (no concat of three small ones).
+/**
+ * The first SHA-256 of the prefixed message; a string is taken as its UTF-8 bytes, written
+ * straight into the one buffer hashed (no intermediate copy of the message).
+ */
+function innerHash(message: Uint8Array | string): Buffer {
+  const text = typeof message === 'string';
+  const n = text ? Buffer.byteLength(message, 'utf8') : message.length;
   const head = n < 0xfd ? 1 : n <= 0xffff ? 3 : 5;
-  const buf = Buffer.allocUnsafe(PREFIX.length + head + n);
+  const at = PREFIX.length + head;
+  const buf = Buffer.allocUnsafe(at + n);
   PREFIX.copy(buf, 0);
   if (head === 1) buf[PREFIX.length] = n;
   else compactSize(n).copy(buf, PREFIX.length);
-  buf.set(message, PREFIX.length + head);
+  if (text) buf.write(message, at, 'utf8');
+  else buf.set(message, at);
   return sha256(buf);
 }
 
@@ -157,7 +163,7 @@ export function secp256k1VerifyImplementation(): 'libsecp256k1' | 'openssl' | 'n
 
 /** libsecp256k1's answer, or undefined when it cannot judge (no binding, unparsable DER). */
 function verifyWithLibsecp(
-  message: Uint8Array,
+  message: Uint8Array | string,
   signature: Uint8Array,
   publicKey: Uint8Array,
 ): boolean | undefined {
@@ -170,7 +176,7 @@ function verifyWithLibsecp(
     return undefined;
   }
   try {
-    return lib.ecdsaVerify(compact, bitcoinMessageHashBytes(message), publicKey);
+    return lib.ecdsaVerify(compact, sha256(innerHash(message)), publicKey);
   } catch {
     return false; // the key is not a point on the curve
   }
@@ -182,6 +188,22 @@ export function verifyBitcoinMessageBytes(
   signature: Uint8Array,
   publicKey: Uint8Array,
 ): boolean {
+  return verifyMessage(message, signature, publicKey);
+}
+
+/**
+ * {@link verifyBitcoinMessageBytes} for a message given as text (its UTF-8 bytes are signed).
+ * Never throws.
+ */
+export function verifyBitcoinMessageText(
+  message: string,
+  signature: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
+  return verifyMessage(message, signature, publicKey);
+}
+
+function verifyMessage(message: Uint8Array | string, signature: Uint8Array, publicKey: Uint8Array): boolean {
   try {
     const fast = verifyWithLibsecp(message, signature, publicKey);
     if (fast !== undefined) return fast;
@@ -189,7 +211,7 @@ export function verifyBitcoinMessageBytes(
     // node:crypto hashes once more with sha256, which completes the double hash.
     if (key !== undefined)
       return nodeVerify('sha256', innerHash(message), { key, dsaEncoding: 'der' }, signature);
-    return secp256k1.verify(signature, bitcoinMessageHashBytes(message), publicKey, {
+    return secp256k1.verify(signature, sha256(innerHash(message)), publicKey, {
       prehash: false,
       format: 'der',
       lowS: false,
