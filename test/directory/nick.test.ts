@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   formatSignedPrivmsg,
   parseMessageLine,
+  splitPrivmsg,
   verifyPrivmsg,
 } from '../../src/directory/wire/message-line.js';
 import { bitcoinMessageHash, verifyBitcoinMessage } from '../../src/directory/wire/message-signature.js';
@@ -117,4 +119,41 @@ test('message lines: chained commands and empty data', () => {
   const a = NickIdentity.fromSecret(0xa11cen);
   const line = formatSignedPrivmsg(a, 'J5other', 'orderbook', '');
   assert.equal(verifyPrivmsg(line).data, '');
+});
+
+test('message lines: property: splitPrivmsg cuts the body as splitting it into words would', () => {
+  // The definition: words split on single spaces; the last two are the key and the signature,
+  // the data is the words between the command and the key, joined by single spaces again.
+  const words = (body: string): { data: string; publicKey: string; signature: string } | undefined => {
+    const tokens = body.split(' ');
+    if (tokens.length < 3) return undefined;
+    return {
+      data: tokens.slice(1, -2).join(' '),
+      publicKey: tokens[tokens.length - 2]!,
+      signature: tokens[tokens.length - 1]!,
+    };
+  };
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '!', 'x y'), { maxLength: 12 }), (parts) => {
+      const body = parts.join('');
+      const expected = words(body);
+      const line = `J5from!J5to!${body}`;
+      if (parseMessageLine(line) === undefined) return;
+      if (expected === undefined) {
+        assert.throws(
+          () => splitPrivmsg(line),
+          (e: unknown) => isPeerwayError(e),
+          body,
+        );
+        return;
+      }
+      const split = splitPrivmsg(line);
+      assert.deepEqual(
+        { data: split.data, publicKey: split.publicKey, signature: split.signature },
+        expected,
+        JSON.stringify(body),
+      );
+    }),
+    { numRuns: 500 },
+  );
 });

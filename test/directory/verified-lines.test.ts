@@ -46,3 +46,15 @@ test('verified lines: property: with or without the cache, decoding gives the sa
     { numRuns: 150 },
   );
 });
+
+test('verified lines: add() after a miss of another line records the line it is given', () => {
+  const cache = new VerifiedLineCache(8);
+  const a = formatSignedPrivmsg(sender, me.nick, 'sig', 'one');
+  const b = formatSignedPrivmsg(sender, me.nick, 'sig', 'two');
+  assert.equal(cache.has(a), false, 'a is not known yet');
+  cache.add(b);
+  assert.equal(cache.has(b), true, 'b was added');
+  assert.equal(cache.has(a), false, 'a was never added');
+  cache.add(a);
+  assert.equal(cache.has(a), true, 'a was added');
+});

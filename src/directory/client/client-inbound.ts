@@ -35,9 +35,8 @@ export function decodePrivmsg(
     if (!verify) return { message: { kind: 'privmsg', message: splitPrivmsg(msg) } };
     if (cache?.has(line) === true) {
       const split = splitPrivmsg(msg);
-      return {
-        message: { kind: 'privmsg', message: { ...split, publicKey: split.publicKey.toLowerCase() } },
-      };
+      split.publicKey = split.publicKey.toLowerCase();
+      return { message: { kind: 'privmsg', message: split } };
     }
     const verified = verifyPrivmsg(msg);
     cache?.add(line);

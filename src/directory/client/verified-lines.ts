@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DEFAULT_VERIFIED_LINES } from './constants.js';
 
 /** Counters of a {@link VerifiedLineCache}. */
@@ -29,6 +29,10 @@ export class VerifiedLineCache {
   readonly stats: VerifiedLineCacheStats = { hits: 0, misses: 0 };
   readonly #max: number;
   readonly #seen = new Set<string>();
+  // The line of the last miss and its digest: a miss is usually followed by add() of the same
+  // line once it verified, which then needs no second SHA-256.
+  #lastLine = '';
+  #lastKey = '';
 
   /** @param max - most lines remembered. @default 10000 */
   constructor(max = DEFAULT_VERIFIED_LINES) {
@@ -37,15 +41,21 @@ export class VerifiedLineCache {
 
   /** True when this exact line verified before (counted as a hit or a miss). */
   has(line: string): boolean {
-    const found = this.#seen.has(digest(line));
+    const key = digest(line);
+    const found = this.#seen.has(key);
     if (found) this.stats.hits += 1;
-    else this.stats.misses += 1;
+    else {
+      this.stats.misses += 1;
+      this.#lastLine = line;
+      this.#lastKey = key;
+    }
     return found;
   }
 
   /** Records a line that verified. */
   add(line: string): void {
-    const key = digest(line);
+    const key = this.#lastKey !== '' && line === this.#lastLine ? this.#lastKey : digest(line);
+    this.#lastLine = this.#lastKey = '';
     if (this.#seen.has(key)) return;
     if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.values().next().value!);
     this.#seen.add(key);
@@ -58,5 +68,5 @@ export class VerifiedLineCache {
 }
 
 function digest(line: string): string {
-  return createHash('sha256').update(line).digest('base64');
+  return hash('sha256', line, 'base64');
 }

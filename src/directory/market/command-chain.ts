@@ -43,6 +43,14 @@ export interface OfferMessage {
  *   {@link MAX_COMMANDS_PER_MESSAGE} commands.
  */
 export function splitCommands(body: string): Command[] {
+  return splitParts(body).map((part) => {
+    const [name = '', ...args] = part.split(' ');
+    return { name, args };
+  });
+}
+
+/** The `!`-separated parts of a body, with the limits of {@link splitCommands}. */
+function splitParts(body: string): string[] {
   if (body.length > MAX_MESSAGE_LENGTH) {
     throw new PeerwayError(ErrorCodes.ORDERBOOK_MESSAGE_TOO_LONG, 'message body is too long', {
       details: { length: body.length, max: MAX_MESSAGE_LENGTH },
@@ -54,10 +62,7 @@ export function splitCommands(body: string): Command[] {
       details: { commands: parts.length, max: MAX_COMMANDS_PER_MESSAGE },
     });
   }
-  return parts.map((part) => {
-    const [name = '', ...args] = part.split(' ');
-    return { name, args };
-  });
+  return parts;
 }
 
 /** Joins commands into a body: `[{ name: 'cancel', args: ['0'] }, …]` gives `cancel 0!…`. */
@@ -104,24 +109,27 @@ export function parseOfferMessage(body: string): OfferMessage {
     rejected: [],
   };
   let orderbookCount = 0;
-  for (const command of splitCommands(body)) {
-    if (isOfferType(command.name)) {
+  // Words straight from each part (the name is the first): no Command objects on this hot path.
+  for (const part of splitParts(body)) {
+    const words = part.split(' ');
+    const name = words[0]!;
+    if (isOfferType(name)) {
       try {
-        result.offers.push(parseOfferWords([command.name, ...command.args]));
+        result.offers.push(parseOfferWords(words));
       } catch (err) {
-        result.rejected.push({ command: command.name, error: err as PeerwayError });
+        result.rejected.push({ command: name, error: err as PeerwayError });
       }
-    } else if (command.name === 'cancel') {
-      const oid = command.args[0];
+    } else if (name === 'cancel') {
+      const oid = words[1];
       if (oid !== undefined && OID.test(oid)) result.cancels.push(Number(oid));
       else {
         const error = new PeerwayError(ErrorCodes.ORDERBOOK_OFFER_INVALID, 'bad cancel oid');
         result.rejected.push({ command: 'cancel', error });
       }
-    } else if (command.name === 'tbond') {
+    } else if (name === 'tbond') {
       // The reference keeps the first word; anything after it is not part of the proof.
-      if (command.args[0] !== undefined) result.bondProof = command.args[0];
-    } else if (command.name === 'orderbook') {
+      if (words[1] !== undefined) result.bondProof = words[1];
+    } else if (name === 'orderbook') {
       orderbookCount += 1;
     }
   }

@@ -144,9 +144,12 @@ export function verifyBondProof(proof: FidelityBondProof, nicks: BondNicks): voi
     });
   }
   const { certSignature: sig, utxoPubkey: pub } = proof;
+  // The hex form is only built when the raw form fails.
   const raw = bondCertMessage(proof.certPubkey, proof.certExpiry, false);
-  const ascii = bondCertMessage(proof.certPubkey, proof.certExpiry, true);
-  if (!verifyBitcoinMessageBytes(raw, sig, pub) && !verifyBitcoinMessageBytes(ascii, sig, pub)) {
+  if (
+    !verifyBitcoinMessageBytes(raw, sig, pub) &&
+    !verifyBitcoinMessageBytes(bondCertMessage(proof.certPubkey, proof.certExpiry, true), sig, pub)
+  ) {
     throw new PeerwayError(
       ErrorCodes.ORDERBOOK_BOND_SIGNATURE,
       'bond certificate signature does not verify',

@@ -100,6 +100,39 @@ function sameOffer(a: Offer, b: Offer): boolean {
   );
 }
 
+// The offer fields are copied one by one: an object spread here cost microseconds per offer (V8
+// takes a slow path for `{ ...offer, more }`), which added up over every copy of every answer.
+
+/** An orderbook row for `offer`. */
+function entryOf(
+  offer: Offer,
+  counterparty: string,
+  sources: string[],
+  bond: FidelityBondProof | undefined,
+): OrderbookEntry {
+  return {
+    type: offer.type,
+    oid: offer.oid,
+    minsize: offer.minsize,
+    maxsize: offer.maxsize,
+    txfee: offer.txfee,
+    cjfee: offer.cjfee,
+    counterparty,
+    sources,
+    bond,
+  };
+}
+
+/** Overwrites the offer fields of a row with an update. */
+function copyOffer(entry: OrderbookEntry, offer: Offer): void {
+  entry.type = offer.type;
+  entry.oid = offer.oid;
+  entry.minsize = offer.minsize;
+  entry.maxsize = offer.maxsize;
+  entry.txfee = offer.txfee;
+  entry.cjfee = offer.cjfee;
+}
+
 /**
  * One orderbook collection with early exit.
  *
@@ -200,7 +233,7 @@ export class OrderbookCollector extends TypedEmitter<OrderbookCollectorEvents> {
         this.stats.duplicates += 1;
         return 'duplicate';
       }
-      Object.assign(existing, offer);
+      copyOffer(existing, offer);
       this.stats.updated += 1;
       this.#changed();
       return 'updated';
@@ -213,7 +246,7 @@ export class OrderbookCollector extends TypedEmitter<OrderbookCollectorEvents> {
       byOid = new Map();
       this.#entries.set(counterparty, byOid);
     }
-    byOid.set(offer.oid, { ...offer, counterparty, sources: [source], bond: undefined });
+    byOid.set(offer.oid, entryOf(offer, counterparty, [source], undefined));
     this.#size += 1;
     this.stats.new += 1;
     this.#changed();
@@ -257,7 +290,7 @@ export class OrderbookCollector extends TypedEmitter<OrderbookCollectorEvents> {
       const bond = this.#bonds.get(nick);
       for (const oid of [...byOid.keys()].sort((a, b) => a - b)) {
         const entry = byOid.get(oid)!;
-        out.push({ ...entry, sources: [...entry.sources], bond });
+        out.push(entryOf(entry, nick, [...entry.sources], bond));
       }
     }
     return out;

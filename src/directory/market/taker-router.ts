@@ -10,7 +10,7 @@
 import { ErrorCodes, PeerwayError, throwIfAborted, type TypedEmitter } from '../../core/index.js';
 import { ChannelPolicy, directoryChannel, type Channel, type RouteView } from './channel-policy.js';
 import { systemClock, type Clock } from './clock.js';
-import { parseOfferMessage, privmsgToBody } from './command-chain.js';
+import { parseOfferMessage, privmsgToBody, type OfferMessage } from './command-chain.js';
 import { DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX, MAX_TRACKED_NICKS } from './constants.js';
 import { parseBondProof } from './fidelity-bond.js';
 import type {
@@ -68,6 +68,9 @@ export class TakerRouter {
   // Bond proofs already checked in this collection (maker -> proof): the copies that come
   // through the other directories need no second pair of ECDSA checks.
   readonly #checkedBonds = new Map<string, string>();
+  // The last offer body parsed per maker in this collection: the copies of an answer that come
+  // through the other directories are byte-identical, and parsing is a function of the text alone.
+  readonly #parsed = new Map<string, { body: string; parsed: OfferMessage }>();
 
   constructor(init: TakerRouterInit) {
     this.#nick = init.nick;
@@ -156,11 +159,15 @@ export class TakerRouter {
     if (message.channel.startsWith(DIRECTORY_CHANNEL_PREFIX)) {
       this.nicks.markPresent(message.from, message.channel.slice(DIRECTORY_CHANNEL_PREFIX.length));
     }
-    this.#takeOffers(message.from, privmsgToBody(message.command, message.data), message.channel, true);
+    // The body is rebuilt only while a collection runs (it is what offers are parsed from).
+    const collection = this.#collection;
+    if (collection !== undefined && !collection.finished) {
+      this.#takeOffers(message.from, privmsgToBody(message.command, message.data), message.channel, true);
+    }
     let taken = false;
     for (const wait of this.#waits) taken = ResponseInbox.consumed(wait.push(message)) || taken;
     // Offer answers belong to the orderbook, never to a wait: no need to keep them.
-    if (!taken && !isOfferType(message.command.replace(/^!/, ''))) this.#inbox.keep(message);
+    if (!taken && !isOfferType(withoutPrefix(message.command))) this.#inbox.keep(message);
   }
 
   /**
@@ -178,6 +185,7 @@ export class TakerRouter {
     });
     this.#collection = collection;
     this.#checkedBonds.clear();
+    this.#parsed.clear();
     collection.on('progress', (progress) => this.#events.emit('orderbookProgress', progress));
     const done = collection.start();
     return this.#requestOrderbook(collection, done);
@@ -308,12 +316,22 @@ export class TakerRouter {
   #takeOffers(from: string, body: string, source: string, signed: boolean): void {
     const collection = this.#collection;
     if (collection === undefined || collection.finished) return;
-    let parsed;
-    try {
-      parsed = parseOfferMessage(body);
-    } catch {
-      this.stats.badOffers += 1;
-      return;
+    let parsed: OfferMessage;
+    const known = this.#parsed.get(from);
+    if (known !== undefined && known.body === body) parsed = known.parsed;
+    else {
+      try {
+        parsed = parseOfferMessage(body);
+      } catch {
+        this.stats.badOffers += 1;
+        return;
+      }
+      if (body.length <= MAX_REMEMBERED_BODY) {
+        if (this.#parsed.size >= MAX_REMEMBERED_BODIES && known === undefined) {
+          this.#parsed.delete(this.#parsed.keys().next().value!);
+        }
+        this.#parsed.set(from, { body, parsed });
+      }
     }
     this.stats.badOffers += parsed.rejected.length;
     for (const offer of parsed.offers) collection.addOffer(from, offer, source);
@@ -331,6 +349,14 @@ export class TakerRouter {
       }
     }
   }
+}
+
+/** Most offer bodies remembered per collection, and the longest one remembered (characters). */
+const MAX_REMEMBERED_BODIES = 2048;
+const MAX_REMEMBERED_BODY = 4096;
+
+function withoutPrefix(command: string): string {
+  return command.startsWith('!') ? command.slice(1) : command;
 }
 
 /** Runs a send; true when it was handed over (a port may answer false, throw or reject). */

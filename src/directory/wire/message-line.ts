@@ -114,7 +114,8 @@ export function verifyPrivmsg(line: string | MessageLine, hostid: string = ONION
       },
     );
   }
-  return { ...split, publicKey: publicKey.toLowerCase() };
+  split.publicKey = publicKey.toLowerCase();
+  return split;
 }
 
 /**
@@ -127,14 +128,22 @@ export function splitPrivmsg(line: string | MessageLine): VerifiedPrivmsg {
   if (parsed === undefined) {
     throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_MESSAGE, 'privmsg is not from!to!body');
   }
-  const tokens = parsed.body.split(' ');
-  if (tokens.length < 3) {
+  // Space-separated words: the command, the data (may hold spaces), the key, the signature. Cut
+  // at the first and the last two spaces rather than splitting the whole body into words.
+  const body = parsed.body;
+  const last = body.lastIndexOf(' ');
+  const keyAt = last <= 0 ? -1 : body.lastIndexOf(' ', last - 1);
+  const first = body.indexOf(' ');
+  if (keyAt === -1 || first === -1) {
     throw new PeerwayError(ErrorCodes.DIRECTORY_BAD_SIGNATURE, 'privmsg carries no key and signature');
   }
   return {
-    ...parsed,
-    data: tokens.slice(1, -2).join(' '),
-    publicKey: tokens[tokens.length - 2]!,
-    signature: tokens[tokens.length - 1]!,
+    from: parsed.from,
+    to: parsed.to,
+    body,
+    command: parsed.command,
+    data: first === keyAt ? '' : body.slice(first + 1, keyAt),
+    publicKey: body.slice(keyAt + 1, last),
+    signature: body.slice(last + 1),
   };
 }

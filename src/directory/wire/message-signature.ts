@@ -10,7 +10,7 @@
 import {
   bitcoinMessageHashBytes,
   signBitcoinMessageBytes,
-  verifyBitcoinMessageBytes,
+  verifyBitcoinMessageText,
 } from './bitcoin-message.js';
 
 /** The 32-byte Bitcoin signed-message hash of `message` (UTF-8). */
@@ -30,5 +30,5 @@ export function signBitcoinMessage(message: string, secretKey: Uint8Array): stri
 export function verifyBitcoinMessage(message: string, signatureB64: string, publicKey: Uint8Array): boolean {
   const der = Buffer.from(signatureB64, 'base64');
   if (der.length < 8 || der.length > 73) return false;
-  return verifyBitcoinMessageBytes(Buffer.from(message, 'utf8'), der, publicKey);
+  return verifyBitcoinMessageText(message, der, publicKey);
 }

@@ -5,17 +5,30 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ErrorCodes, PeerwayError } from '../../core/index.js';
 import { base58Encode } from './base58.js';
 import { NICK_HASH_LENGTH, NICK_MAX_ENCODED, NICK_PAD, NICK_VERSION, ONION_HOSTID } from './constants.js';
 import { signBitcoinMessage } from './message-signature.js';
 
-/** The hash part of a nick for a compressed public key given as hex. */
+// Hash parts of the keys seen last: a maker signs every message with the same key, so the
+// SHA-256 and base58 of its key are worked out once, not once per message. Bounded (oldest first).
+const MAX_CACHED_HASH_PARTS = 4_096;
+const hashParts = new Map<string, string>();
+
+/** The hash part of a nick for a compressed public key given as lowercase hex. */
 function nickHashPart(pubkeyHex: string): string {
-  const digest = createHash('sha256').update(pubkeyHex, 'ascii').digest();
-  return base58Encode(digest.subarray(0, NICK_HASH_LENGTH));
+  let part = hashParts.get(pubkeyHex);
+  if (part !== undefined) return part;
+  // Only key-sized text is remembered, so the cache stays small whatever a peer sends.
+  const digest = hash('sha256', Buffer.from(pubkeyHex, 'latin1'), 'buffer');
+  part = base58Encode(digest.subarray(0, NICK_HASH_LENGTH));
+  if (pubkeyHex.length <= 130) {
+    if (hashParts.size >= MAX_CACHED_HASH_PARTS) hashParts.delete(hashParts.keys().next().value!);
+    hashParts.set(pubkeyHex, part);
+  }
+  return part;
 }
 
 /** The nick owned by a compressed public key (33 bytes, or its hex). */

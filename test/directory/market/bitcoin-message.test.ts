@@ -119,3 +119,25 @@ test('message signing property: the fast verifier agrees with @noble/curves, hig
     { numRuns: 300 },
   );
 });
+
+test('message signing: property: the signature is byte for byte what @noble/curves makes', () => {
+  // Signing may go through libsecp256k1; both use RFC 6979 nonces without extra data, so the DER
+  // bytes must not depend on which one this process has.
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ maxLength: 300 }),
+      (key, msg) => {
+        if (!secp256k1.utils.isValidSecretKey(key)) return;
+        const ours = Buffer.from(signBitcoinMessageBytes(msg, key));
+        const noble = Buffer.from(
+          secp256k1.sign(bitcoinMessageHashBytes(msg), key, { prehash: false, format: 'der', lowS: true }),
+        );
+        assert.deepEqual(ours, noble, 'same DER bytes');
+      },
+    ),
+    { numRuns: 200 },
+  );
+  // An invalid secret key is refused, whichever library signs.
+  assert.throws(() => signBitcoinMessageBytes(Buffer.from('x'), new Uint8Array(32)));
+});
