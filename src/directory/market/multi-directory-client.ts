@@ -120,6 +120,7 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
       nick: init.identity.nick,
       events: this,
       preferDirectConnections: this.preferDirectConnections,
+      logger: this.logger,
       ...(init.pick === undefined ? {} : { pick: init.pick }),
     });
     this.links = new PeerLinks({

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AbortOptions, TypedEmitter } from '../../core/index.js';
+import type { AbortOptions, TypedEmitter, Logger } from '../../core/index.js';
 import type { Clock } from './clock.js';
 import type { OrderbookProgress } from './orderbook-collector.js';
 
@@ -27,6 +27,8 @@ export interface TakerRouterInit {
   clock?: Clock;
   /** Picks among equal directories (tests pass a fixed one). @default random */
   pick?: (candidates: readonly string[]) => number;
+  /** Where dropped bond proofs are reported, with the reason. @default silentLogger */
+  logger?: Logger;
 }
 
 /** Options of `MultiDirectoryClient.fetchOrderbook`. */

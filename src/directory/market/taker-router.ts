@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { ErrorCodes, PeerwayError, throwIfAborted, type TypedEmitter } from '../../core/index.js';
+import {
+  ErrorCodes,
+  isPeerwayError,
+  PeerwayError,
+  silentLogger,
+  throwIfAborted,
+  type Logger,
+  type TypedEmitter,
+} from '../../core/index.js';
 import { ChannelPolicy, directoryChannel, type Channel, type RouteView } from './channel-policy.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseOfferMessage, privmsgToBody, type OfferMessage } from './command-chain.js';
@@ -56,6 +64,7 @@ export class TakerRouter {
   readonly #nick: string;
   readonly #events: TypedEmitter<MultiDirectoryClientEvents>;
   readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #directories = new Map<string, DirectoryPort>();
   readonly #listed = new Map<string, Set<string>>();
   // Directories that relayed a pubmsg from a nick: pubmsgs prove no presence (they are unsigned),
@@ -76,6 +85,7 @@ export class TakerRouter {
     this.#nick = init.nick;
     this.#events = init.events;
     this.#clock = init.clock ?? systemClock;
+    this.#logger = init.logger ?? silentLogger;
     this.#inbox = new ResponseInbox({ clock: this.#clock });
     this.nicks = new NickTracker();
     this.channels = new ChannelPolicy({
@@ -344,8 +354,12 @@ export class TakerRouter {
           from,
           parseBondProof(parsed.bondProof, { takerNick: this.#nick, makerNick: from }),
         );
-      } catch {
+      } catch (err) {
         this.stats.badBonds += 1;
+        this.#logger.info(
+          { maker: from, reason: isPeerwayError(err) ? err.code : 'invalid' },
+          `dropped the bond proof of ${from}: ${err instanceof Error ? err.message : 'invalid'}; its offers are kept`,
+        );
       }
     }
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCodes, isPeerwayError, TypedEmitter } from '../../../src/core/index.js';
+import { ErrorCodes, isPeerwayError, silentLogger, TypedEmitter } from '../../../src/core/index.js';
 import { EncryptionSessions } from '../../../src/directory/market/encryption-sessions.js';
 import { TakerRouter } from '../../../src/directory/market/taker-router.js';
 import type { MultiDirectoryClientEvents } from '../../../src/directory/market/taker-options.js';
@@ -20,15 +20,20 @@ const fast = { minWait: 40, quietPeriod: 30, timeout: 5_000 };
 
 function setup(pick = 0) {
   const left: string[] = [];
+  const logged: Array<{ fields: Record<string, unknown>; msg: string }> = [];
+  const record = (fields: unknown, msg?: unknown): void => {
+    logged.push({ fields: fields as Record<string, unknown>, msg: typeof msg === 'string' ? msg : '' });
+  };
+  const logger = { ...silentLogger, info: record, child: () => logger };
   const events = new TypedEmitter<MultiDirectoryClientEvents>();
   events.on('nickLeave', (n) => left.push(n));
-  const core = new TakerRouter({ nick: TAKER, pick: () => pick, events });
+  const core = new TakerRouter({ nick: TAKER, pick: () => pick, events, logger });
   const net = new FakeNetwork(core, DIRS);
-  return { core, net, left, events };
+  return { core, net, left, events, logged };
 }
 
 test('core: fetchOrderbook asks every directory once and merges answers without duplicates', async () => {
-  const { core, net, events } = setup();
+  const { core, net, events, logged } = setup();
   net.addMaker({
     nick: bondFixture.makerNick,
     offers: [
@@ -67,6 +72,10 @@ test('core: fetchOrderbook asks every directory once and merges answers without 
     ],
   );
   assert.equal(core.stats.badBonds, 1);
+  const dropped = logged.filter((l) => l.fields['maker'] === 'J5badbond');
+  assert.equal(dropped.length, 1, `the dropped bond is logged once: ${JSON.stringify(logged)}`);
+  assert.equal(typeof dropped[0]!.fields['reason'], 'string', 'with its reason');
+  assert.match(dropped[0]!.msg, /dropped the bond proof of J5badbond: .+; its offers are kept/);
 });
 
 test('core: a maker leaving one directory stays active; leaving all fires onNickLeave once', () => {
