@@ -1,7 +1,8 @@
 /**
  * How every command reports a failure: one line on stderr, `peerway: <what was wrong and where>`,
- * and exit code 1 (2 for a command line that does not parse). The stack follows only under
- * `--debug`. Option errors use the node's config error format, `<where>: <what> (<detail>)`.
+ * and exit code 1 (2 for a command line that does not parse or lacks a required value). The
+ * stack follows only under `--debug`. Option errors use the node's config error format,
+ * `<where>: <what> (<detail>)`.
  *
  * @module
  */
@@ -18,6 +19,18 @@ export const USAGE_EXIT_CODE = 2;
 export function optionError(flag: string, why: string): PeerwayError {
   return new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `invalid option: ${flag}: ${why}`, {
     details: { flag },
+  });
+}
+
+/**
+ * A command line that parses but lacks something it must have (a value with no default to fall
+ * back on, as `orderbook --network testnet` without `--directory`): reported like
+ * {@link optionError}, with the usage exit code {@link USAGE_EXIT_CODE}. A value that is present
+ * but fails a check stays an {@link optionError} (exit 1).
+ */
+export function usageError(flag: string, why: string): PeerwayError {
+  return new PeerwayError(ErrorCodes.INVALID_ARGUMENT, `invalid option: ${flag}: ${why}`, {
+    details: { flag, usage: true },
   });
 }
 
@@ -58,7 +71,8 @@ export function reportError(err: unknown, debug: boolean): ErrorReport {
   }
   line = line.replace(/\s*\n\s*/g, ' ');
   const stack = debug && err instanceof Error && err.stack !== undefined ? `\n${err.stack}` : '';
-  return { text: `peerway: ${line}${stack}\n`, exitCode: 1 };
+  const usage = isPeerwayError(err) && err.details?.['usage'] === true;
+  return { text: `peerway: ${line}${stack}\n`, exitCode: usage ? USAGE_EXIT_CODE : 1 };
 }
 
 /** `-c, --config` gives `--config`. */

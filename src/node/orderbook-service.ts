@@ -32,7 +32,12 @@ export const orderbookConfigSchema = z.object({
   network: z.enum(BITCOIN_NETWORKS).default('mainnet'),
   /** Directories to watch (`host:port`); empty means the network's default list. */
   directories: z.array(directoryAddress).max(100).default([]),
-  /** SOCKS5 proxy (tor) as `host:port`, for `.onion` directories. */
+  /** SOCKS5 proxy (tor) as `host:port`, for `.onion` directories (the CLI's `--proxy`). */
+  proxy: hostPort.optional(),
+  /**
+   * The old name of `proxy`, still read for one release with a warning that names `proxy`
+   * (`proxy` wins when both are set).
+   */
   socks: hostPort.optional(),
   /** Seconds between the end of one collection and the next. */
   refreshIntervalSec: z.number().positive().default(60),
@@ -48,7 +53,7 @@ export const orderbookConfigSchema = z.object({
   missingRefreshes: z.number().int().min(1).max(100).default(2),
   /**
    * An Electrum server to check fidelity bonds against (UTXO exists, unspent, script, expiry)
-   * and value them; without it bonds are shown as `unchecked`. Reached through `socks` when set.
+   * and value them; without it bonds are shown as `unchecked`. Reached through `proxy` when set.
    */
   electrum: z
     .object({
@@ -104,7 +109,8 @@ export function createOrderbookWatcher(
   parts: OrderbookServiceParts & { logger?: Logger } = {},
 ): OrderbookWatcher {
   const directories = config.directories.length > 0 ? config.directories : defaultDirectories(config.network);
-  const socks = config.socks === undefined ? undefined : splitHostPort(config.socks);
+  const proxy = proxyOf(config);
+  const socks = proxy === undefined ? undefined : splitHostPort(proxy);
   const taker = new MultiDirectoryClient({
     directoryServers: directories,
     identity: NickIdentity.generate(),
@@ -126,9 +132,15 @@ export function createOrderbookWatcher(
   });
 }
 
-/** The Electrum chain view of the `electrum` section (through `socks` when one is set). */
+/** The SOCKS proxy of a config: `proxy`, else the old key `socks`. */
+function proxyOf(config: OrderbookConfig): string | undefined {
+  return config.proxy ?? config.socks;
+}
+
+/** The Electrum chain view of the `electrum` section (through `proxy` when one is set). */
 function electrumChainFor(config: OrderbookConfig, logger: Logger): ElectrumChain {
   const e = config.electrum!;
+  const proxy = proxyOf(config);
   const server = splitHostPort(e.server);
   return new ElectrumChain({
     ...server,
@@ -136,7 +148,7 @@ function electrumChainFor(config: OrderbookConfig, logger: Logger): ElectrumChai
     connectTimeout: e.connectTimeoutSec * 1000,
     requestTimeout: e.requestTimeoutSec * 1000,
     logger,
-    ...(config.socks === undefined ? {} : { proxy: splitHostPort(config.socks) }),
+    ...(proxy === undefined ? {} : { proxy: splitHostPort(proxy) }),
   });
 }
 
@@ -156,6 +168,14 @@ export const orderbookServiceDefinition: ServiceDefinition<OrderbookConfig> = {
   name: 'orderbook',
   schema: orderbookConfigSchema,
   create(config, ctx): OrderbookService {
+    if (config.socks !== undefined) {
+      ctx.logger.warn(
+        { key: 'services.orderbook.socks', use: 'services.orderbook.proxy' },
+        config.proxy === undefined
+          ? 'services.orderbook.socks is renamed services.orderbook.proxy; using it as proxy (the old name goes in the next release)'
+          : 'services.orderbook.socks is renamed services.orderbook.proxy; both are set, so proxy is used and socks ignored',
+      );
+    }
     const chain = config.electrum === undefined ? undefined : electrumChainFor(config, ctx.logger);
     const watcher = createOrderbookWatcher(config, {
       logger: ctx.logger,

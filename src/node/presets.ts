@@ -19,7 +19,7 @@ export interface NetworkPreset {
   network: string;
   /** Where each list comes from (project, file, commit). */
   sources: Record<string, string>;
-  joinmarket: { network: string; socks: string; directories: string[] };
+  joinmarket: { network: string; proxy: string; directories: string[] };
   electrum: { genesisHash: string; servers: string[] };
   /** py-ipv8's bootstrap servers: `addresses` are used, `names` kept for reference. */
   ipv8: { addresses: string[]; names: string[]; community: string };
@@ -86,7 +86,7 @@ export function presetLayer(
       enabled: true,
       network: p.joinmarket.network,
       directories: p.joinmarket.directories,
-      socks: p.joinmarket.socks,
+      proxy: p.joinmarket.proxy,
     },
   };
   return {

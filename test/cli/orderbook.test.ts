@@ -93,11 +93,6 @@ test('cli orderbook: collects from two real directories, progress on stderr, JSO
     assert.match(none.stderr, /connected to 0 of 1 directories/);
     // Each directory that failed says why.
     assert.match(none.stderr, /directory 127\.0\.0\.1:1: refused \(ERR_CONNECT_FAILED\)/);
-
-    // No --directory: the network's default list; a network without one is an error naming it.
-    const testnet = await run(['orderbook', '--network', 'testnet']);
-    assert.equal(testnet.code, 1, testnet.stderr);
-    assert.match(testnet.stderr, /no default directories for testnet/);
   } finally {
     for (const m of makers) await m.stop();
     for (const d of dirs) await d.stop();
@@ -196,4 +191,14 @@ test('cli orderbook: Ctrl-C while a dial hangs exits at once', async () => {
     child.kill('SIGKILL');
     silent.close();
   }
+});
+
+test('cli orderbook: a network without default directories and no --directory is a usage error (exit 2)', async () => {
+  // No --directory: the network's default list; a network without one is an error naming it,
+  // with the exit code of a command line that lacks what it needs.
+  const testnet = await run(['orderbook', '--network', 'testnet']);
+  assert.equal(testnet.code, 2, testnet.stderr);
+  assert.match(testnet.stderr, /^peerway: invalid option: --directory: no default directories for testnet/);
+  assert.equal(testnet.stderr.trimEnd().split('\n').length, 1, `one line: ${testnet.stderr}`);
+  assert.equal(testnet.stdout, '', 'nothing on stdout');
 });

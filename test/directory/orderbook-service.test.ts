@@ -29,7 +29,7 @@ test('orderbook service: config defaults, bad directories refused, default list 
   assert.equal(defaults.network, 'mainnet');
   assert.deepEqual(defaults.directories, []);
   assert.throws(() => orderbookConfigSchema.parse({ directories: ['no port:x'] }));
-  assert.throws(() => orderbookConfigSchema.parse({ socks: 'localhost' }));
+  assert.throws(() => orderbookConfigSchema.parse({ proxy: 'localhost' }));
   const watcher = createOrderbookWatcher(orderbookConfigSchema.parse({ network: 'signet' }));
   assert.deepEqual(
     watcher.taker.directoryServers,

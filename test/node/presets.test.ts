@@ -24,7 +24,7 @@ test('presets: each validates as a config layer under the file; real networks ca
     for (const a of p.ipv8.addresses) parseUdpAddress(a);
     const config = loadConfig({ base: [presetLayer(name)] });
     assert.equal(config.services.orderbook!.network, p.joinmarket.network);
-    assert.equal(config.services.orderbook!.socks, '127.0.0.1:9050', 'onions go through Tor');
+    assert.equal(config.services.orderbook!.proxy, '127.0.0.1:9050', 'onions go through Tor');
     assert.equal(config.services.discovery!.genesisHash, p.electrum.genesisHash);
   }
   // The file and flags still win over a preset.

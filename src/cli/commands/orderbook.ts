@@ -19,7 +19,7 @@ import { ElectrumChain } from '../../node/index.js';
 import { isOnion, parseAddress } from '../../transport/index.js';
 import { addCommonOptions, type CommonFlags } from '../common-options.js';
 import { CONNECT_PROGRESS_MS, ORDERBOOK_PROGRESS_MS } from '../constants.js';
-import { optionError } from '../errors.js';
+import { optionError, usageError } from '../errors.js';
 import { createCliLogger } from '../logging.js';
 import { collect, hostPort, oneOf, secondsOption } from '../parse-flags.js';
 
@@ -88,7 +88,7 @@ function directoriesOf(flags: OrderbookFlags): string[] {
   if (flags.directory !== undefined && flags.directory.length > 0) return flags.directory;
   const defaults = defaultDirectories(flags.network);
   if (defaults.length === 0) {
-    throw optionError('--directory', `no default directories for ${flags.network}: name one or more`);
+    throw usageError('--directory', `no default directories for ${flags.network}: name one or more`);
   }
   return defaults;
 }
