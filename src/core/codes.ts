@@ -134,6 +134,10 @@ export const ErrorCodes = {
   ORDERBOOK_NO_ROUTE: 'ERR_ORDERBOOK_NO_ROUTE',
   /** The chain view (an Electrum server) answered a bond look-up with something malformed. */
   ORDERBOOK_CHAIN_BAD_REPLY: 'ERR_ORDERBOOK_CHAIN_BAD_REPLY',
+  /** A CoinJoin message's payload (`!ioauth`, the `!auth` revelation, a utxo in them) breaks its format or limits. */
+  ORDERBOOK_COINJOIN_INVALID: 'ERR_ORDERBOOK_COINJOIN_INVALID',
+  /** A maker's utxos came in the other form than the one negotiated (`neutrino_compat` extended or legacy). */
+  ORDERBOOK_UTXO_FORM_MISMATCH: 'ERR_ORDERBOOK_UTXO_FORM_MISMATCH',
   /** A NaCl public key is not 32 bytes of hex. */
   ENCRYPTION_BAD_KEY: 'ERR_ENCRYPTION_BAD_KEY',
   /** Encryption or decryption was attempted before the counterparty's key was set. */

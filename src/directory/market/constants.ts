@@ -128,3 +128,25 @@ export const BOND_LOOKUP_CONCURRENCY = 8;
 
 /** Prefix of a maker's isolation categories (`maker-directory`, `maker-peer`): a taker's differ. */
 export const MAKER_ISOLATION_PREFIX = 'maker-';
+/** The `neutrino_compat` feature: utxos in `!auth` and `!ioauth` carry `:scriptpubkey:height` (joinmarket-ng). */
+export const NEUTRINO_COMPAT_FEATURE = 'neutrino_compat';
+/**
+ * Longest scriptPubKey in an extended utxo, in hex characters: joinmarket-ng's
+ * `is_valid_scriptpubkey` bound (real ones are 44 to 68).
+ */
+export const MAX_SCRIPT_PUBKEY_HEX = 200;
+/** Shortest scriptPubKey in an extended utxo, in hex characters (joinmarket-ng's bound). */
+export const MIN_SCRIPT_PUBKEY_HEX = 4;
+/** Largest vout: a Bitcoin output index is a u32 (joinmarket-ng's `UTXOMetadata` check). */
+export const MAX_VOUT = 0xffff_ffff;
+/** Largest block height we accept in an extended utxo (a u32, far above any real height). */
+export const MAX_BLOCK_HEIGHT = 0xffff_ffff;
+/**
+ * Most utxos one `!ioauth` may list: a bound for the decoder, above joinmarket-ng's taker policy
+ * (`max_maker_utxos`, 15 by default), which a CoinJoin flow applies on top.
+ */
+export const MAX_IOAUTH_UTXOS = 100;
+/** Longest address field in `!ioauth` (bech32 allows 90 characters). */
+export const MAX_ADDRESS_LENGTH = 90;
+/** Longest base64 signature field (`btc_sig`; a DER signature is at most 72 bytes, 96 in base64). */
+export const MAX_SIGNATURE_B64_LENGTH = 200;

@@ -30,6 +30,24 @@ export { type Channel } from './channel-policy.js';
 export { OFFER_TYPES } from './constants.js';
 export { EncryptionSession } from './encryption.js';
 export {
+  formatAuthRevelation,
+  formatIoauth,
+  formatPubkeyMessage,
+  hasNeutrinoCompat,
+  ioauthFormFor,
+  parseAuthRevelation,
+  parseIoauth,
+  parsePubkeyMessage,
+  type AuthRevelation,
+  type Ioauth,
+  type ParseIoauthOptions,
+  type ParsedAuthRevelation,
+  type ParsedIoauth,
+  type PubkeyMessage,
+} from './ioauth.js';
+export { formatUtxo, parseUtxo, utxoForm, type Utxo, type UtxoForm } from './utxo.js';
+export { NEUTRINO_COMPAT_FEATURE } from './constants.js';
+export {
   type BondCertificate,
   createBondProof,
   type FidelityBondProof,

@@ -9,7 +9,20 @@
 import type { AbortOptions } from '../../core/index.js';
 import { createSocksDialer } from '../../transport/index.js';
 import type { DirectoryClient } from '../client/index.js';
-import { MAX_KNOWN_LOCATIONS, DIRECT_CHANNEL, DIRECTORY_CHANNEL_PREFIX } from './constants.js';
+import {
+  MAX_KNOWN_LOCATIONS,
+  DIRECT_CHANNEL,
+  DIRECTORY_CHANNEL_PREFIX,
+  NEUTRINO_COMPAT_FEATURE,
+} from './constants.js';
+import {
+  formatAuthRevelation,
+  parseIoauth,
+  parsePubkeyMessage,
+  type AuthRevelation,
+  type ParsedIoauth,
+} from './ioauth.js';
+import type { UtxoForm } from './utxo.js';
 import { NOT_SERVING_ONION } from '../wire/index.js';
 import {
   socksDialer,
@@ -91,6 +104,7 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
   // !pubkey), bounded like the locations.
   readonly #peerFeatures = new Map<string, ReadonlySet<string>>();
   readonly #neutrinoCompat: boolean;
+  #ioauthRejected = 0;
 
   constructor(init: MultiDirectoryClientInit) {
     const dialer =
@@ -155,7 +169,42 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
    * because it cannot look the scripts up itself.
    */
   neutrinoCompatWith(nick: string): boolean {
-    return this.#neutrinoCompat && this.featuresOf(nick).has(NEUTRINO_COMPAT);
+    return this.#neutrinoCompat && this.featuresOf(nick).has(NEUTRINO_COMPAT_FEATURE);
+  }
+
+  /** The utxo form negotiated with a maker: `extended` when {@link neutrinoCompatWith}, else `legacy`. */
+  utxoFormWith(nick: string): UtxoForm {
+    return this.neutrinoCompatWith(nick) ? 'extended' : 'legacy';
+  }
+
+  /**
+   * Writes the `!auth` plaintext (the PoDLE revelation `utxo|P|P2|sig|e`) for a maker, its utxo in
+   * the form negotiated with that maker: extended (`txid:vout:scriptpubkey:height`) when both
+   * support `neutrino_compat`, which is how a joinmarket-ng maker learns to answer in that form.
+   * Encrypt the result and send it as `!auth`.
+   *
+   * @throws PeerwayError ERR_INVALID_ARGUMENT when a field is malformed, or the extended form is due
+   *   and the utxo has no `scriptPubKey` and `height`.
+   */
+  formatAuth(nick: string, revelation: AuthRevelation): string {
+    return formatAuthRevelation(revelation, this.utxoFormWith(nick));
+  }
+
+  /**
+   * Reads a maker's decrypted `!ioauth` (`utxos auth_pub cj_addr change_addr btc_sig`). Its utxos
+   * must come in the form negotiated with that maker ({@link utxoFormWith}); in the extended form
+   * each carries `scriptPubKey` and `height`.
+   *
+   * @throws PeerwayError ERR_ORDERBOOK_COINJOIN_INVALID for a malformed payload,
+   *   ERR_ORDERBOOK_UTXO_FORM_MISMATCH for the other form than the negotiated one.
+   */
+  readIoauth(nick: string, plaintext: string): ParsedIoauth {
+    try {
+      return parseIoauth(plaintext, { expect: this.utxoFormWith(nick) });
+    } catch (err) {
+      this.#ioauthRejected += 1;
+      throw err;
+    }
   }
 
   /** Our nick. */
@@ -263,6 +312,7 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
       channels: this.#router.channels.stats,
       links: this.links.stats,
       verifiedLines: this.verifiedLines.stats,
+      coinjoin: { ioauthRejected: this.#ioauthRejected },
     };
   }
 
@@ -285,8 +335,10 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
       sendPrivmsg: (to, command, data) => client.sendPrivmsg(to, command, data),
     };
     const channel = `${DIRECTORY_CHANNEL_PREFIX}${nodeId}`;
-    const onPubmsg = (m: { from: string; body: string }): void =>
+    const onPubmsg = (m: { from: string; body: string }): void => {
+      if (m.body.includes(NEUTRINO_OFFER_FLAG)) this.#learnOfferFlags(m.from, m.body);
       this.#router.handlePubmsg(nodeId, m.from, m.body);
+    };
     const onPrivmsg = (m: VerifiedPrivmsg): void => this.#onPrivmsg(m, channel);
     const onPeerlist = (entries: PeerlistEntry[]): void => {
       this.#learnLocations(entries);
@@ -310,12 +362,33 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
   }
 
   #onPrivmsg(m: VerifiedPrivmsg, channel: string): void {
+    const command = m.command.replace(/^!/, '');
     // joinmarket-ng makers append ` features=a,b` to !pubkey.
-    if (m.command.replace(/^!/, '') === 'pubkey') {
-      const suffix = PUBKEY_FEATURES.exec(m.data);
-      if (suffix !== null) this.#learnFeatures(m.from, suffix[1]!.split(','));
+    if (command === 'pubkey') {
+      try {
+        const features = parsePubkeyMessage(m.data).features;
+        if (features.length > 0) this.#learnFeatures(m.from, features);
+      } catch {
+        // A malformed !pubkey still goes to the waiting session, which rejects it there.
+      }
+    } else if (m.data.includes(NEUTRINO_OFFER_FLAG)) {
+      this.#learnOfferFlags(m.from, `${command} ${m.data}`);
     }
     this.#router.handlePrivmsg(incoming(m, channel));
+  }
+
+  /**
+   * Older joinmarket-ng makers chained `!neutrino` after their offers; ng still reads it as
+   * `neutrino_compat` (its handshake features are the primary signal).
+   */
+  #learnOfferFlags(nick: string, body: string): void {
+    let offers = false;
+    let flag = false;
+    for (const part of body.split('!', MAX_OFFER_FLAG_PARTS)) {
+      if (part.startsWith('neutrino')) flag = true;
+      else if (/^(sw0|sw)?(rel|abs)offer /.test(part)) offers = true;
+    }
+    if (offers && flag) this.#learnFeatures(nick, [NEUTRINO_COMPAT_FEATURE]);
   }
 
   #learnFeatures(nick: string, names: readonly string[]): void {
@@ -340,11 +413,13 @@ export class MultiDirectoryClient extends DirectoryClientPool<MultiDirectoryClie
 }
 
 const NO_FEATURES: ReadonlySet<string> = new Set();
-const NEUTRINO_COMPAT = 'neutrino_compat';
+/** The deprecated offer flag: `sw0reloffer …!neutrino`. */
+const NEUTRINO_OFFER_FLAG = '!neutrino';
+/** Chained commands looked at for the flag (the offer message limit bounds the rest). */
+const MAX_OFFER_FLAG_PARTS = 1_000;
 /** Most feature names kept per maker (a handful exist). */
 const MAX_FEATURES_PER_PEER = 16;
 const FEATURE_NAME = /^[a-z0-9_]{1,40}$/;
-const PUBKEY_FEATURES = / features=([a-z0-9_,]{1,400})$/;
 
 function incoming(
   m: VerifiedPrivmsg,
